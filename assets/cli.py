@@ -1,0 +1,201 @@
+"""`anvisning`: the command line of the yearly share run.
+
+Every command that computes runs the same Dagster assets the UI runs, on the same instance
+(DAGSTER_HOME, by default `.dagster_home/` in the working directory), so CLI runs appear in the UI's
+run history. A bad input ends with one message naming file, line, column, value and rule, and a
+non-zero exit — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.errors import AnvisningError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except AnvisningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="anvisning",
+        description="Yearly municipality shares for assigning unaccompanied minors.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="the whole share run for a share year, through Dagster")
+    _add_run_arguments(run)
+    run.set_defaults(handler=_run, selection=None)
+    return parser
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True, help="share year (andelsår), e.g. 2026")
+    parser.add_argument("--data-dir", default="data", help="input data folder (default: data)")
+    parser.add_argument("--out-dir", default="out", help="output folder (default: out)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    return materialise(args.year, Path(args.data_dir), Path(args.out_dir), args.selection)
+
+
+def materialise(share_year: int, data_dir: Path, out_dir: Path,
+                selection: Sequence[str] | None, op_config: dict | None = None) -> int:
+    """Run the share_run job (or a selection of its assets) for one share-year partition."""
+    _default_dagster_home()
+    import dagster as dg
+
+    from assets.definitions import SHARE_RUN_JOB, defs
+    from assets.partitions import share_years
+
+    if str(share_year) not in share_years.get_partition_keys():
+        keys = share_years.get_partition_keys()
+        raise AnvisningError(f"share year {share_year} is outside {keys[0]}–{keys[-1]}")
+    job = defs.resolve_job_def(SHARE_RUN_JOB)
+    instance = dg.DagsterInstance.get()
+    run_id = str(uuid.uuid4())
+    run_config = {
+        "resources": {"settings": {"config": {"data_dir": str(data_dir),
+                                              "out_dir": str(out_dir)}}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    if op_config:
+        run_config["ops"] = op_config
+    asset_selection = [dg.AssetKey(key) for key in selection] if selection else None
+    print(f"anvisning: share year {share_year}, run {run_id[:8]} "
+          f"(Dagster instance {os.environ['DAGSTER_HOME']})")
+    started = time.monotonic()
+    with _Progress(instance, run_id):
+        result = job.execute_in_process(
+            run_config=run_config, instance=instance, partition_key=str(share_year),
+            raise_on_error=False, run_id=run_id, asset_selection=asset_selection,
+        )
+    if not result.success:
+        raise AnvisningError(_failure_message(result))
+    print(f"done in {time.monotonic() - started:.1f} s; outputs in {out_dir / str(share_year)}")
+    return EXIT_OK
+
+
+def _default_dagster_home() -> None:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path.cwd() / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+def _failure_message(result) -> str:
+    """The user's error from a failed run: our own error's message, without Dagster's wrapping."""
+    ours = _error_class_names(AnvisningError)
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.step_failure_data.error
+        while error is not None:
+            if error.cls_name in ours:
+                return re.sub(rf"^[\w.]*{error.cls_name}: ", "", error.message.strip())
+            error = error.cause
+        return f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+    failed_checks = [e.asset_check_evaluation_data for e in result.all_events
+                     if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                     and not e.asset_check_evaluation_data.passed]
+    if failed_checks:
+        names = ", ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_checks)
+        return f"blocking asset checks failed: {names}"
+    return "the run failed; see the run in the Dagster UI"
+
+
+def _error_class_names(base: type) -> set[str]:
+    names = {base.__name__}
+    for sub in base.__subclasses__():
+        names |= _error_class_names(sub)
+    return names
+
+
+class _Progress:
+    """Prints each step, materialisation and check of a run as it happens, read from the
+    instance's event log (the same events the UI shows)."""
+
+    def __init__(self, instance, run_id: str) -> None:
+        self._instance = instance
+        self._run_id = run_id
+        self._seen = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _Progress:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._print_new()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            self._print_new()
+
+    def _print_new(self) -> None:
+        try:
+            records = self._instance.all_logs(self._run_id)
+        except Exception:  # the run may not be stored yet
+            return
+        for record in records[self._seen:]:
+            line = _describe(record)
+            if line:
+                print(line, flush=True)
+        self._seen = len(records)
+
+
+def _describe(record) -> str | None:
+    event = record.dagster_event
+    if event is None:
+        return None
+    kind = event.event_type_value
+    if kind == "STEP_START":
+        return f"  ▸ {event.step_key}"
+    if kind == "ASSET_MATERIALIZATION":
+        materialization = event.event_specific_data.materialization
+        meta = materialization.metadata
+        detail = []
+        if "dagster/row_count" in meta:
+            detail.append(f"{meta['dagster/row_count'].value} rows")
+        if "national_total" in meta:
+            detail.append(f"total {meta['national_total'].value:,}".replace(",", " "))
+        if meta.get("illustrative") and meta["illustrative"].value:
+            detail.append("ILLUSTRATIVE")
+        if "path" in meta and "dagster/row_count" not in meta:
+            detail.append(str(meta["path"].value))
+        return f"    ✓ {materialization.asset_key.to_user_string()}  {', '.join(detail)}"
+    if kind == "ASSET_CHECK_EVALUATION":
+        check = event.event_specific_data
+        if not check.passed:
+            return f"    ✗ check {check.asset_key.to_user_string()}:{check.check_name} failed"
+        return None
+    if kind == "STEP_FAILURE":
+        return f"  ✗ {event.step_key} failed"
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Readers for the publishers' own formats: SCB statistical-database (PxWeb) CSV exports and
+Excel workbooks with a header row.
+
+Both give the same rows: (line, municipality_code, municipality_name, value). A region is either
+one PxWeb label column ("0114 Upplands Väsby") or a code column and a name column. The last
+column holds the figures and is headed by the reference year ("2024", "Folkmängd 2024").
+Nothing here judges whether the municipalities are the right ones; that is `pipeline.schemas`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 10_000
+MAX_FIGURE = 10**12
+
+_REGION_LABEL = re.compile(r"^(\d{4})\s+(\S.*)$")
+_CODE = re.compile(r"^\d{1,4}$")
+# Thousands separators SCB and spreadsheets use: space, no-break space, narrow no-break space.
+_GROUPED = re.compile(r"^\d{1,3}([ \u00a0\u202f\u2009]\d{3})+$")
+_PLAIN = re.compile(r"^-?\d+$")
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CODE_HEADERS = {"kommunkod", "municipality_code", "kod", "code"}
+_NAME_HEADERS = {"kommun", "municipality_name", "namn", "name", "kommunnamn"}
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    line: int
+    municipality_code: str
+    municipality_name: str
+    value: int
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    """The rows of one file, with the file's own headers for the region and figures columns."""
+
+    region_column: str
+    value_column: str
+    rows: list[RegionRow]
+
+
+def read_region_table(path: Path, reference_year: int) -> RegionTable:
+    """Read a CSV or XLSX statistic file into region rows, or raise InputError."""
+    if not path.is_file():
+        raise InputError(path, "the file is missing")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(path, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                         value=f"{size} bytes")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+    elif suffix == ".xlsx":
+        rows = _xlsx_rows(path)
+    else:
+        raise InputError(path, "only .csv and .xlsx files are read", value=path.suffix)
+    return _region_rows(path, rows, reference_year)
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or ISO-8859-1 (SCB's older exports)."""
+    if not raw.strip():
+        raise InputError(path, "the file is empty")
+    if raw.startswith(codecs.BOM_UTF8):
+        text = _decode(path, raw[len(codecs.BOM_UTF8):], "utf-8")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(path, raw, "utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("iso-8859-1")
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(path, "unreadable encoding: the file is not UTF-8 or ISO-8859-1 text",
+                         line=line, value=f"control character U+{ord(bad.group()):04X}")
+    if not text.strip():
+        raise InputError(path, "the file is empty")
+    return text
+
+
+def _decode(path: Path, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"unreadable encoding: the file claims {encoding} but is not",
+                         value=f"byte offset {error.start}") from None
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    text = decode_text(path, path.read_bytes())
+    lines = text.splitlines()
+    delimiter = _sniff_delimiter(lines)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if reader.line_num > MAX_ROWS:
+                raise InputError(path, f"more than {MAX_ROWS} lines", line=reader.line_num)
+            rows.append((reader.line_num, [cell.strip() for cell in cells]))
+    except csv.Error as error:
+        raise InputError(path, f"not a readable CSV file ({error})",
+                         line=reader.line_num) from None
+    return rows
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter of the first line that has one outside quotes (a PxWeb title line has none)."""
+    for line in lines:
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        counts = {d: unquoted.count(d) for d in (";", "\t", ",")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            return best
+    return ","
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # openpyxl is slow to import; only workbooks need it
+
+    _check_xlsx_container(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken workbook
+        raise InputError(path, f"not a readable .xlsx workbook ({type(error).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise InputError(path, f"more than {MAX_ROWS} rows", sheet=sheet.title,
+                                 line=number)
+            rows.append((number, [_cell_text(v) for v in values]))
+    finally:
+        workbook.close()
+    if not any(any(cells) for _, cells in rows):
+        raise InputError(path, "the workbook is empty", sheet=sheet.title)
+    return rows
+
+
+def _check_xlsx_container(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(path, "not a valid .xlsx workbook (not a zip archive)") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise InputError(path, "the workbook unpacks to more than "
+                         f"{MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MiB (zip bomb?)",
+                         value=f"{unpacked} bytes")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise InputError(path, "workbooks with macros are not accepted")
+    if "xl/workbook.xml" not in names:
+        raise InputError(path, "not a valid .xlsx workbook (no xl/workbook.xml)")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _region_rows(path: Path, rows: list[tuple[int, list[str]]],
+                 reference_year: int) -> RegionTable:
+    body = [(line, cells) for line, cells in rows if any(cells)]
+    if not body:
+        raise InputError(path, "the file is empty")
+    header_at = next((i for i, (_, cells) in enumerate(body)
+                      if sum(1 for c in cells if c) >= 2), None)
+    if header_at is None:
+        raise InputError(path, "no header row: expected a region column and a column headed "
+                         f"by the year {reference_year}")
+    header_line, header = body[header_at]
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    label_mode = _check_header(path, header_line, header[:width], reference_year)
+    data = body[header_at + 1:]
+    if not data:
+        raise InputError(path, "the file has a header but no rows", line=header_line)
+    header = header[:width]
+    return RegionTable(header[0], header[-1],
+                       [_region_row(path, line, cells, header, label_mode) for line, cells in data])
+
+
+def _check_header(path: Path, line: int, header: list[str], reference_year: int) -> bool:
+    """True for a PxWeb label column ("region"), False for code + name columns."""
+    first = header[0].casefold() if header else ""
+    expected = (f'a header "region","{reference_year}" (PxWeb export) or '
+                f'"Kommunkod","Kommun","{reference_year}"')
+    if first == "region" and len(header) == 2:
+        label_mode = True
+    elif (first in _CODE_HEADERS and len(header) == 3
+          and header[1].casefold() in _NAME_HEADERS):
+        label_mode = False
+    else:
+        raise InputError(path, f"wrong header: expected {expected}", line=line, column="1",
+                         value=",".join(header))
+    if str(reference_year) not in re.findall(r"\d{4}", header[-1]):
+        raise InputError(path, f"wrong header: the figures column must be headed by the "
+                         f"reference year {reference_year}", line=line,
+                         column=str(len(header)), value=header[-1])
+    return label_mode
+
+
+def _region_row(path: Path, line: int, cells: list[str], header: list[str],
+                label_mode: bool) -> RegionRow:
+    extra = [c for c in cells[len(header):] if c]
+    if len(cells) < len(header) or extra:
+        raise InputError(path, f"expected {len(header)} columns like the header", line=line,
+                         value=",".join(cells))
+    if label_mode:
+        match = _REGION_LABEL.match(cells[0])
+        if not match:
+            raise InputError(path, 'a region label is a 4-digit municipality code and a name, '
+                             'like "0114 Upplands Väsby"', line=line, column=header[0],
+                             value=cells[0])
+        code, name = match.group(1), match.group(2).strip()
+    else:
+        if not _CODE.match(cells[0]):
+            raise InputError(path, "a municipality code is 4 digits", line=line,
+                             column=header[0], value=cells[0])
+        code, name = cells[0].zfill(4), cells[1]
+    return RegionRow(line, code, name, parse_figure(path, line, header[-1], cells[-1]))
+
+
+def parse_figure(path: Path, line: int, column: str, text: str) -> int:
+    """A whole number as SCB or a spreadsheet writes it: "44605", "44 605" (space grouping)."""
+    compact = text.strip()
+    if _GROUPED.match(compact):
+        compact = re.sub(r"[ \u00a0\u202f\u2009]", "", compact)
+    if not _PLAIN.match(compact):
+        rule = "a figure is a whole number (a true zero is written 0)"
+        raise InputError(path, rule, line=line, column=column, value=text)
+    number = int(compact)
+    if abs(number) > MAX_FIGURE:
+        raise InputError(path, f"a figure above {MAX_FIGURE:,} is not plausible".replace(",", " "),
+                         line=line, column=column, value=text)
+    return number

@@ -1,0 +1,110 @@
+"""The five yearly statistics behind a share, and where a share year finds them.
+
+`data/statistics/<R>/` holds one file per statistic for reference year R, named after it
+(`population.csv` always in SCB's PxWeb format; the others `.csv` or `.xlsx`), and `sources.toml`
+saying where each came from and whether it is illustrative.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.errors import InputError
+from pipeline.readers import read_region_table
+from pipeline.schemas import validate_statistic
+
+
+@dataclass(frozen=True)
+class Statistic:
+    name: str
+    swedish: str
+    unit: str
+    description: str
+
+
+STATISTICS: tuple[Statistic, ...] = (
+    Statistic("population", "folkmängd", "persons",
+              "Population (folkmängd) on 31 December of the reference year, SCB."),
+    Statistic("newcomers_settled", "kommunmottagna nyanlända", "persons",
+              "Newcomers with residence permits received for settlement during the year."),
+    Statistic("minors_received", "anvisade ensamkommande barn", "persons",
+              "Unaccompanied minors assigned to the municipality during the year."),
+    Statistic("asylum_housing_days", "boendedygn asylsökande", "days",
+              "Housing days of asylum seekers in the agency's reception system within the "
+              "municipality's borders during the year."),
+    Statistic("minor_arrival_housing_days", "boendedygn ankomstkommun", "days",
+              "Housing days of unaccompanied minors who had the municipality as arrival "
+              "municipality during the year."),
+)
+STATISTIC_NAMES = tuple(s.name for s in STATISTICS)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file as a run read it: for the publication's provenance."""
+
+    statistic: str
+    path: Path
+    sha256: str
+    illustrative: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class LoadedStatistic:
+    file: SourceFile
+    values: pl.DataFrame  # municipality_code, <statistic name>; register order
+
+
+def reference_year(share_year: int, offset: int = 2) -> int:
+    """Reference year R = Y − offset (MODEL.md: the latest complete year at the December decision)."""
+    return share_year - offset
+
+
+def statistic_file(folder: Path, statistic: str) -> Path:
+    """The one file of a statistic in a reference-year folder (.csv or .xlsx)."""
+    if not folder.is_dir():
+        raise InputError(folder, "no statistics folder for this reference year")
+    suffixes = (".csv",) if statistic == "population" else (".csv", ".xlsx")
+    found = [folder / f"{statistic}{s}" for s in suffixes if (folder / f"{statistic}{s}").exists()]
+    if not found:
+        expected = " or ".join(f"{statistic}{s}" for s in suffixes)
+        raise InputError(folder / f"{statistic}{suffixes[0]}",
+                         f"the file is missing (expected {expected} in {folder})")
+    if len(found) > 1:
+        raise InputError(folder, "two files for one statistic; keep one",
+                         value=", ".join(p.name for p in found))
+    return found[0]
+
+
+def read_sources(folder: Path) -> dict[str, dict]:
+    """sources.toml: per file name, its `source` text and `illustrative` flag."""
+    path = folder / "sources.toml"
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not readable TOML ({error})") from None
+
+
+def load_statistic(folder: Path, statistic: str, ref_year: int,
+                   register: pl.DataFrame) -> LoadedStatistic:
+    """Read and validate one statistic of one reference year."""
+    path = statistic_file(folder, statistic)
+    table = read_region_table(path, ref_year)
+    values = validate_statistic(path, table, register, statistic)
+    described = read_sources(folder).get(path.name, {})
+    file = SourceFile(
+        statistic=statistic,
+        path=path,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        illustrative=bool(described.get("illustrative", False)),
+        source=str(described.get("source", "not documented in sources.toml")),
+    )
+    return LoadedStatistic(file, values)

@@ -1,0 +1,76 @@
+-- The warehouse: one table per input, every row keyed by the share year it was loaded for.
+CREATE TABLE IF NOT EXISTS municipality_register (
+    share_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    municipality_name VARCHAR NOT NULL,
+    county_code VARCHAR NOT NULL,
+    county_name VARCHAR NOT NULL,
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS population (
+    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS newcomers_settled (
+    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS minors_received (
+    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS asylum_housing_days (
+    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS minor_arrival_housing_days (
+    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (share_year, municipality_code)
+);
+-- Provenance: which file, with which hash, each input of a share year was loaded from.
+CREATE TABLE IF NOT EXISTS input_files (
+    share_year INTEGER NOT NULL,
+    statistic VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    illustrative BOOLEAN NOT NULL,
+    source VARCHAR NOT NULL,
+    PRIMARY KEY (share_year, statistic)
+);
+CREATE TABLE IF NOT EXISTS draft_shares (
+    share_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    population_share DOUBLE NOT NULL,
+    reception_share DOUBLE NOT NULL,
+    adjusted_share DOUBLE NOT NULL,
+    unrounded_share DOUBLE NOT NULL,
+    at_floor BOOLEAN NOT NULL,
+    share_units BIGINT NOT NULL,
+    decimals INTEGER NOT NULL,
+    parameter_set VARCHAR NOT NULL,
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS final_shares (
+    share_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    calculated_units BIGINT NOT NULL,
+    given_units BIGINT NOT NULL,
+    received_units BIGINT NOT NULL,
+    share_units BIGINT NOT NULL CHECK (share_units >= 0),
+    decimals INTEGER NOT NULL,
+    PRIMARY KEY (share_year, municipality_code)
+);
+CREATE TABLE IF NOT EXISTS redistribution_agreements (
+    share_year INTEGER NOT NULL,
+    giver_code VARCHAR NOT NULL,
+    receiver_code VARCHAR NOT NULL,
+    amount_units BIGINT NOT NULL,
+    approved_on DATE NOT NULL,
+    reference VARCHAR NOT NULL,
+    source VARCHAR NOT NULL
+);
