@@ -66,6 +66,7 @@ def materialise(share_year: int, data_dir: Path, out_dir: Path,
 
     from assets.definitions import SHARE_RUN_JOB, defs
     from assets.partitions import share_years
+    from assets.resources import warehouse_path
 
     if str(share_year) not in share_years.get_partition_keys():
         keys = share_years.get_partition_keys()
@@ -75,7 +76,8 @@ def materialise(share_year: int, data_dir: Path, out_dir: Path,
     run_id = str(uuid.uuid4())
     run_config = {
         "resources": {"settings": {"config": {"data_dir": str(data_dir),
-                                              "out_dir": str(out_dir)}}},
+                                              "out_dir": str(out_dir)}},
+                      "warehouse": {"config": {"database": warehouse_path()}}},
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     if op_config:

@@ -5,21 +5,20 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.ingest import ingest_statistics
-from assets.partitions import share_years
 from assets.resources import resources
+from assets.shares import draft_shares, share_basis
 
 SHARE_RUN_JOB = "share_run"
 
 share_run = dg.define_asset_job(
     SHARE_RUN_JOB,
     selection=dg.AssetSelection.all(),
-    partitions_def=share_years,
     executor_def=dg.in_process_executor,
     description="The yearly share run for one share year (partition): ingest and validate.",
 )
 
 defs = dg.Definitions(
-    assets=[ingest_statistics],
+    assets=[ingest_statistics, share_basis, draft_shares],
     jobs=[share_run],
     resources=resources(),
     executor=dg.in_process_executor,

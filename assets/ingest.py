@@ -16,7 +16,7 @@ from assets.resources import RunSettings
 from assets.warehouse import create_tables, execute, query
 from pipeline.municipalities import load_register
 from pipeline.parameters import load_parameters
-from pipeline.statistics import STATISTICS, LoadedStatistic, load_statistic, reference_year
+from pipeline.statistics import STATISTICS, LoadedStatistic, load_statistic
 
 GROUP = "ingestion"
 OWNERS = ["team:statistics"]
@@ -63,7 +63,7 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
     """Read, validate and load the register and the five statistics of one share year."""
     share_year = share_year_of(context)
     params = load_parameters(settings.parameters_path, share_year)
-    ref_year = reference_year(share_year, params.reference_year_offset)
+    ref_year = params.reference_year(share_year)
     register = load_register(settings.register_path)
     folder = settings.statistics_folder(ref_year)
     loaded = [load_statistic(folder, s.name, ref_year, register) for s in STATISTICS]

@@ -61,11 +61,6 @@ class LoadedStatistic:
     values: pl.DataFrame  # municipality_code, <statistic name>; register order
 
 
-def reference_year(share_year: int, offset: int = 2) -> int:
-    """Reference year R = Y − offset (MODEL.md: the latest complete year at the December decision)."""
-    return share_year - offset
-
-
 def statistic_file(folder: Path, statistic: str) -> Path:
     """The one file of a statistic in a reference-year folder (.csv or .xlsx)."""
     if not folder.is_dir():

@@ -130,7 +130,7 @@ def _exact(weights: np.ndarray, total: int) -> np.ndarray:
 def _write_pxweb(path: Path, year: int, codes: list[str], names: dict[str, str],
                  values: np.ndarray, latin1: bool) -> None:
     if latin1:
-        lines = ['"region","%d"' % year]
+        lines = [f'"region","{year}"']
         lines += [f'"{c} {names[c]}",{v}' for c, v in zip(codes, values, strict=True)]
         path.write_bytes(("\r\n".join(lines) + "\r\n").encode("iso-8859-1"))
         return

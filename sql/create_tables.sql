@@ -74,3 +74,16 @@ CREATE TABLE IF NOT EXISTS redistribution_agreements (
     reference VARCHAR NOT NULL,
     source VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS share_basis (
+    share_year INTEGER NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    municipality_name VARCHAR NOT NULL,
+    county_code VARCHAR NOT NULL,
+    county_name VARCHAR NOT NULL,
+    population BIGINT NOT NULL,
+    newcomers_settled BIGINT NOT NULL,
+    minors_received BIGINT NOT NULL,
+    asylum_housing_days BIGINT NOT NULL,
+    minor_arrival_housing_days BIGINT NOT NULL,
+    PRIMARY KEY (share_year, municipality_code)
+);

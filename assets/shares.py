@@ -1,0 +1,131 @@
+"""Draft shares: the five inputs joined in SQL, then the share model (pipeline.shares)."""
+
+import json
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from assets.ingest import REGISTER_KEY, STATISTIC_KEYS
+from assets.metadata import preview
+from assets.partitions import share_year_of, share_years
+from assets.resources import RunSettings
+from assets.warehouse import execute, query
+from pipeline.draft import compare_with_previous, comparison_csv, draft_csv
+from pipeline.files import write_atomically
+from pipeline.parameters import load_parameters
+from pipeline.shares import compute_shares, days_in_year, validate_draft
+from pipeline.units import total_units, units_to_text
+
+GROUP = "shares"
+OWNERS = ["team:statistics"]
+CHECK_COMPLETE = "one_share_per_municipality"
+CHECK_TOTAL = "total_exactly_1000_promille"
+CHECK_FLOOR = "every_share_at_least_the_floor"
+
+
+@dg.asset(
+    partitions_def=share_years, group_name=GROUP, kinds={"duckdb", "sql"}, owners=OWNERS,
+    deps=[REGISTER_KEY, *STATISTIC_KEYS],
+)
+def share_basis(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+    """The five inputs per municipality (underlag), joined in SQL from the warehouse tables of
+    the share year: population, newcomers settled, minors received, asylum seekers' housing days
+    and minors' arrival housing days."""
+    share_year = share_year_of(context)
+    with warehouse.get_connection() as conn:
+        execute(conn, "replace_share_basis", share_year=share_year)
+        basis = query(conn, "share_basis_for_year", share_year=share_year)
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": basis.height,
+        "preview": dg.MetadataValue.md(preview(basis)),
+    })
+
+
+@dg.asset(
+    partitions_def=share_years, group_name=GROUP, kinds={"duckdb", "pandera", "csv"},
+    owners=OWNERS, deps=[share_basis],
+    check_specs=[
+        dg.AssetCheckSpec(CHECK_COMPLETE, asset="draft_shares", blocking=True,
+                          description="290 rows, one per municipality of the register."),
+        dg.AssetCheckSpec(CHECK_TOTAL, asset="draft_shares", blocking=True,
+                          description="The shares add up to exactly 1000.00 ‰."),
+        dg.AssetCheckSpec(CHECK_FLOOR, asset="draft_shares", blocking=True,
+                          description="No share is below the floor (1.00 ‰ by default)."),
+    ],
+)
+def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
+                 warehouse: DuckDBResource):
+    """Draft shares (utkast till andelstal) by the model in MODEL.md: population share,
+    reception share, adjusted share, floor by water-filling, largest-remainder rounding. Writes
+    out/<Y>/draft_shares_<Y>.csv, the change against the previous share year, and the provenance
+    (parameter set, input files by hash)."""
+    share_year = share_year_of(context)
+    params = load_parameters(settings.parameters_path, share_year)
+    ref_year = params.reference_year(share_year)
+    with warehouse.get_connection() as conn:
+        basis = query(conn, "share_basis_for_year", share_year=share_year)
+        register_codes = conn.execute(
+            "SELECT municipality_code FROM municipality_register WHERE share_year = ? "
+            "ORDER BY 1", [share_year]).fetchall()
+        draft = compute_shares(basis, params, days_in_year(ref_year))
+        validate_draft(draft, params, [code for (code,) in register_codes])
+        execute(conn, "replace_draft_shares", incoming=draft, share_year=share_year,
+                decimals=params.decimals, parameter_set=params.name)
+        summary = query(conn, "draft_summary", share_year=share_year).row(0, named=True)
+        previous = query(conn, "previous_final_shares", share_year=share_year)
+        files = query(conn, "input_files_for_year", share_year=share_year)
+
+    previous_year = int(previous["share_year"][0]) if previous.height else None
+    comparison = compare_with_previous(draft, previous, previous_year, params.decimals)
+    out = settings.year_out(share_year)
+    write_atomically(out / f"draft_shares_{share_year}.csv", draft_csv(draft, params.decimals))
+    write_atomically(out / f"draft_change_{share_year}.csv",
+                     comparison_csv(comparison, params.decimals))
+    provenance = {
+        "share_year": share_year, "reference_year": ref_year,
+        "parameter_set": params.name, "parameters": params.as_dict(),
+        "input_files": files.to_dicts(), "run_id": context.run_id,
+        "illustrative": bool(files["illustrative"].any()),
+    }
+    write_atomically(out / f"draft_shares_{share_year}.json",
+                     json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8"))
+
+    yield dg.MaterializeResult(metadata={
+        "dagster/row_count": draft.height,
+        "parameter_set": params.name,
+        "reference_year": ref_year,
+        "at_floor": int(summary["at_floor"]),
+        "illustrative_inputs": bool(files["illustrative"].any()),
+        "compared_with_share_year": previous_year if previous_year else "none",
+        "csv": dg.MetadataValue.path(str(out / f"draft_shares_{share_year}.csv")),
+        "largest_shares": dg.MetadataValue.md(preview(_readable(draft, params.decimals))),
+    })
+    yield from _checks(summary, params)
+
+
+def _checks(summary: dict, params):
+    expected = int(summary["distinct_codes"])
+    yield dg.AssetCheckResult(
+        check_name=CHECK_COMPLETE, passed=summary["row_count"] == expected == 290,
+        metadata={"row_count": int(summary["row_count"]), "distinct_codes": expected},
+    )
+    yield dg.AssetCheckResult(
+        check_name=CHECK_TOTAL,
+        passed=int(summary["total_units"]) == total_units(params.decimals),
+        metadata={"total_promille": units_to_text(int(summary["total_units"]), params.decimals)},
+    )
+    yield dg.AssetCheckResult(
+        check_name=CHECK_FLOOR, passed=int(summary["smallest_units"]) >= params.floor_units,
+        metadata={"smallest_promille": units_to_text(int(summary["smallest_units"]),
+                                                     params.decimals),
+                  "floor_promille": params.floor_promille},
+    )
+
+
+def _readable(draft: pl.DataFrame, decimals: int) -> pl.DataFrame:
+    return (draft.sort("share_units", descending=True)
+            .select("municipality_code", "municipality_name",
+                    pl.col("share_units").map_elements(lambda u: units_to_text(u, decimals),
+                                                       return_dtype=pl.String)
+                    .alias("share_promille")))

@@ -1,0 +1,210 @@
+"""The share model's named parameter set (see MODEL.md, "Calculation"), read from a TOML file.
+
+The file holds one default set under `[parameters]` and optional per-share-year overrides under
+`[years.<share year>]`. Every published table names the effective set, e.g. "standard" or
+"standard+2018 overrides".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError, ModelError
+
+_FLOAT_FIELDS = (
+    "weight_newcomers",
+    "weight_minors",
+    "weight_asylum_days",
+    "weight_arrival_days",
+    "reception_adjustment",
+    "floor_promille",
+)
+_INT_FIELDS = ("decimals", "reference_year_offset")
+FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+_TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """One named set of model parameters; construction enforces every rule on their values."""
+
+    name: str
+    weight_newcomers: float
+    weight_minors: float
+    weight_asylum_days: float
+    weight_arrival_days: float
+    reception_adjustment: float
+    floor_promille: float
+    decimals: int
+    reference_year_offset: int
+
+    def __post_init__(self) -> None:
+        values = dataclasses.asdict(self)
+        problem = parameter_problem(values)
+        if problem is not None:
+            field, rule = problem
+            raise ModelError(f"parameter {field} = {values[field]!r}: {rule}")
+        for field in _FLOAT_FIELDS:
+            object.__setattr__(self, field, float(values[field]))
+
+    @property
+    def floor_units(self) -> int:
+        """The floor in units of 10^-decimals ‰ (1.00 ‰ at 2 decimals -> 100)."""
+        return round(self.floor_promille * 10**self.decimals)
+
+    def reference_year(self, share_year: int) -> int:
+        """The reference year R = Y - reference_year_offset whose statistics feed share year Y."""
+        return share_year - self.reference_year_offset
+
+    def as_dict(self) -> dict[str, str | float | int]:
+        """The parameters as plain values, for recording next to a computed table."""
+        return dataclasses.asdict(self)
+
+
+def parameter_problem(values: Mapping[str, object]) -> tuple[str, str] | None:
+    """The first rule a complete set of parameter values breaks, as (field, rule), or None."""
+    for field in FIELDS:
+        rule = _field_rule(field, values[field])
+        if rule is not None:
+            return field, rule
+    floor_units = values["floor_promille"] * 10 ** values["decimals"]
+    if abs(floor_units - round(floor_units)) > 1e-9:
+        # An unrepresentable floor could round below itself in the published table.
+        return "floor_promille", (
+            f"floor_promille must have at most decimals = {values['decimals']} decimals"
+        )
+    return None
+
+
+def _field_rule(field: str, value: object) -> str | None:
+    if field == "name":
+        if not isinstance(value, str) or not value.strip():
+            return "name must be a non-empty text"
+        return None
+    if field in _INT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"{field} must be a whole number"
+        if field == "decimals" and not 0 <= value <= 4:
+            return "decimals must be between 0 and 4"
+        if field == "reference_year_offset" and value < 1:
+            return "reference_year_offset must be at least 1"
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return f"{field} must be a number"
+    if field == "reception_adjustment" and not 0 <= value <= 1:
+        return "reception_adjustment must be between 0 and 1"
+    if field == "floor_promille" and not 0 <= value < 1000:
+        return "floor_promille must be at least 0 and below 1000"
+    if value < 0:
+        return f"{field} must not be negative"
+    return None
+
+
+def load_parameters(path: Path, share_year: int) -> ModelParameters:
+    """Read the parameter file and return the set in force for `share_year`.
+
+    Every year's overrides are checked, not only this year's, so a bad file fails at once.
+    Raises InputError naming the file, line, field, value and rule.
+    """
+    text = _read_text(path)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        raise InputError(
+            path, f"not valid TOML: {error}", line=int(match.group(1)) if match else None
+        ) from error
+
+    unknown_tables = sorted(set(document) - {"parameters", "years"})
+    if unknown_tables:
+        raise InputError(path, "only [parameters] and [years.<share year>] tables are allowed",
+                         line=_line_of(text, unknown_tables[0], None), value=unknown_tables[0])
+    defaults = document.get("parameters")
+    if not isinstance(defaults, dict):
+        raise InputError(path, "the [parameters] table is missing")
+    _check_fields(path, text, "parameters", defaults, required=True)
+    base = _checked(path, text, "parameters", defaults)
+
+    years = document.get("years", {})
+    if not isinstance(years, dict):
+        raise InputError(path, "years must be a table of [years.<share year>] tables",
+                         line=_line_of(text, None, "years"), column="years")
+    chosen = base
+    for year, overrides in years.items():
+        table = f"years.{year}"
+        if not _YEAR.match(year) or not isinstance(overrides, dict):
+            raise InputError(path, "a year override is a table named [years.<4-digit share year>]",
+                             line=_line_of(text, table, None), value=table)
+        _check_fields(path, text, table, overrides, required=False)
+        if "name" in overrides:
+            raise InputError(path, "a year override cannot rename the parameter set",
+                             line=_line_of(text, table, "name"), column="name",
+                             value=overrides["name"])
+        values = {**base.as_dict(), **overrides, "name": f"{base.name}+{year} overrides"}
+        overridden = _checked(path, text, table, values)
+        if int(year) == share_year:
+            chosen = overridden
+    return chosen
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise InputError(path, "the parameter file is missing") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"the parameter file cannot be read as UTF-8 text: {error}"
+                         ) from error
+
+
+def _check_fields(
+    path: Path, text: str, table: str, values: Mapping[str, object], *, required: bool
+) -> None:
+    for field in values:
+        if field not in FIELDS:
+            raise InputError(path, f"unknown parameter; known parameters: {', '.join(FIELDS)}",
+                             line=_line_of(text, table, field), column=field, value=values[field])
+    if required:
+        for field in FIELDS:
+            if field not in values:
+                raise InputError(path, f"parameter {field} is missing from [{table}]",
+                                 column=field)
+
+
+def _checked(path: Path, text: str, table: str, values: Mapping[str, object]) -> ModelParameters:
+    problem = parameter_problem(values)
+    if problem is not None:
+        field, rule = problem
+        line = _line_of(text, table, field) or _line_of(text, "parameters", field)
+        raise InputError(path, rule, line=line, column=field, value=values[field])
+    return ModelParameters(**values)
+
+
+def _line_of(text: str, table: str | None, key: str | None) -> int | None:
+    """The 1-based line of `key =` inside `[table]` (or of the header when key is None).
+
+    tomllib reports no positions for values, so the line is found by a plain scan; None when the
+    key is written in a form the scan does not follow (dotted keys, inline tables).
+    """
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            current = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            if key is None and current == table:
+                return number
+            continue
+        if key is not None and current == table and re.match(
+            rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line
+        ):
+            return number
+    return None

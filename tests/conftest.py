@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository's shipped data, copied, and an isolated Dagster instance and
+warehouse per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def register() -> pl.DataFrame:
+    from pipeline.municipalities import load_register
+
+    return load_register(DATA / "reference" / "municipalities.csv")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped data folder, safe to break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("sources"))
+    return target
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A Dagster home and a DuckDB warehouse of the test's own; returns the out folder."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("ANVISNING_WAREHOUSE", str(tmp_path / "warehouse" / "test.duckdb"))
+    return tmp_path / "out"

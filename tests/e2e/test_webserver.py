@@ -1,0 +1,94 @@
+"""The real Dagster webserver, started from workspace.yaml on loopback, serves the asset graph."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+EXPECTED_ASSETS = {"municipality_register", "population", "newcomers_settled",
+                   "minors_received", "asylum_housing_days", "minor_arrival_housing_days"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _graphql(port: int, query: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def start_webserver(tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """Start dagster-webserver in its own process group; wait until it answers."""
+    port = _free_port()
+    home = tmp_path / "dagster_home"
+    home.mkdir(exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = dict(os.environ, DAGSTER_HOME=str(home),
+               ANVISNING_WAREHOUSE=str(tmp_path / "warehouse.duckdb"),
+               ANVISNING_OUT_DIR=str(tmp_path / "out"))
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml",
+         "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode())
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
+                return process, port
+        except OSError:
+            time.sleep(0.5)
+    stop_webserver(process)
+    raise AssertionError("the webserver did not answer within 90 s")
+
+
+def stop_webserver(process: subprocess.Popen) -> None:
+    """SIGINT to the whole group (the webserver ignores TERM); nothing may be left behind."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        pytest.fail("the webserver did not stop on SIGINT")
+    deadline = time.monotonic() + 20  # the code server child exits shortly after its parent
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    pytest.fail("the webserver left processes behind")
+
+
+@pytest.mark.slow
+def test_webserver_serves_the_asset_graph_from_workspace_yaml(tmp_path):
+    process, port = start_webserver(tmp_path)
+    try:
+        answer = _graphql(port, "{ assetNodes { assetKey { path } } }")
+    finally:
+        stop_webserver(process)
+    keys = {"/".join(node["assetKey"]["path"]) for node in answer["data"]["assetNodes"]}
+    assert keys >= EXPECTED_ASSETS
