@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.ingest import ingest_statistics
+from assets.publication import share_table_publication
+from assets.redistribution import final_shares, review_workbooks
 from assets.resources import resources
 from assets.shares import draft_shares, share_basis
 
@@ -18,7 +20,8 @@ share_run = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[ingest_statistics, share_basis, draft_shares],
+    assets=[ingest_statistics, share_basis, draft_shares, review_workbooks, final_shares,
+            share_table_publication],
     jobs=[share_run],
     resources=resources(),
     executor=dg.in_process_executor,

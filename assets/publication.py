@@ -1,0 +1,108 @@
+"""The published share table for 1 January: CSV, Excel and PDF, versioned and immutable."""
+
+import hashlib
+import json
+from datetime import date
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.partitions import share_year_of, share_years
+from assets.redistribution import final_shares
+from assets.resources import RunSettings
+from assets.warehouse import query
+from pipeline.parameters import load_parameters
+from pipeline.publication import InputFile, PublicationInfo, publish, published_paths
+from pipeline.statistics import read_sources
+from pipeline.units import units_to_text
+
+GROUP = "publication"
+OWNERS = ["team:statistics"]
+
+
+class PublicationConfig(dg.Config):
+    """`reissue_reason` replaces a published table (the earlier one is kept); `decision_date`
+    (YYYY-MM-DD) defaults to the published one, else the last approval date, else today."""
+
+    reissue_reason: str | None = None
+    decision_date: str | None = None
+
+
+@dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel", "pdf"},
+          owners=OWNERS, deps=[final_shares])
+def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
+                            settings: RunSettings, warehouse: DuckDBResource):
+    """The share table (kommunandelar) for 1 January of the share year, published as
+    out/<Y>/shares_<Y>.csv, .xlsx and .pdf with a manifest. Publishing is atomic; the same
+    content again is a no-op; different content is refused unless reissued with a reason."""
+    share_year = share_year_of(context)
+    params = load_parameters(settings.parameters_path, share_year)
+    with warehouse.get_connection() as conn:
+        final = query(conn, "final_for_year", share_year=share_year)
+        files = query(conn, "input_files_for_year", share_year=share_year)
+        agreements = query(conn, "agreements_for_year", share_year=share_year)
+    out = settings.year_out(share_year)
+    info = PublicationInfo(
+        share_year=share_year,
+        decision_date=_decision_date(config, out, share_year, agreements),
+        decimals=params.decimals,
+        parameter_set=params.name,
+        parameters=params.as_dict(),
+        inputs=_inputs(files, settings, share_year),
+        run_id=context.run_id,
+        redistributions=[_note(row, params.decimals) for row in agreements.iter_rows(named=True)],
+    )
+    result = publish(out, final, info, reissue_reason=config.reissue_reason)
+    context.log.info(result.message)
+    return dg.MaterializeResult(metadata={
+        "status": result.status,
+        "version": result.version,
+        "message": result.message,
+        "decision_date": info.decision_date.isoformat(),
+        "illustrative_inputs": info.illustrative,
+        "csv": dg.MetadataValue.path(str(result.paths["csv"])),
+        "xlsx": dg.MetadataValue.path(str(result.paths["xlsx"])),
+        "pdf": dg.MetadataValue.path(str(result.paths["pdf"])),
+    })
+
+
+def _decision_date(config: PublicationConfig, out, share_year: int, agreements) -> date:
+    if config.decision_date:
+        return date.fromisoformat(config.decision_date)
+    manifest = published_paths(out, share_year)["manifest"]
+    if manifest.exists():
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("decision_date")
+        if recorded:
+            return date.fromisoformat(recorded)
+    if agreements.height:
+        return max(agreements["approved_on"].to_list())
+    return date.today()
+
+
+def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
+    inputs = [InputFile(name=row["statistic"], path=row["path"], sha256=row["sha256"],
+                        illustrative=bool(row["illustrative"]))
+              for row in files.iter_rows(named=True)]
+    inputs.append(_file_input("parameters", settings.parameters_path, illustrative=False))
+    folder = settings.data / "redistributions"
+    described = read_sources(folder)
+    candidates = [folder / f"{share_year}.csv",
+                  *sorted((folder / str(share_year)).glob("*.xlsx"))]
+    for path in candidates:
+        if path.is_file() and not path.name.startswith("~$"):
+            flag = bool(described.get(path.name, {}).get("illustrative", False))
+            inputs.append(_file_input(f"redistributions/{path.name}", path, flag))
+    return inputs
+
+
+def _file_input(name: str, path, illustrative: bool) -> InputFile:
+    return InputFile(name=name, path=str(path),
+                     sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                     illustrative=illustrative)
+
+
+def _note(row: dict, decimals: int) -> str:
+    amount = units_to_text(row["amount_units"], decimals, ",")
+    return (f"{row['giver_code']} {row['giver_name']} ger {amount} ‰ till "
+            f"{row['receiver_code']} {row['receiver_name']} ({row['reference']}, "
+            f"beslutad {row['approved_on'].isoformat()})")

@@ -1,0 +1,128 @@
+"""County board review workbooks and the December redistributions (omfördelning)."""
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from assets.metadata import preview
+from assets.partitions import share_year_of, share_years
+from assets.resources import RunSettings
+from assets.shares import draft_shares
+from assets.warehouse import execute, query
+from pipeline.parameters import load_parameters
+from pipeline.redistribution import (
+    apply_redistributions,
+    read_all_agreements,
+    validate_agreements,
+)
+from pipeline.review_workbook import write_review_workbooks
+from pipeline.units import total_units, units_to_text
+
+GROUP = "redistribution"
+OWNERS = ["team:statistics"]
+CHECK_COUNTY_TOTALS = "county_totals_unchanged"
+CHECK_NATIONAL_TOTAL = "national_total_exactly_1000_promille"
+CHECK_UNTOUCHED = "municipalities_outside_agreements_unchanged"
+
+
+@dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"excel"}, owners=OWNERS,
+          deps=[draft_shares])
+def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
+                     warehouse: DuckDBResource):
+    """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
+    municipalities with inputs, explanation shares, draft share, last year's final share and the
+    change, plus the `Omfördelning` form the county board fills in. out/<Y>/review/."""
+    share_year = share_year_of(context)
+    params = load_parameters(settings.parameters_path, share_year)
+    with warehouse.get_connection() as conn:
+        draft = query(conn, "draft_for_year", share_year=share_year)
+        previous = query(conn, "previous_final_shares", share_year=share_year)
+        illustrative = bool(query(conn, "input_files_for_year",
+                                  share_year=share_year)["illustrative"].any())
+    folder = settings.year_out(share_year) / "review"
+    paths = write_review_workbooks(folder, share_year, draft,
+                                   previous if previous.height else None, params.decimals,
+                                   illustrative, params.name)
+    return dg.MaterializeResult(metadata={
+        "workbooks": len(paths),
+        "folder": dg.MetadataValue.path(str(folder)),
+        "illustrative_inputs": illustrative,
+    })
+
+
+@dg.asset(
+    partitions_def=share_years, group_name=GROUP, kinds={"duckdb"}, owners=OWNERS,
+    deps=[draft_shares],
+    check_specs=[
+        dg.AssetCheckSpec(CHECK_COUNTY_TOTALS, asset="final_shares", blocking=True,
+                          description="Every county's total equals its draft total."),
+        dg.AssetCheckSpec(CHECK_NATIONAL_TOTAL, asset="final_shares", blocking=True,
+                          description="The final shares add up to exactly 1000.00 ‰."),
+        dg.AssetCheckSpec(CHECK_UNTOUCHED, asset="final_shares", blocking=True,
+                          description="A municipality outside every agreement keeps its "
+                          "calculated share exactly."),
+    ],
+)
+def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
+                 warehouse: DuckDBResource):
+    """Final shares (slutliga andelstal): calculated − given + received, after the agreements
+    approved in December from data/redistributions/<Y>.csv and the filled-in review workbooks in
+    data/redistributions/<Y>/, every one validated against the rules of MODEL.md."""
+    share_year = share_year_of(context)
+    params = load_parameters(settings.parameters_path, share_year)
+    decimals = params.decimals
+    agreements = read_all_agreements(settings.data / "redistributions", share_year, decimals)
+    with warehouse.get_connection() as conn:
+        draft = query(conn, "draft_for_year", share_year=share_year)
+        register = draft.select("municipality_code", "municipality_name", "county_code",
+                                "county_name")
+        units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+        validate_agreements(agreements, share_year, units, register, decimals)
+        final = apply_redistributions(draft, agreements, decimals)
+        stored = pl.DataFrame(
+            {
+                "share_year": [a.share_year for a in agreements],
+                "giver_code": [a.giver_code for a in agreements],
+                "receiver_code": [a.receiver_code for a in agreements],
+                "amount_units": [a.amount_units if a.amount_units is not None
+                                 else units[a.giver_code] for a in agreements],
+                "approved_on": [a.approved_on for a in agreements],
+                "reference": [a.reference for a in agreements],
+                "source": [a.source for a in agreements],
+            },
+            schema={"share_year": pl.Int64, "giver_code": pl.String, "receiver_code": pl.String,
+                    "amount_units": pl.Int64, "approved_on": pl.Date, "reference": pl.String,
+                    "source": pl.String},
+        )
+        conn.execute("BEGIN TRANSACTION")
+        execute(conn, "replace_agreements", incoming=stored, share_year=share_year)
+        execute(conn, "replace_final_shares", incoming=final, share_year=share_year,
+                decimals=decimals)
+        conn.execute("COMMIT")
+        summary = query(conn, "final_invariants", share_year=share_year).row(0, named=True)
+
+    changed = final.filter(pl.col("given_units") + pl.col("received_units") > 0)
+    yield dg.MaterializeResult(metadata={
+        "dagster/row_count": final.height,
+        "agreements": len(agreements),
+        "municipalities_in_agreements": changed.height,
+        "changed": dg.MetadataValue.md(preview(changed.select(
+            "municipality_code", "municipality_name",
+            *[pl.col(c).map_elements(lambda u: units_to_text(u, decimals),
+                                     return_dtype=pl.String)
+              for c in ("calculated_units", "given_units", "received_units", "share_units")],
+        ), rows=20)),
+    })
+    yield dg.AssetCheckResult(check_name=CHECK_COUNTY_TOTALS,
+                              passed=summary["counties_changed"] == 0,
+                              metadata={"counties_changed": int(summary["counties_changed"])})
+    yield dg.AssetCheckResult(
+        check_name=CHECK_NATIONAL_TOTAL,
+        passed=int(summary["national_units"]) == total_units(decimals),
+        metadata={"total_promille": units_to_text(int(summary["national_units"]), decimals)})
+    yield dg.AssetCheckResult(
+        check_name=CHECK_UNTOUCHED,
+        passed=summary["untouched_changed"] == 0 and summary["calculated_differs"] == 0
+        and summary["negative"] == 0,
+        metadata={k: int(summary[k]) for k in ("untouched_changed", "calculated_differs",
+                                               "negative")})

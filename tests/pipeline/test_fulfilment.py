@@ -1,0 +1,206 @@
+"""Goal fulfilment, the equalising rule and its forecast: exact integers, ties by the rule, and
+the forecast equal to the rule applied step by step."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.errors import AnvisningError, ModelError
+from pipeline.fulfilment import (
+    assigned_counts,
+    forecast,
+    forecast_municipality,
+    forecast_table,
+    fulfilment_table,
+    next_equalising,
+    step_by_step,
+)
+from pipeline.ledger import LEDGER_SCHEMA
+
+AS_OF = date(2024, 6, 30)
+
+
+def ledger_of(*rows: tuple[str, date, str, str]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=LEDGER_SCHEMA, orient="row")
+
+
+def repeated(code: str, count: int, when: date = date(2020, 1, 1), kind: str = "equalising"):
+    return [(f"{code}-{when}-{i}", when, code, kind) for i in range(count)]
+
+
+def shares_of(units: dict[str, int]) -> pl.DataFrame:
+    return pl.DataFrame({
+        "municipality_code": list(units),
+        "municipality_name": [f"Kommun {c}" for c in units],
+        "county_code": [c[:2] for c in units],
+        "share_units": list(units.values()),
+    })
+
+
+HAND_SHARES = {"0114": 40000, "0115": 35000, "0117": 25000, "0120": 0}
+HAND_LEDGER = ledger_of(
+    *repeated("0114", 3),
+    *repeated("0115", 4, date(2024, 6, 30)),
+    *repeated("0120", 1, kind="connection"),
+    *repeated("0117", 5, date(2024, 7, 1)),
+)
+
+
+def test_fulfilment_on_a_hand_worked_case():
+    # As of 2024-06-30 the 0117 rows of 1 July do not count: total = 3 + 4 + 1 = 8.
+    # 0114: 400 ‰ → target 0.4 × 8 = 3.2; 3 / 3.2 = 93.75 % → 93.8 (half up)
+    # 0115: 350 ‰ → target 2.8;             4 / 2.8 = 142.857… % → 142.9
+    # 0117: 250 ‰ → target 2.0;             0 / 2   = 0.0 %
+    # 0120:   0 ‰ → target 0, no fulfilment; its connection assignment still counts in total.
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    assert table["municipality_code"].to_list() == ["0114", "0115", "0117", "0120"]
+    assert table["share_promille"].to_list() == [Decimal("400.00"), Decimal("350.00"),
+                                                 Decimal("250.00"), Decimal("0.00")]
+    assert table["assigned"].to_list() == [3, 4, 0, 1]
+    assert table["target"].to_list() == [3.2, 2.8, 2.0, 0.0]
+    assert table["target_exact"].to_list() == [Decimal("3.2"), Decimal("2.8"), Decimal("2"),
+                                               Decimal("0")]
+    assert table["fulfilment_pct"].to_list() == [93.8, 142.9, 0.0, None]
+
+
+def test_target_and_percentage_round_half_up_from_exact_integers():
+    # 0114 holds 1 unit = 0.01 ‰ of 4 500 assignments: target 0.045 exactly → 0.05 half up
+    # (float rounding of 0.045 gives 0.04). 0115 holds the rest: 99 999 units → 4 499.955 →
+    # 4 499.96; its 4 499 assignments are 99.97888…% → 100.0.
+    ledger = ledger_of(*repeated("0114", 1), *repeated("0115", 4499))
+    table = fulfilment_table(ledger, shares_of({"0114": 1, "0115": 99999}), AS_OF)
+    assert table["target"].to_list() == [0.05, 4499.96]
+    assert table["target_exact"].to_list() == [Decimal("0.045"), Decimal("4499.955")]
+    # 0114: 1 / 0.045 = 2 222.22…% → 2 222.2
+    assert table["fulfilment_pct"].to_list() == [2222.2, 100.0]
+
+
+def test_without_assignments_there_is_no_fulfilment_yet():
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), date(2019, 12, 31))
+    assert table["assigned"].sum() == 0
+    assert table["fulfilment_pct"].null_count() == table.height
+
+
+def test_a_ledger_code_missing_from_the_share_table_is_an_error():
+    with pytest.raises(AnvisningError, match="0120"):
+        fulfilment_table(HAND_LEDGER, shares_of({"0114": 50000, "0115": 50000, "0117": 0}),
+                         AS_OF)
+
+
+def test_assigned_counts_both_kinds_up_to_the_date():
+    assert assigned_counts(HAND_LEDGER, AS_OF) == {"0114": 3, "0115": 4, "0120": 1}
+
+
+def test_forecast_of_a_single_municipality():
+    # From the hand-worked case (total 8): 0/25 000 is lowest → 0117; then 1/25 000 = 0.00004
+    # is still below 3/40 000 = 0.000075 → 0117 again. Total after = 10; 0117's target is
+    # 0.25 × 10 = 2.5 and 2 / 2.5 = 80.0 %.
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    result = forecast_municipality(table, "0117", 2)
+    assert (result.assigned_before, result.expected, result.assigned_after,
+            result.total_after) == (0, 2, 2, 10)
+    assert (result.target, result.target_exact, result.fulfilment_pct) == (2.5, Decimal("2.5"),
+                                                                           80.0)
+    assert forecast_table(table, 2)["expected"].to_list() == [0, 0, 2, 0]
+    with pytest.raises(AnvisningError, match="9999"):
+        forecast_municipality(table, "9999", 2)
+
+
+@pytest.mark.parametrize(
+    ("assigned", "shares", "expected", "why"),
+    [
+        ({}, {"0114": 300, "0115": 500, "0116": 500}, "0115", "total 0: larger share, lower code"),
+        ({"0114": 1, "0115": 2}, {"0114": 100, "0115": 200}, "0115", "equal ratio: larger share"),
+        ({"0114": 2, "0115": 2}, {"0114": 200, "0115": 200}, "0114", "all equal: lower code"),
+        ({"0114": 2, "0115": 3}, {"0114": 200, "0115": 200}, "0114", "lowest ratio"),
+        ({"0115": 1000}, {"0114": 0, "0115": 1}, "0115", "a share of 0 is never chosen"),
+        ({"0114": 1, "0115": 0}, {"0114": 1, "0115": 100000}, "0115", "ratio before share"),
+        # The two ratios differ by 1/(99 999 × 99 998) at about 10^7: as floats they are equal
+        # (and the tie would pick the larger share, 0114); cross-multiplied, 0115 is lower.
+        ({"0114": 999990099998, "0115": 999980099997}, {"0114": 99999, "0115": 99998}, "0115",
+         "exact, not floating point"),
+    ],
+)
+def test_next_equalising_follows_the_rule_and_its_ties(assigned, shares, expected, why):
+    assert next_equalising(assigned, shares) == expected, why
+
+
+def test_next_equalising_takes_parallel_sequences_too():
+    assert next_equalising([3, 1], [100, 100], ["0114", "0115"]) == "0115"
+
+
+def test_no_positive_share_is_a_model_error():
+    with pytest.raises(ModelError):
+        next_equalising({}, {"0114": 0})
+    with pytest.raises(ModelError):
+        forecast({}, {"0114": 0}, None, 1)
+    assert forecast({}, {"0114": 0}, None, 0) == {"0114": 0}
+
+
+def rule_applied(assigned, shares, codes, m):
+    """The literal rule, m times: the reference for the reference."""
+    current = dict(zip(codes, assigned, strict=True))
+    received = dict.fromkeys(codes, 0)
+    for _ in range(m):
+        code = next_equalising(current, dict(zip(codes, shares, strict=True)))
+        current[code] += 1
+        received[code] += 1
+    return received
+
+
+@st.composite
+def cases(draw, prior: bool):
+    n = draw(st.integers(1, 30))
+    codes = draw(st.permutations(
+        [f"{c:04d}" for c in draw(st.sets(st.integers(114, 2584), min_size=n, max_size=n))]))
+    common = draw(st.lists(st.integers(0, 2000), min_size=1, max_size=3))
+    shares = draw(st.lists(st.one_of(st.sampled_from(common), st.integers(0, 2000)),
+                           min_size=n, max_size=n))
+    if not any(shares):
+        shares[draw(st.integers(0, n - 1))] = draw(st.integers(1, 2000))
+    assigned = draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)) if prior else [0] * n
+    return assigned, shares, codes, draw(st.integers(0, 300))
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(prior=False))
+def test_forecast_equals_the_rule_step_by_step_from_an_empty_ledger(case):
+    expected = step_by_step(*case)
+    assert forecast(*case) == expected
+    assert sum(expected.values()) == case[3]
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(prior=True))
+def test_forecast_equals_the_rule_step_by_step_after_a_prior_ledger(case):
+    assert forecast(*case) == step_by_step(*case) == rule_applied(*case)
+
+
+def test_a_municipality_far_ahead_receives_nothing_until_the_others_catch_up():
+    codes, shares = ["0114", "0115", "0117"], [100, 100, 200]
+    result = forecast([1000, 0, 0], shares, codes, 3000)
+    assert result == step_by_step([1000, 0, 0], shares, codes, 3000)
+    assert result["0114"] == 0 and result == {"0114": 0, "0115": 1000, "0117": 2000}
+
+
+def test_ten_million_assignments_are_exact_and_fast():
+    codes = [f"{c:04d}" for c in range(114, 404)]
+    shares = [100 + (7 * i) % 600 for i in range(290)]
+    shares[0] = 0
+    assigned = [(13 * i) % 50 for i in range(290)]
+    result = forecast(assigned, shares, codes, 10**7)
+    assert sum(result.values()) == 10**7 and result["0114"] == 0
+    # Compare a prefix exactly against the rule, and check the large result by its invariant:
+    # after it, everyone's last ratio ≤ anyone's next ratio (cross-multiplied).
+    assert forecast(assigned, shares, codes, 20000) == step_by_step(assigned, shares, codes, 20000)
+    # after it, no picked ratio exceeds any ratio still open.
+    state = [(a, result[c], s) for a, s, c in zip(assigned, shares, codes, strict=True) if s]
+    last_picked = max(Fraction(a + n - 1, s) for a, n, s in state if n)
+    assert all(Fraction(a + n, s) >= last_picked for a, n, s in state)

@@ -1,0 +1,296 @@
+"""The county board's review workbook: what it shows, that it holds only its own county, and the
+round trip of its "Omfördelning" form through read_agreements_workbook."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
+
+from pipeline.errors import InputError
+from pipeline.municipalities import load_register
+from pipeline.redistribution import (
+    AgreementError,
+    apply_redistributions,
+    check_invariants,
+    read_agreements_workbook,
+    read_all_agreements,
+    validate_agreements,
+)
+from pipeline.review_workbook import write_review_workbook, write_review_workbooks
+
+REPO = Path(__file__).resolve().parents[2]
+YEAR = 2026
+DECIMALS = 2
+UPPSALA = "03"
+UPPSALA_CODES = ["0305", "0319", "0330", "0331", "0360", "0380", "0381", "0382"]
+FORMULA_LIKE_NAME = "=HYPERLINK(\"http://example.org\")"
+
+
+@pytest.fixture(scope="module")
+def register() -> pl.DataFrame:
+    return load_register(REPO / "data" / "reference" / "municipalities.csv")
+
+
+@pytest.fixture(scope="module")
+def draft(register: pl.DataFrame) -> pl.DataFrame:
+    """A made-up draft: 290 shares summing to 1000.00 ‰, Håbo renamed to look like a formula."""
+    n = len(register)
+    units = [100_000 // n + (1 if i < 100_000 % n else 0) for i in range(n)]
+    return register.with_columns(
+        municipality_name=pl.when(pl.col("municipality_code") == "0305")
+        .then(pl.lit(FORMULA_LIKE_NAME)).otherwise("municipality_name"),
+        population=pl.Series([10_000 + 37 * i for i in range(n)]),
+        newcomers_settled=pl.Series([i % 50 for i in range(n)]),
+        minors_received=pl.Series([i % 3 for i in range(n)]),
+        asylum_housing_days=pl.Series([100 * i for i in range(n)]),
+        minor_arrival_housing_days=pl.Series([7 * (i % 4) for i in range(n)]),
+        population_share=pl.Series([u / 100 + 0.001234 for u in units]),
+        reception_share=pl.Series([u / 100 - 0.5 for u in units]),
+        adjusted_share=pl.Series([u / 100 + 0.25 for u in units]),
+        at_floor=pl.Series([i % 7 == 0 for i in range(n)]),
+        share_units=pl.Series(units, dtype=pl.Int64),
+    )
+
+
+@pytest.fixture(scope="module")
+def previous(draft: pl.DataFrame) -> pl.DataFrame:
+    """Last year's shares: 3.40 ‰ each, except Knivsta (0330) which had none."""
+    return draft.select(
+        "municipality_code",
+        share_units=pl.when(pl.col("municipality_code") == "0330").then(None).otherwise(340),
+    )
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path, draft: pl.DataFrame, previous: pl.DataFrame) -> Path:
+    path = tmp_path / "review_2026_03.xlsx"
+    write_review_workbook(path, YEAR, UPPSALA, draft, previous, DECIMALS, illustrative=True,
+                          parameter_set="standard")
+    return path
+
+
+def fill_form(source: Path, target: Path, rows: dict[int, list]) -> Path:
+    """Fill in the "Omfördelning" form as a county board would, and save it under a new name."""
+    workbook = load_workbook(source)
+    form = workbook["Omfördelning"]
+    for row, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            form.cell(row, column).value = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
+
+
+def draft_rows(path: Path) -> list[tuple]:
+    sheet = load_workbook(path)["Utkast"]
+    return [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=6)]
+
+
+# --- the draft sheet ---------------------------------------------------------------------------
+
+def test_draft_sheet_holds_only_the_countys_municipalities_and_a_total(
+        workbook_path: Path, draft: pl.DataFrame) -> None:
+    rows = draft_rows(workbook_path)
+    assert [row[0] for row in rows[:-1]] == UPPSALA_CODES
+    total = rows[-1]
+    county = draft.filter(pl.col("county_code") == UPPSALA)
+    assert total[:3] == ("Summa", "Uppsala län", county["population"].sum())
+    assert total[11] == pytest.approx(county["share_units"].sum() / 100)
+
+
+def test_no_sheet_holds_another_countys_code(workbook_path: Path) -> None:
+    codes = set()
+    for sheet in load_workbook(workbook_path).worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            codes |= {v for v in row if isinstance(v, str) and re.fullmatch(r"\d{4}", v)}
+    assert codes == set(UPPSALA_CODES)
+
+
+def test_draft_sheet_writes_numbers_with_swedish_friendly_formats(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)["Utkast"]
+    headings = [c.value for c in sheet[5]]
+    assert headings == [
+        "Kommunkod", "Kommun", "Folkmängd", "Nyanlända", "Ensamkommande barn",
+        "Boendedygn asylsökande", "Boendedygn ankomstkommun", "Befolkningsandel ‰",
+        "Mottagandeandel ‰", "Justerad andel ‰", "Golv", "Utkast andel ‰", "Andel 2025 ‰",
+        "Förändring ‰"]
+    håbo = sheet[6]
+    assert håbo[2].data_type == "n" and håbo[2].number_format == "#,##0"
+    assert håbo[11].value == pytest.approx(3.45) and håbo[11].number_format == "0.00"
+    assert håbo[7].number_format == "0.0000"
+    assert håbo[12].value == pytest.approx(3.40)
+    assert håbo[13].value == pytest.approx(0.05) and håbo[13].number_format.startswith("+0.00")
+    total = sheet[6 + len(UPPSALA_CODES)]
+    assert all(cell.data_type != "f" for cell in total)
+
+
+def test_municipality_without_last_years_share_shows_no_change(workbook_path: Path) -> None:
+    knivsta = next(row for row in draft_rows(workbook_path) if row[0] == "0330")
+    assert (knivsta[12], knivsta[13]) == (None, None)
+
+
+def test_without_previous_year_the_comparison_columns_are_empty(
+        tmp_path: Path, draft: pl.DataFrame) -> None:
+    path = tmp_path / "review.xlsx"
+    write_review_workbook(path, YEAR, UPPSALA, draft, None, DECIMALS, illustrative=False,
+                          parameter_set="standard")
+    assert {(row[12], row[13]) for row in draft_rows(path)} == {(None, None)}
+
+
+def test_title_names_share_year_and_county_with_illustrative_note(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)["Utkast"]
+    assert "2026" in sheet["A1"].value and "Uppsala län" in sheet["A1"].value
+    assert "standard" in sheet["A2"].value
+    assert "ILLUSTRATIVA UPPGIFTER" in sheet["A3"].value
+    assert "ILLUSTRATIVA UPPGIFTER" in load_workbook(workbook_path)["Omfördelning"]["A3"].value
+
+
+def test_no_illustrative_note_for_real_data(tmp_path: Path, draft: pl.DataFrame) -> None:
+    path = tmp_path / "review.xlsx"
+    write_review_workbook(path, YEAR, UPPSALA, draft, None, DECIMALS, illustrative=False,
+                          parameter_set="standard")
+    workbook = load_workbook(path)
+    assert workbook["Utkast"]["A3"].value is None
+    assert workbook["Omfördelning"]["A3"].value is None
+
+
+def test_header_is_frozen(workbook_path: Path) -> None:
+    assert load_workbook(workbook_path)["Utkast"].freeze_panes == "C6"
+
+
+def test_text_beginning_with_equals_is_stored_as_text(workbook_path: Path) -> None:
+    cell = load_workbook(workbook_path)["Utkast"]["B6"]
+    assert (cell.value, cell.data_type) == (FORMULA_LIKE_NAME, "s")
+    with zipfile.ZipFile(workbook_path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in archive.read(name) for name in sheets)
+
+
+def test_info_sheet_is_hidden_protected_and_names_year_and_county(workbook_path: Path) -> None:
+    info = load_workbook(workbook_path)["Info"]
+    facts = {key: value for key, value in info.iter_rows(values_only=True)}
+    assert (facts["share_year"], facts["county_code"]) == (YEAR, UPPSALA)
+    assert info.sheet_state == "hidden" and info.protection.sheet
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    form = workbook["Omfördelning"]
+    assert [c.value for c in form[4]] == [
+        "Givande kommun (kod)", "Mottagande kommun (kod)", 'Andel ‰ (eller "all")',
+        "Beslutsdatum (ÅÅÅÅ-MM-DD)", "Diarienummer"]
+    (codes,) = [dv for dv in form.data_validations.dataValidation if dv.type == "list"]
+    assert str(codes.sqref) == "A5:B54"
+    sheet_name, cells = codes.formula1.split("!")
+    source = workbook[sheet_name]
+    min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
+    listed = [c.value for row in source.iter_rows(min_row, max_row, min_col, max_col)
+              for c in row]
+    assert listed == UPPSALA_CODES
+    assert source.sheet_state == "hidden"
+
+
+def test_writes_one_workbook_per_county(
+        tmp_path: Path, draft: pl.DataFrame, previous: pl.DataFrame) -> None:
+    paths = write_review_workbooks(tmp_path / "out", YEAR, draft, previous, DECIMALS,
+                                   illustrative=True, parameter_set="standard")
+    assert len(paths) == 21
+    assert paths[0].name == "review_2026_01.xlsx" and paths[-1].name == "review_2026_25.xlsx"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [p.name for p in paths]
+
+
+def test_filled_in_form_round_trips_into_final_shares(
+        tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
+    agreements_dir = tmp_path / "redistributions"
+    filled = fill_form(workbook_path, agreements_dir / "2026" / "lst_c.xlsx", {
+        5: ["0381", "0380", "0,50", date(2025, 12, 8), "Lst C 851-23456-2025"],
+        7: [330, "0380", 0.25, datetime(2025, 12, 8), "Lst C 851-23457-2025"],
+        8: ["0319", "0360", "all", "2025-12-10", "Lst C 851-23458-2025"],
+    })
+    (agreements_dir / "2026" / "~$lst_c.xlsx").write_bytes(b"Excel lock file")
+
+    agreements = read_all_agreements(agreements_dir, YEAR, DECIMALS)
+
+    assert [(a.giver_code, a.receiver_code, a.amount_units, a.approved_on, a.source)
+            for a in agreements] == [
+        ("0381", "0380", 50, date(2025, 12, 8), f"{filled} sheet 'Omfördelning' row 5"),
+        ("0330", "0380", 25, date(2025, 12, 8), f"{filled} sheet 'Omfördelning' row 7"),
+        ("0319", "0360", None, date(2025, 12, 10), f"{filled} sheet 'Omfördelning' row 8"),
+    ]
+    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+    validate_agreements(agreements, YEAR, units, register, DECIMALS)
+    final = apply_redistributions(draft, agreements, DECIMALS)
+    assert check_invariants(final, DECIMALS) == []
+    shares = dict(zip(final["municipality_code"], final["share_units"], strict=True))
+    assert (shares["0380"], shares["0319"]) == (units["0380"] + 75, 0)
+
+
+def test_unfilled_form_has_no_agreements(workbook_path: Path) -> None:
+    assert read_agreements_workbook(workbook_path, DECIMALS) == []
+
+
+@pytest.mark.parametrize(("values", "header", "rule"), [
+    (["0381", "0380", "0.125", date(2025, 12, 8), "X"], "Andel", "at most 2 decimals"),
+    (["381", "0380", "0.50", date(2025, 12, 8), "X"], "Givande kommun", "4 digits"),
+    (["0381", "0380", "0.50", "8/12/2025", "X"], "Beslutsdatum", "YYYY-MM-DD"),
+    (["0381", "0380", "0.50", date(2025, 12, 8), None], "Diarienummer", "is required"),
+])
+def test_form_errors_name_workbook_sheet_row_column_and_rule(
+        tmp_path: Path, workbook_path: Path, values: list, header: str, rule: str) -> None:
+    filled = fill_form(workbook_path, tmp_path / "filled.xlsx", {6: values})
+    with pytest.raises(InputError) as caught:
+        read_agreements_workbook(filled, DECIMALS)
+    message = str(caught.value)
+    assert message.startswith(f"{filled}, sheet 'Omfördelning', row 6, column '{header}")
+    assert rule in message
+
+
+def test_agreement_rejection_names_the_workbook_row(
+        tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
+    filled = fill_form(workbook_path, tmp_path / "filled.xlsx",
+                       {9: ["0381", "0114", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
+    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+    with pytest.raises(AgreementError) as caught:
+        validate_agreements(read_agreements_workbook(filled, DECIMALS), YEAR, units, register,
+                            DECIMALS)
+    assert str(caught.value).startswith(f"{filled} sheet 'Omfördelning' row 9: agreement")
+    assert "different counties" in str(caught.value)
+
+
+def test_same_agreement_in_csv_and_workbook_is_a_duplicate(
+        tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
+    directory = tmp_path / "redistributions"
+    fill_form(workbook_path, directory / "2026" / "lst_c.xlsx",
+              {5: ["0381", "0380", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
+    (directory / "2026.csv").write_text(
+        "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
+        "2026,0381,0380,0.50,2025-12-08,Lst C 851-1-2025\n", encoding="utf-8")
+    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+    with pytest.raises(AgreementError, match="row 5: .*duplicate agreement.*2026.csv line 2"):
+        validate_agreements(read_all_agreements(directory, YEAR, DECIMALS), YEAR, units,
+                            register, DECIMALS)
+
+
+def test_workbook_without_info_sheet_is_rejected(tmp_path: Path, workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    del workbook["Info"]
+    path = tmp_path / "no_info.xlsx"
+    workbook.save(path)
+    with pytest.raises(InputError, match="sheet 'Info'.*share_year"):
+        read_agreements_workbook(path, DECIMALS)
+
+
+def test_file_that_is_not_a_workbook_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable .xlsx workbook"):
+        read_agreements_workbook(path, DECIMALS)
