@@ -16,11 +16,15 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pipeline.errors import AnvisningError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DRAFT_ASSETS = ["municipality_register", "population", "newcomers_settled", "minors_received",
+                "asylum_housing_days", "minor_arrival_housing_days", "share_basis",
+                "draft_shares", "review_workbooks"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,8 +48,64 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="the whole share run for a share year, through Dagster")
     _add_run_arguments(run)
+    _add_publish_arguments(run)
     run.set_defaults(handler=_run, selection=None)
+
+    draft = commands.add_parser("draft", help="ingest and draft shares, review workbooks")
+    _add_run_arguments(draft)
+    draft.set_defaults(handler=_run, selection=DRAFT_ASSETS, reissue=False, reason=None,
+                       decision_date=None)
+
+    publish = commands.add_parser("publish", help="publish the share table (CSV, Excel, PDF)")
+    _add_run_arguments(publish)
+    _add_publish_arguments(publish)
+    publish.set_defaults(handler=_run, selection=None)
+
+    fulfilment = commands.add_parser("fulfilment", help="goal fulfilment per municipality")
+    fulfilment.add_argument("--as-of", type=_date, required=True, help="date YYYY-MM-DD")
+    _add_ledger_arguments(fulfilment)
+    fulfilment.set_defaults(handler=_fulfilment)
+
+    assign = commands.add_parser("assign", help="record one assignment in the ledger")
+    assign.add_argument("--date", type=_date, required=True, help="date YYYY-MM-DD")
+    assign.add_argument("--connection", metavar="CODE",
+                        help="a connection assignment to this municipality (anknytning)")
+    _add_ledger_arguments(assign)
+    assign.set_defaults(handler=_assign)
+
+    forecast = commands.add_parser("forecast", help="forecast M equalising assignments")
+    forecast.add_argument("--year", type=int, required=True, help="share year")
+    forecast.add_argument("--children", type=int, required=True, metavar="M",
+                          help="expected number of equalising assignments")
+    forecast.add_argument("--as-of", type=_date, help="ledger state date (default: today, "
+                          "or 31 December of the share year if that is earlier)")
+    forecast.add_argument("--municipality", metavar="CODE", help="report on one municipality")
+    _add_ledger_arguments(forecast)
+    forecast.set_defaults(handler=_forecast)
     return parser
+
+
+def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reissue", action="store_true",
+                        help="replace an already published table (needs --reason)")
+    parser.add_argument("--reason", help="why the table is reissued")
+    parser.add_argument("--decision-date", type=_date,
+                        help="the decision date printed on the table (default: as published, "
+                        "else the last approval date of the agreements, else today)")
+
+
+def _add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ledger", type=Path, default=Path("data/ledger/assignments.csv"),
+                        help="the assignment ledger (default: data/ledger/assignments.csv)")
+    parser.add_argument("--data-dir", default="data", help="input data folder (default: data)")
+    parser.add_argument("--out-dir", default="out", help="output folder (default: out)")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +115,62 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return materialise(args.year, Path(args.data_dir), Path(args.out_dir), args.selection)
+    if args.reissue and not (args.reason and args.reason.strip()):
+        raise AnvisningError('--reissue needs --reason "<why the table is replaced>"')
+    if args.reason and not args.reissue:
+        raise AnvisningError("--reason goes with --reissue")
+    publication = {
+        "reissue_reason": args.reason if args.reissue else None,
+        "decision_date": args.decision_date.isoformat() if args.decision_date else None,
+    }
+    op_config = None
+    if args.selection is None:
+        op_config = {"share_table_publication": {"config": publication}}
+    return materialise(args.year, Path(args.data_dir), Path(args.out_dir), args.selection,
+                       op_config)
+
+
+def _fulfilment(args: argparse.Namespace) -> int:
+    from pipeline.goals import fulfilment_as_of
+
+    if args.as_of > date.today():
+        raise AnvisningError(f"--as-of {args.as_of} is in the future")
+    table, paths = fulfilment_as_of(args.as_of, args.ledger, Path(args.data_dir),
+                                    Path(args.out_dir), date.today())
+    print(f"goal fulfilment as of {args.as_of}: {int(table['assigned'].sum())} assignments "
+          f"since 2016-01-01; written {paths[0]} and {paths[1]}")
+    return EXIT_OK
+
+
+def _assign(args: argparse.Namespace) -> int:
+    from pipeline.goals import assign
+
+    code, name, kind, assignment_id = assign(args.date, args.connection, args.ledger,
+                                             Path(args.data_dir), Path(args.out_dir),
+                                             date.today())
+    print(f"{code} {name}")
+    print(f"({kind} assignment {assignment_id} on {args.date} recorded in {args.ledger})",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from pipeline.goals import forecast_year
+
+    if args.children < 0:
+        raise AnvisningError(f"--children must be 0 or more, not {args.children}")
+    today = date.today()
+    as_of = args.as_of or min(today, date(args.year, 12, 31))
+    path, one = forecast_year(args.year, args.children, as_of, args.ledger, args.municipality,
+                              Path(args.data_dir), Path(args.out_dir), today)
+    print(f"forecast of {args.children} equalising assignments from the ledger as of {as_of}: "
+          f"{path}")
+    if one is not None:
+        pct = "—" if one.fulfilment_pct is None else f"{one.fulfilment_pct:.1f} %"
+        print(f"{one.municipality_code} {one.municipality_name}: {one.expected} expected "
+              f"(assigned before {one.assigned_before}, after {one.assigned_after}); "
+              f"goal fulfilment at the end: {pct} of a target of {one.target:.2f}")
+    return EXIT_OK
 
 
 def materialise(share_year: int, data_dir: Path, out_dir: Path,
@@ -186,8 +301,9 @@ def _describe(record) -> str | None:
             detail.append(f"total {meta['national_total'].value:,}".replace(",", " "))
         if meta.get("illustrative") and meta["illustrative"].value:
             detail.append("ILLUSTRATIVE")
-        if "path" in meta and "dagster/row_count" not in meta:
-            detail.append(str(meta["path"].value))
+        for key in ("message", "workbooks", "as_of"):
+            if key in meta:
+                detail.append(f"{key.replace('_', ' ')} {meta[key].value}")
         return f"    ✓ {materialization.asset_key.to_user_string()}  {', '.join(detail)}"
     if kind == "ASSET_CHECK_EVALUATION":
         check = event.event_specific_data

@@ -49,7 +49,7 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         parameter_set=params.name,
         parameters=params.as_dict(),
         inputs=_inputs(files, settings, share_year),
-        run_id=context.run_id,
+        run_id=context.run.run_id,
         redistributions=[_note(row, params.decimals) for row in agreements.iter_rows(named=True)],
     )
     result = publish(out, final, info, reissue_reason=config.reissue_reason)

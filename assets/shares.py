@@ -85,7 +85,7 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     provenance = {
         "share_year": share_year, "reference_year": ref_year,
         "parameter_set": params.name, "parameters": params.as_dict(),
-        "input_files": files.to_dicts(), "run_id": context.run_id,
+        "input_files": files.to_dicts(), "run_id": context.run.run_id,
         "illustrative": bool(files["illustrative"].any()),
     }
     write_atomically(out / f"draft_shares_{share_year}.json",

@@ -32,7 +32,7 @@ from typing import Literal
 import polars as pl
 
 from pipeline.errors import AnvisningError
-from pipeline.units import total_units, units_to_text
+from pipeline.units import parse_promille, total_units, units_to_text
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
@@ -523,3 +523,25 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def read_published_shares(out_year_dir: Path, share_year: int) -> tuple[pl.DataFrame, int]:
+    """The published decision of a share year, as (municipality_code, municipality_name,
+    county_code, county_name, share_units) and its decimals — what goal fulfilment counts
+    against."""
+    paths = published_paths(Path(out_year_dir), share_year)
+    manifest = _read_manifest(paths["manifest"])
+    if manifest is None or not paths["csv"].is_file():
+        raise PublicationError(
+            f"{paths['csv']}: no published share table for {share_year}; run "
+            f"`anvisning run --year {share_year}` first")
+    decimals = int(manifest["decimals"])
+    frame = pl.read_csv(paths["csv"], schema={c: pl.String for c in CSV_COLUMNS})
+    return (
+        frame.select(
+            *TEXT_COLUMNS,
+            pl.col("share_promille").map_elements(lambda t: parse_promille(t, decimals),
+                                                  return_dtype=pl.Int64).alias("share_units"),
+        ),
+        decimals,
+    )

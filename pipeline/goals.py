@@ -1,0 +1,79 @@
+"""Goal fulfilment, assignment and forecast as a user asks for them: the published share table
+of the year, the ledger, the rule (pipeline.fulfilment), and the files written."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.errors import AnvisningError
+from pipeline.files import write_atomically
+from pipeline.fulfilment import (
+    MunicipalityForecast,
+    assigned_counts,
+    forecast_municipality,
+    forecast_table,
+    fulfilment_table,
+    next_equalising,
+)
+from pipeline.fulfilment_report import forecast_csv, write_fulfilment
+from pipeline.ledger import CONNECTION, EQUALISING, locked_ledger, read_ledger
+from pipeline.municipalities import load_register
+from pipeline.publication import read_published_shares
+from pipeline.statistics import read_sources
+
+
+def _register_codes(data_dir: Path) -> list[str]:
+    register = load_register(data_dir / "reference" / "municipalities.csv")
+    return register["municipality_code"].to_list()
+
+
+def ledger_is_illustrative(ledger_path: Path) -> bool:
+    described = read_sources(ledger_path.parent).get(ledger_path.name, {})
+    return bool(described.get("illustrative", False))
+
+
+def fulfilment_as_of(as_of: date, ledger_path: Path, data_dir: Path, out_dir: Path,
+                     today: date) -> tuple[pl.DataFrame, tuple[Path, Path]]:
+    """Goal fulfilment per municipality on `as_of`, against that year's published shares;
+    writes <out>/fulfilment_<DATE>.csv and .xlsx. The ledger may hold nothing after `today`."""
+    shares, decimals = read_published_shares(out_dir / str(as_of.year), as_of.year)
+    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
+    table = fulfilment_table(ledger, shares, as_of, decimals)
+    paths = write_fulfilment(out_dir, table, as_of, decimals, ledger_is_illustrative(ledger_path))
+    return table, paths
+
+
+def assign(when: date, connection: str | None, ledger_path: Path, data_dir: Path,
+           out_dir: Path, today: date) -> tuple[str, str, str, str]:
+    """Record one assignment: equalising by the rule on the ledger as it is under the lock, or a
+    connection assignment to `connection`. Returns code, name, kind and the assignment id."""
+    shares, _ = read_published_shares(out_dir / str(when.year), when.year)
+    names = dict(zip(shares["municipality_code"], shares["municipality_name"], strict=True))
+    if connection is not None and connection not in names:
+        raise AnvisningError(f"--connection {connection!r} is not a municipality code")
+    with locked_ledger(ledger_path, _register_codes(data_dir), today) as session:
+        if connection is not None:
+            code, kind = connection, CONNECTION
+        else:
+            units = dict(zip(shares["municipality_code"], shares["share_units"], strict=True))
+            code, kind = next_equalising(assigned_counts(session.ledger, when), units), EQUALISING
+        assignment_id = session.append(when, code, kind)
+    return code, names[code], kind, assignment_id
+
+
+def forecast_year(share_year: int, children: int, as_of: date, ledger_path: Path,
+                  municipality: str | None, data_dir: Path, out_dir: Path,
+                  today: date) -> tuple[Path, MunicipalityForecast | None]:
+    """What each municipality receives of `children` equalising assignments from the ledger's
+    state on `as_of`; writes <out>/<Y>/forecast_<Y>.csv."""
+    shares, decimals = read_published_shares(out_dir / str(share_year), share_year)
+    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
+    table = fulfilment_table(ledger, shares, as_of, decimals)
+    path = out_dir / str(share_year) / f"forecast_{share_year}.csv"
+    write_atomically(path, forecast_csv(forecast_table(table, children, decimals), decimals))
+    one = (forecast_municipality(table, municipality, children, decimals)
+           if municipality is not None else None)
+    return path, one
