@@ -15,13 +15,15 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from pipeline.errors import AnvisningError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
 DRAFT_ASSETS = ["municipality_register", "population", "newcomers_settled", "minors_received",
                 "asylum_housing_days", "minor_arrival_housing_days", "share_basis",
                 "draft_shares", "review_workbooks"]
@@ -198,18 +200,42 @@ def materialise(share_year: int, data_dir: Path, out_dir: Path,
     if op_config:
         run_config["ops"] = op_config
     asset_selection = [dg.AssetKey(key) for key in selection] if selection else None
-    print(f"anvisning: share year {share_year}, run {run_id[:8]} "
-          f"(Dagster instance {os.environ['DAGSTER_HOME']})")
     started = time.monotonic()
-    with _Progress(instance, run_id):
-        result = job.execute_in_process(
-            run_config=run_config, instance=instance, partition_key=str(share_year),
-            raise_on_error=False, run_id=run_id, asset_selection=asset_selection,
-        )
+    with _share_year_lock(warehouse_path(), share_year):
+        print(f"anvisning: share year {share_year}, run {run_id[:8]} "
+              f"(Dagster instance {os.environ['DAGSTER_HOME']})")
+        with _Progress(instance, run_id):
+            result = job.execute_in_process(
+                run_config=run_config, instance=instance, partition_key=str(share_year),
+                raise_on_error=False, run_id=run_id, asset_selection=asset_selection,
+            )
     if not result.success:
         raise AnvisningError(_failure_message(result))
     print(f"done in {time.monotonic() - started:.1f} s; outputs in {out_dir / str(share_year)}")
     return EXIT_OK
+
+
+@contextmanager
+def _share_year_lock(warehouse: str, share_year: int) -> Iterator[None]:
+    """One CLI run per share year at a time: a second one says so and waits (flock, released by
+    the kernel even if the first run is killed)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(f"{warehouse}.run-{share_year}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"anvisning: another run for share year {share_year} is in progress; waiting "
+              f"up to {RUN_LOCK_WAIT_SECONDS // 60} minutes for it to finish", flush=True)
+        try:
+            lock.acquire(timeout=RUN_LOCK_WAIT_SECONDS)
+        except Timeout:
+            raise AnvisningError(f"another run for share year {share_year} is still in "
+                                 "progress; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _default_dagster_home() -> None:

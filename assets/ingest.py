@@ -8,11 +8,10 @@ and a re-run or backfill is idempotent.
 
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
-from assets.resources import RunSettings
+from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import create_tables, execute, query
 from pipeline.municipalities import load_register
 from pipeline.parameters import load_parameters
@@ -59,7 +58,7 @@ _CHECKS = [
 @dg.multi_asset(specs=_SPECS, check_specs=_CHECKS, partitions_def=share_years,
                 name="ingest_statistics", can_subset=False)
 def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
-                      warehouse: DuckDBResource):
+                      warehouse: WarehouseResource):
     """Read, validate and load the register and the five statistics of one share year."""
     share_year = share_year_of(context)
     params = load_parameters(settings.parameters_path, share_year)

@@ -5,11 +5,10 @@ import json
 from datetime import date
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from assets.partitions import share_year_of, share_years
 from assets.redistribution import final_shares
-from assets.resources import RunSettings
+from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import query
 from pipeline.parameters import load_parameters
 from pipeline.publication import InputFile, PublicationInfo, publish, published_paths
@@ -31,7 +30,7 @@ class PublicationConfig(dg.Config):
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel", "pdf"},
           owners=OWNERS, deps=[final_shares])
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
-                            settings: RunSettings, warehouse: DuckDBResource):
+                            settings: RunSettings, warehouse: WarehouseResource):
     """The share table (kommunandelar) for 1 January of the share year, published as
     out/<Y>/shares_<Y>.csv, .xlsx and .pdf with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""

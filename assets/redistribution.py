@@ -2,11 +2,10 @@
 
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
-from assets.resources import RunSettings
+from assets.resources import RunSettings, WarehouseResource
 from assets.shares import draft_shares
 from assets.warehouse import execute, query
 from pipeline.parameters import load_parameters
@@ -28,7 +27,7 @@ CHECK_UNTOUCHED = "municipalities_outside_agreements_unchanged"
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"excel"}, owners=OWNERS,
           deps=[draft_shares])
 def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
-                     warehouse: DuckDBResource):
+                     warehouse: WarehouseResource):
     """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
     municipalities with inputs, explanation shares, draft share, last year's final share and the
     change, plus the `Omfördelning` form the county board fills in. out/<Y>/review/."""
@@ -64,7 +63,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     ],
 )
 def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
-                 warehouse: DuckDBResource):
+                 warehouse: WarehouseResource):
     """Final shares (slutliga andelstal): calculated − given + received, after the agreements
     approved in December from data/redistributions/<Y>.csv and the filled-in review workbooks in
     data/redistributions/<Y>/, every one validated against the rules of MODEL.md."""

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
+from filelock import FileLock, Timeout
+
+from pipeline.errors import AnvisningError
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_OUT_DIR = "out"
@@ -43,6 +49,33 @@ class RunSettings(dg.ConfigurableResource):
         return self.out / str(share_year)
 
 
+class WarehouseResource(DuckDBResource):
+    """The DuckDB warehouse, one writer at a time: a connection first takes an exclusive lock
+    beside the database file, so a second run (CLI or UI) waits instead of failing on DuckDB's own
+    file lock. The lock is an flock: a killed process releases it."""
+
+    lock_timeout_seconds: float = 600.0
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        lock = FileLock(f"{self.database}.lock", timeout=self.lock_timeout_seconds)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise AnvisningError(
+                f"{self.database}: the warehouse is still in use by another run after "
+                f"{self.lock_timeout_seconds:.0f} s; try again when it has finished") from None
+        try:
+            conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
+                                                         **self.connection_config})
+            try:
+                yield conn
+            finally:
+                conn.close()
+        finally:
+            lock.release()
+
+
 def warehouse_path() -> str:
     path = os.environ.get("ANVISNING_WAREHOUSE", DEFAULT_WAREHOUSE)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -57,5 +90,5 @@ def resources() -> dict[str, object]:
             data_dir=os.environ.get("ANVISNING_DATA_DIR", DEFAULT_DATA_DIR),
             out_dir=os.environ.get("ANVISNING_OUT_DIR", DEFAULT_OUT_DIR),
         ),
-        "warehouse": DuckDBResource(database=warehouse_path()),
+        "warehouse": WarehouseResource(database=warehouse_path()),
     }

@@ -4,12 +4,11 @@ import json
 
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 
 from assets.ingest import REGISTER_KEY, STATISTIC_KEYS
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
-from assets.resources import RunSettings
+from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
 from pipeline.draft import compare_with_previous, comparison_csv, draft_csv
 from pipeline.files import write_atomically
@@ -28,7 +27,7 @@ CHECK_FLOOR = "every_share_at_least_the_floor"
     partitions_def=share_years, group_name=GROUP, kinds={"duckdb", "sql"}, owners=OWNERS,
     deps=[REGISTER_KEY, *STATISTIC_KEYS],
 )
-def share_basis(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def share_basis(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The five inputs per municipality (underlag), joined in SQL from the warehouse tables of
     the share year: population, newcomers settled, minors received, asylum seekers' housing days
     and minors' arrival housing days."""
@@ -55,7 +54,7 @@ def share_basis(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     ],
 )
 def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
-                 warehouse: DuckDBResource):
+                 warehouse: WarehouseResource):
     """Draft shares (utkast till andelstal) by the model in MODEL.md: population share,
     reception share, adjusted share, floor by water-filling, largest-remainder rounding. Writes
     out/<Y>/draft_shares_<Y>.csv, the change against the previous share year, and the provenance

@@ -44,6 +44,7 @@ ILLUSTRATIVE_MARK = "ILLUSTRATIVA UPPGIFTER – inte ett beslut"
 PUBLISHER = "anvisning"
 LOCK_NAME = ".publish.lock"
 VERSIONS_DIR = "versions"
+CURRENT_LINK = "current"
 MAX_LISTED_CHANGES = 10
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _REISSUE_HINT = 'To replace a published decision run again with --reissue --reason "<why>".'
@@ -470,12 +471,21 @@ def _install(
     manifest: dict[str, object],
     previous: dict | None = None,
 ) -> None:
-    """Render every file in a temporary folder, then move them into place, the manifest last."""
-    archive = out_year_dir / VERSIONS_DIR / f"v{previous['version']}" if previous else None
-    if archive is not None and archive.exists():
-        raise PublicationError(f"{archive} already exists; the version history is inconsistent")
-    staging = Path(tempfile.mkdtemp(prefix=f".publish-{info.share_year}-",
-                                    dir=out_year_dir.parent))
+    """Write version N complete in `versions/v<N>/`, then switch the one `current` link to it.
+
+    The published names (`shares_<Y>.csv`, …, `publication_<Y>.json`) are fixed links into
+    `current/`, and `current` is replaced by a single rename: a reader, or a run killed at any
+    point, sees the old version whole or the new one whole, never a mix. Earlier versions stay
+    beside it in `versions/`.
+    """
+    versions = out_year_dir / VERSIONS_DIR
+    target = versions / f"v{manifest['version']}"
+    if target.exists():
+        raise PublicationError(f"{target} already exists; the version history is inconsistent")
+    versions.mkdir(parents=True, exist_ok=True)
+    for stale in versions.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
     try:
         staged = {key: staging / path.name for key, path in paths.items()}
         _render(staged, final, info, csv_bytes)
@@ -487,13 +497,23 @@ def _install(
         )
         for path in staged.values():
             _fsync(path)
-        if archive is not None:
-            _archive_previous(paths, archive)
-        for key in ("csv", "xlsx", "pdf", "manifest"):
-            os.replace(staged[key], paths[key])
-        _fsync(out_year_dir)
+        _fsync(staging)
+        os.rename(staging, target)
+        _fsync(versions)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _replace_link(out_year_dir / CURRENT_LINK, Path(VERSIONS_DIR) / target.name)
+    for path in paths.values():
+        if not path.is_symlink():
+            _replace_link(path, Path(CURRENT_LINK) / path.name)
+    _fsync(out_year_dir)
+
+
+def _replace_link(link: Path, points_to: Path) -> None:
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    os.symlink(points_to, temporary)
+    os.replace(temporary, link)
 
 
 def _render(
@@ -506,15 +526,6 @@ def _render(
     staged["csv"].write_bytes(csv_bytes)
     write_share_workbook(staged["xlsx"], final, info)
     write_share_pdf(staged["pdf"], final, info)
-
-
-def _archive_previous(paths: dict[str, Path], archive: Path) -> None:
-    archive.mkdir(parents=True)
-    shutil.copy2(paths["manifest"], archive / paths["manifest"].name)
-    for key in ("csv", "xlsx", "pdf"):
-        if paths[key].exists():
-            os.replace(paths[key], archive / paths[key].name)
-    _fsync(archive)
 
 
 def _fsync(path: Path) -> None:

@@ -1,0 +1,726 @@
+"""Hostile inputs: every kind of input file the pipeline reads, mutated at random, either reads
+into valid data or fails with the project's own error naming the file — never another exception,
+never a hang.
+
+Each property starts from the real shipped files (data/, tests/fixtures/) and applies a few of the
+mutations a statistician's tools or a careless sender produce: truncation, stray or overwritten
+bytes, another delimiter or encoding, duplicated or dropped rows, absurd numbers, formulas and
+control characters in text cells, broken, macro-carrying or oversized workbooks.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import signal
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from pipeline import readers
+from pipeline.errors import AnvisningError
+from pipeline.ledger import KINDS, LEDGER_SCHEMA, read_ledger
+from pipeline.municipalities import REGISTER_COLUMNS, load_register
+from pipeline.parameters import ModelParameters, load_parameters
+from pipeline.redistribution import (
+    FORM_HEADERS,
+    FORM_SHEET,
+    INFO_SHEET,
+    Agreement,
+    read_agreements_csv,
+    read_agreements_workbook,
+    validate_agreements,
+)
+from pipeline.schemas import validate_statistic
+from pipeline.statistics import LoadedStatistic, load_statistic
+from pipeline.units import total_units
+from tests.conftest import DATA, FIXTURES, REPO
+
+T = TypeVar("T")
+
+SHARE_YEAR = 2026
+DECIMALS = 2
+FAR_FUTURE = date(2100, 1, 1)
+HANG_SECONDS = 10
+PROPERTY = settings(max_examples=60, deadline=2000,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SHEET = "xl/worksheets/sheet1.xml"
+
+HOSTILE_TEXT = (
+    "1" + "0" * 30, "1e308", "-1e308", "NaN", "nan", "inf", "-inf", "Infinity", "-1", "-0",
+    "0x1F", "1.5", "1,5", "9" * 5000, "", " ", '"', '""', "\u00a0", "\u0661\u0662\u0663",
+    "\uff11\uff12\uff13", '=HYPERLINK("http://example.invalid/","klicka")', "=1+1", "+1",
+    "@SUM(A1)", "-2+3", "\x00", "\x1b[2J", "\u202eevil", "\ufeff", "\r", "\n", "\t",
+    "x" * 200_000, "'0114", "0114 ", "all", "2025-02-30", "0000",
+)
+HOSTILE_CELLS = (
+    10**30, -1, 0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"), 1.5, -0.0, True,
+    datetime(2025, 12, 4, 13, 0), '=HYPERLINK("http://example.invalid/","klicka")', "=1/0",
+    *[text for text in HOSTILE_TEXT if not ILLEGAL_CHARACTERS_RE.search(text)],
+)
+# Characters openpyxl refuses to write go in through OOXML's own escape (`_xHHHH_`) and raw XML.
+HOSTILE_XML_TEXT = (b"_x0000_", b"_x001B_[2J", b"&#0;", b"\x1b", b"\x00", b"&amp;lt;script&gt;",
+                    b"]]>", b"&undefined;")
+OTHER_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-16", "cp1252", "utf-8", "utf-8-sig", "latin-1")
+DELIMITERS = (",", ";", "\t")
+TOML_VALUES = (
+    "1e308", "-1e308", "inf", "-inf", "nan", "1" + "0" * 30, "9" * 5000, "0", "-1", "1000",
+    "999.999", "true", '"2"', "[1, 2]", "{ a = 1 }", "1979-05-27", "0x10", "1_000", "5.0",
+    '"=HYPERLINK(\\"http://example.invalid/\\")"', '"\\u0000"', '"\\u001b[2J"', '""',
+    "[" * 3000 + "]" * 3000, "{ a = " * 1000 + "1" + " }" * 1000,
+)
+LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(8))
+          + b"]>")
+
+
+# --- the property every read must keep ------------------------------------------------------
+
+class Hang(BaseException):
+    """Raised by the alarm; a BaseException so that no reader's `except Exception` can hide it."""
+
+
+@contextmanager
+def no_hang(seconds: float = HANG_SECONDS) -> Iterator[None]:
+    def alarm(signum, frame):
+        raise Hang(f"the read did not finish within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def read_or_own_error(read: Callable[[Path], T], path: Path) -> T | None:
+    """The read's result, or None when it failed with the project's own error naming the file.
+
+    Any other exception, or a read that takes longer than HANG_SECONDS, fails the test.
+    """
+    with no_hang():
+        try:
+            return read(path)
+        except AnvisningError as error:
+            message = str(error)
+            assert message.strip(), f"{type(error).__name__} with an empty message"
+            assert path.name in message, f"the message does not name the file: {message!r}"
+            return None
+
+
+def read_statistic(path: Path, year: int, register: pl.DataFrame) -> pl.DataFrame:
+    return validate_statistic(path, readers.read_region_table(path, year), register, "value")
+
+
+def assert_valid_statistic(values: pl.DataFrame, register: pl.DataFrame) -> None:
+    assert values.columns == ["municipality_code", "value"]
+    assert values.schema["value"] == pl.Int64
+    assert values["municipality_code"].to_list() == sorted(register["municipality_code"])
+    assert values["value"].min() >= 0
+    assert values["value"].max() <= readers.MAX_FIGURE
+
+
+def read_agreements(read: Callable[[Path, int], list[Agreement]], register: pl.DataFrame
+                    ) -> Callable[[Path], list[Agreement]]:
+    """Read, then check every redistribution rule against an even draft (each municipality
+    holds 1000 ‰ / 290, more than any shipped agreement moves)."""
+    codes = register["municipality_code"].to_list()
+    even = dict.fromkeys(codes, total_units(DECIMALS) // len(codes))
+
+    def read_and_validate(path: Path) -> list[Agreement]:
+        agreements = read(path, DECIMALS)
+        validate_agreements(agreements, SHARE_YEAR, even, register, DECIMALS)
+        return agreements
+
+    return read_and_validate
+
+
+def assert_valid_agreements(agreements: list[Agreement], register: pl.DataFrame) -> None:
+    codes = set(register["municipality_code"])
+    for agreement in agreements:
+        assert agreement.share_year == SHARE_YEAR
+        assert {agreement.giver_code, agreement.receiver_code} <= codes
+        assert agreement.amount_units is None or agreement.amount_units > 0
+        assert isinstance(agreement.approved_on, date)
+        assert agreement.reference.strip()
+
+
+# --- sources and mutations ------------------------------------------------------------------
+# A mutation is drawn as a small recipe (kind, positions, a named value) and applied afterwards,
+# so that a failing example is reported as its recipe, not as a few hundred kilobytes of bytes.
+
+@dataclass(frozen=True)
+class Named:
+    """A hostile value that prints as its name."""
+
+    name: str
+    value: object
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def named(values: dict[str, object]) -> st.SearchStrategy[Named]:
+    return st.sampled_from([Named(name, value) for name, value in values.items()])
+
+
+def any_text(max_size: int) -> st.SearchStrategy[Named]:
+    return st.text(max_size=max_size).map(lambda text: Named(repr(text), text))
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A shipped text file, decoded, ready to be mutated line by line and encoded again."""
+
+    path: Path
+    year: int
+    encoding: str
+    newline: str
+    delimiter: str
+    lines: tuple[str, ...]
+
+    @classmethod
+    def of(cls, path: Path, year: int = 0) -> TextSource:
+        raw = path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8-sig"
+        else:
+            try:
+                raw.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "latin-1"
+        text = raw.decode(encoding)
+        delimiter = max(DELIMITERS, key=lambda d: text.count(d))
+        return cls(path, year, encoding, "\r\n" if b"\r\n" in raw else "\n", delimiter,
+                   tuple(text.splitlines()))
+
+    def __repr__(self) -> str:
+        return f"TextSource({self.path.relative_to(REPO)})"
+
+
+# Positions are drawn unbounded and taken modulo the length when applied.
+position = st.integers(0, 2**20)
+noise = st.binary(min_size=1, max_size=16)
+byte_recipes = st.one_of(
+    st.tuples(st.just("truncate"), position),
+    st.tuples(st.just("insert"), position, noise),
+    st.tuples(st.just("overwrite"), position, noise),
+)
+
+
+def apply_bytes(raw: bytes, recipes) -> bytes:
+    for kind, at, *rest in recipes:
+        at %= len(raw) + 1
+        if kind == "truncate":
+            raw = raw[:at]
+        elif kind == "insert":
+            raw = raw[:at] + rest[0] + raw[at:]
+        else:
+            raw = raw[:at] + rest[0] + raw[at + len(rest[0]):]
+    return raw
+
+
+field_values = st.one_of(named(HOSTILE_TEXT), any_text(12))
+line_recipes = st.one_of(
+    st.tuples(st.just("duplicate"), position, position),
+    st.tuples(st.just("drop"), position),
+    st.tuples(st.just("delimiter"), st.sampled_from(DELIMITERS), st.none() | position),
+    st.tuples(st.just("field"), position, position, field_values, st.booleans()),
+    st.tuples(st.just("line"), position, st.one_of(named(HOSTILE_TEXT), any_text(40))),
+)
+
+
+def apply_lines(lines: list[str], delimiter: str, recipes) -> list[str]:
+    lines = list(lines)
+    for kind, *args in recipes:
+        if not lines:
+            break
+        if kind == "duplicate":
+            lines.insert(args[0] % len(lines), lines[args[1] % len(lines)])
+        elif kind == "drop":
+            del lines[args[0] % len(lines)]
+        elif kind == "delimiter":
+            other, at = args
+            for i in range(len(lines)) if at is None else [at % len(lines)]:
+                lines[i] = lines[i].replace(delimiter, other)
+        elif kind == "field":
+            i, j, value, quoted = args
+            fields = lines[i % len(lines)].split(delimiter)
+            fields[j % len(fields)] = f'"{value.value}"' if quoted else str(value.value)
+            lines[i % len(lines)] = delimiter.join(fields)
+        else:
+            lines.insert(args[0] % (len(lines) + 1), str(args[1].value))
+    return lines
+
+
+@dataclass(frozen=True)
+class TextRecipe:
+    lines: list
+    encoding: str | None
+    bytes: list
+
+
+def text_recipes(extra_lines: st.SearchStrategy = st.nothing()) -> st.SearchStrategy[TextRecipe]:
+    return st.builds(
+        TextRecipe,
+        st.lists(st.one_of(line_recipes, extra_lines), max_size=3),
+        st.none() | st.sampled_from(OTHER_ENCODINGS),
+        st.lists(byte_recipes, max_size=2),
+    )
+
+
+def apply_text(source: TextSource, recipe: TextRecipe) -> bytes:
+    lines = apply_lines(list(source.lines), source.delimiter, recipe.lines)
+    text = source.newline.join(lines)
+    return apply_bytes(text.encode(recipe.encoding or source.encoding, errors="replace"),
+                       recipe.bytes)
+
+
+def rezip(raw: bytes, change: Callable[[str, bytes], bytes | None],
+          extra: dict[str, bytes] | None = None) -> bytes:
+    """The archive with each member passed through `change` (None drops it), plus `extra`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info.filename))
+            if data is not None:
+                target.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+cell_recipes = st.one_of(
+    st.tuples(st.just("value"), position, position, named(HOSTILE_CELLS)),
+    st.tuples(st.just("copy"), position),
+    st.tuples(st.just("delete"), position),
+    st.tuples(st.just("insert_column"), position),
+)
+
+
+def apply_cells(raw: bytes, recipes) -> bytes:
+    """Cell-level edits a spreadsheet user makes: odd values, formulas, rows copied or removed."""
+    if not recipes:
+        return raw
+    workbook = load_workbook(io.BytesIO(raw))
+    sheet = workbook.worksheets[0]
+    for kind, at, *args in recipes:
+        row = at % sheet.max_row + 1
+        if kind == "value":
+            sheet.cell(row, args[0] % (sheet.max_column + 1) + 1).value = args[1].value
+        elif kind == "copy":
+            sheet.append([cell.value for cell in sheet[row]])
+        elif kind == "delete":
+            sheet.delete_rows(row)
+        else:
+            sheet.insert_cols(at % (sheet.max_column + 1) + 1)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+member_recipes = st.one_of(
+    st.tuples(st.just("bytes"), position, byte_recipes),
+    st.tuples(st.just("drop"), position),
+    st.tuples(st.just("text"), position, named(HOSTILE_XML_TEXT)),
+    st.tuples(st.just("entities")),
+    st.tuples(st.just("macros")),
+    st.tuples(st.just("dimension")),
+)
+
+
+def apply_member(raw: bytes, recipe) -> bytes:
+    """Edits below the spreadsheet: a broken or missing part, raw XML, entities, macros."""
+    if recipe is None:
+        return raw
+    kind, *args = recipe
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = sorted(archive.namelist())
+    sheet = next((n for n in names if n.startswith("xl/worksheets/")), SHEET)
+    if kind == "bytes":
+        name = names[args[0] % len(names)]
+        return rezip(raw, lambda n, d: apply_bytes(d, [args[1]]) if n == name else d)
+    if kind == "drop":
+        name = names[args[0] % len(names)]
+        return rezip(raw, lambda n, d: None if n == name else d)
+    if kind == "macros":
+        return rezip(raw, lambda n, d: d, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64})
+    if kind == "text":
+        def inject(n: str, d: bytes) -> bytes:
+            if n != sheet:
+                return d
+            starts = [m.end() for m in re.finditer(rb"<t>|<t [^>]*>|<v>", d)] or [len(d) // 2]
+            at = starts[args[0] % len(starts)]
+            return d[:at] + args[1].value + d[at:]
+
+        return rezip(raw, inject)
+    if kind == "entities":
+        return rezip(raw, lambda n, d: LAUGHS + d.replace(b"<t>", b"<t>&i;", 1)
+                     if n == sheet else d)
+    return rezip(raw, lambda n, d: re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                                          b'<dimension ref="A1:XFD1048576"/>', d)
+                 if n == sheet else d)
+
+
+@dataclass(frozen=True)
+class WorkbookRecipe:
+    cells: list
+    member: tuple | None
+    bytes: list
+
+
+workbook_recipes = st.builds(WorkbookRecipe, st.lists(cell_recipes, max_size=3),
+                             st.none() | member_recipes, st.lists(byte_recipes, max_size=1))
+
+
+def apply_workbook(raw: bytes, recipe: WorkbookRecipe) -> bytes:
+    return apply_bytes(apply_member(apply_cells(raw, recipe.cells), recipe.member), recipe.bytes)
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+STATISTIC_CSVS = [TextSource.of(p, int(p.parent.name))
+                  for p in sorted(DATA.glob("statistics/*/*.csv"))]
+STATISTIC_CSVS.append(TextSource.of(FIXTURES / "scb_pxweb_population_2017_latin1.csv", 2017))
+STATISTIC_XLSX = sorted(DATA.glob("statistics/*/*.xlsx"))
+AGREEMENTS = TextSource.of(DATA / "redistributions" / f"{SHARE_YEAR}.csv")
+LEDGER = TextSource.of(DATA / "ledger" / "assignments.csv")
+PARAMETERS = TextSource.of(DATA / "parameters.toml")
+REGISTER = TextSource.of(DATA / "reference" / "municipalities.csv")
+SOURCES_TOML = TextSource.of(DATA / "statistics" / "2024" / "sources.toml", 2024)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory, register: pl.DataFrame) -> Path:
+    """A folder for the examples; one clean read of each kind first, so that imports and schema
+    building do not count against the first example's deadline."""
+    for source in STATISTIC_CSVS[:1]:
+        read_statistic(source.path, source.year, register)
+    read_statistic(STATISTIC_XLSX[0], int(STATISTIC_XLSX[0].parent.name), register)
+    return tmp_path_factory.mktemp("hostile")
+
+
+@pytest.fixture(scope="module")
+def review_workbook() -> bytes:
+    """A filled-in review workbook holding the shipped 2026 agreements, as a county board
+    returns it: a title, the form header, one agreement a row, and the hidden Info sheet."""
+    workbook = Workbook()
+    workbook.active.title = "Utkast"
+    form = workbook.create_sheet(FORM_SHEET)
+    form.append([f"Omfördelning {SHARE_YEAR}"])
+    form.append(FORM_HEADERS)
+    for line in AGREEMENTS.lines[1:]:
+        _, giver, receiver, amount, approved_on, reference = line.split(",")
+        form.append([giver, int(receiver), amount if amount == "all" else float(amount),
+                     datetime.fromisoformat(approved_on), reference])
+    info = workbook.create_sheet(INFO_SHEET)
+    info.append(["share_year", SHARE_YEAR])
+    info.sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write(folder: Path, name: str, raw: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(raw)
+    return path
+
+
+# --- statistics: CSV (PxWeb and code/name/value) and XLSX -----------------------------------
+
+@PROPERTY
+@given(source=st.sampled_from(STATISTIC_CSVS), data=st.data())
+def test_a_mutated_statistic_csv_reads_or_fails_with_an_input_error(workdir, register, source,
+                                                                    data):
+    path = write(workdir / str(source.year), source.path.name, data.draw(mutated_text(source)))
+    values = read_or_own_error(lambda p: read_statistic(p, source.year, register), path)
+    if values is not None:
+        assert_valid_statistic(values, register)
+
+
+@PROPERTY
+@given(source=st.sampled_from(STATISTIC_XLSX), data=st.data())
+def test_a_mutated_statistic_workbook_reads_or_fails_with_an_input_error(workdir, register,
+                                                                         source, data):
+    raw = data.draw(mutated_workbook(source.read_bytes()))
+    path = write(workdir / source.parent.name, source.name, raw)
+    year = int(source.parent.name)
+    values = read_or_own_error(lambda p: read_statistic(p, year, register), path)
+    if values is not None:
+        assert_valid_statistic(values, register)
+
+
+def test_every_shipped_statistic_reads_untouched(register):
+    for source in STATISTIC_CSVS:
+        assert_valid_statistic(read_statistic(source.path, source.year, register), register)
+    for path in STATISTIC_XLSX:
+        assert_valid_statistic(read_statistic(path, int(path.parent.name), register), register)
+
+
+@pytest.mark.parametrize("source", STATISTIC_CSVS, ids=repr)
+def test_a_trailing_empty_column_reads_like_the_original(tmp_path, register, source):
+    """Spreadsheets often save a trailing delimiter on every line; the figures stay the same."""
+    original = read_statistic(source.path, source.year, register)
+    lines = [line + source.delimiter if line else line for line in source.lines]
+    path = write(tmp_path, source.path.name,
+                 source.newline.join(lines).encode(source.encoding))
+    assert read_statistic(path, source.year, register).equals(original)
+
+
+@pytest.mark.parametrize("path", STATISTIC_XLSX, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_formatted_but_empty_column_in_a_workbook_reads_like_the_original(tmp_path, register,
+                                                                           path):
+    year = int(path.parent.name)
+    original = read_statistic(path, year, register)
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    for row in range(1, sheet.max_row + 1):
+        sheet.cell(row, sheet.max_column + 1).number_format = "0.00"
+    target = tmp_path / path.name
+    workbook.save(target)
+    assert read_statistic(target, year, register).equals(original)
+
+
+@pytest.mark.parametrize("figure", ["1" + "0" * 30, "9" * 5000, "1e308", "NaN", "inf", "-1"])
+def test_an_absurd_figure_is_an_input_error(tmp_path, register, figure):
+    lines = list(STATISTIC_CSVS[0].lines)
+    lines[1] = ",".join(lines[1].split(",")[:-1] + [figure])
+    path = write(tmp_path, "minor_arrival_housing_days.csv", "\n".join(lines).encode())
+    assert read_or_own_error(lambda p: read_statistic(p, 2024, register), path) is None
+
+
+@pytest.mark.parametrize("raw", [b"", b"Kommunkod,Kommun,2024\n0114,Upplands V\xe4sby,1\n",
+                                 b"%PDF-1.4\n", b"PK\x03\x04" + b"\x00" * 64,
+                                 b"PK\x05\x06" + b"\x00" * 18],
+                         ids=["empty", "csv", "pdf", "zip-header-only", "empty-zip"])
+def test_an_xlsx_that_is_not_a_workbook_is_an_input_error(tmp_path, register, raw):
+    path = write(tmp_path, "newcomers_settled.xlsx", raw)
+    assert read_or_own_error(lambda p: read_statistic(p, 2024, register), path) is None
+
+
+def test_an_xlsx_with_macros_is_an_input_error(tmp_path, register):
+    raw = rezip(STATISTIC_XLSX[0].read_bytes(), lambda n, d: d,
+                {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64})
+    path = write(tmp_path, "newcomers_settled.xlsx", raw)
+    with pytest.raises(AnvisningError, match="macros"):
+        read_statistic(path, int(STATISTIC_XLSX[0].parent.name), register)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, register):
+    source = STATISTIC_XLSX[0]
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(io.BytesIO(source.read_bytes())) as original, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in original.infolist():
+            archive.writestr(info.filename, original.read(info.filename))
+        with archive.open("xl/media/padding.bin", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(readers.MAX_XLSX_UNPACKED_BYTES // len(chunk) + 1):
+                member.write(chunk)
+    assert bomb.stat().st_size < 1024 * 1024
+    with no_hang(5), pytest.raises(AnvisningError, match="zip bomb"):
+        read_statistic(bomb, int(source.parent.name), register)
+
+
+def test_a_workbook_with_more_than_max_rows_is_an_input_error(tmp_path, register):
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>'
+                   for n in range(1, readers.MAX_ROWS + 2))
+    raw = rezip(STATISTIC_XLSX[0].read_bytes(),
+                lambda n, d: re.sub(rb"<sheetData>.*</sheetData>",
+                                    f"<sheetData>{rows}</sheetData>".encode(), d, flags=re.S)
+                if n == SHEET else d)
+    path = write(tmp_path, "newcomers_settled.xlsx", raw)
+    with no_hang(5), pytest.raises(AnvisningError, match=f"more than {readers.MAX_ROWS}"):
+        read_statistic(path, int(STATISTIC_XLSX[0].parent.name), register)
+
+
+def test_a_csv_with_more_than_max_rows_is_an_input_error(tmp_path, register):
+    source = STATISTIC_CSVS[0]
+    lines = list(source.lines) + [source.lines[-1]] * readers.MAX_ROWS
+    path = write(tmp_path, source.path.name, "\n".join(lines).encode())
+    with no_hang(5), pytest.raises(AnvisningError, match=f"more than {readers.MAX_ROWS}"):
+        read_statistic(path, source.year, register)
+
+
+def test_a_workbook_claiming_the_whole_sheet_is_read_quickly(tmp_path, register):
+    """A <dimension> of A1:XFD1048576 and a far last row must not make the reader pad millions
+    of cells."""
+    source = STATISTIC_XLSX[0]
+
+    def claim(name: str, data: bytes) -> bytes:
+        if name != SHEET:
+            return data
+        data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', data)
+        return data.replace(b"</sheetData>",
+                            b'<row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData>')
+
+    path = write(tmp_path, source.name, rezip(source.read_bytes(), claim))
+    with no_hang(3):
+        read_or_own_error(lambda p: read_statistic(p, int(source.parent.name), register), path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_oversize_file_is_refused_without_reading_it(tmp_path, register, suffix):
+    path = tmp_path / f"population{suffix}"
+    with path.open("wb") as sparse:
+        sparse.truncate(readers.MAX_FILE_BYTES + 1)
+    with no_hang(2), pytest.raises(AnvisningError, match="larger than"):
+        read_statistic(path, 2024, register)
+
+
+def test_a_workbook_whose_sheet_xml_is_broken_is_an_input_error(tmp_path, register):
+    source = STATISTIC_XLSX[0]
+    raw = rezip(source.read_bytes(), lambda n, d: d[: len(d) // 2] if n == SHEET else d)
+    path = write(tmp_path, source.name, raw)
+    assert read_or_own_error(lambda p: read_statistic(p, 2016, register), path) is None
+
+
+def test_a_workbook_without_worksheets_is_an_input_error(tmp_path, register):
+    source = STATISTIC_XLSX[0]
+    raw = rezip(source.read_bytes(), lambda n, d: None if n == SHEET else d)
+    path = write(tmp_path, source.name, raw)
+    assert read_or_own_error(lambda p: read_statistic(p, 2016, register), path) is None
+
+
+def test_entity_expansion_in_a_sheet_is_an_input_error(tmp_path, register):
+    source = STATISTIC_XLSX[0]
+    raw = rezip(source.read_bytes(), lambda n, d: LAUGHS + d.replace(b"<t>", b"<t>&i;", 1)
+                if n == SHEET else d)
+    path = write(tmp_path, source.name, raw)
+    assert read_or_own_error(lambda p: read_statistic(p, 2016, register), path) is None
+
+
+# --- the other inputs: agreements, the ledger, parameters, register, sources.toml -----------
+
+@PROPERTY
+@given(data=st.data())
+def test_a_mutated_agreement_csv_reads_or_fails_with_an_input_error(workdir, register, data):
+    path = write(workdir / "redistributions", AGREEMENTS.path.name,
+                 data.draw(mutated_text(AGREEMENTS)))
+    agreements = read_or_own_error(read_agreements(read_agreements_csv, register), path)
+    if agreements is not None:
+        assert_valid_agreements(agreements, register)
+
+
+@settings(PROPERTY, max_examples=40)
+@given(data=st.data())
+def test_a_mutated_review_workbook_reads_or_fails_with_an_input_error(workdir, register,
+                                                                      review_workbook, data):
+    raw = data.draw(mutated_workbook(review_workbook))
+    path = write(workdir / "redistributions" / str(SHARE_YEAR), "review_2026_01.xlsx", raw)
+    agreements = read_or_own_error(read_agreements(read_agreements_workbook, register), path)
+    if agreements is not None:
+        assert_valid_agreements(agreements, register)
+
+
+def test_the_unmutated_sources_of_the_agreement_properties_are_valid(tmp_path, register,
+                                                                     review_workbook):
+    from_csv = read_agreements(read_agreements_csv, register)(AGREEMENTS.path)
+    path = write(tmp_path, "review_2026_01.xlsx", review_workbook)
+    from_workbook = read_agreements(read_agreements_workbook, register)(path)
+    assert len(from_csv) == len(from_workbook) == len(AGREEMENTS.lines) - 1
+
+
+@settings(PROPERTY, max_examples=40)
+@given(data=st.data())
+def test_a_mutated_ledger_reads_or_fails_with_an_input_error(workdir, register, data):
+    path = write(workdir / "ledger", LEDGER.path.name, data.draw(mutated_text(LEDGER)))
+    codes = register["municipality_code"].to_list()
+    ledger = read_or_own_error(lambda p: read_ledger(p, codes, FAR_FUTURE), path)
+    if ledger is not None:
+        assert ledger.schema == pl.Schema(LEDGER_SCHEMA)
+        assert ledger.null_count().sum_horizontal().item() == 0
+        assert set(ledger["municipality_code"]) <= set(codes)
+        assert set(ledger["kind"]) <= set(KINDS)
+        assert ledger["assignment_id"].is_unique().all()
+
+
+def hostile_toml_value(draw, lines, delimiter):
+    keyed = [i for i, line in enumerate(lines) if re.match(r"^\s*\w+\s*=", line)]
+    if keyed:
+        i = draw(st.sampled_from(keyed))
+        lines[i] = lines[i].split("=", 1)[0] + "= " + draw(st.sampled_from(TOML_VALUES))
+
+
+@st.composite
+def mutated_toml(draw, source: TextSource) -> bytes:
+    lines = list(source.lines)
+    for _ in range(draw(st.integers(1, 2))):
+        hostile_toml_value(draw, lines, "=")
+    return draw(mutated_text(TextSource(source.path, source.year, source.encoding,
+                                        source.newline, "=", tuple(lines))))
+
+
+@PROPERTY
+@given(data=st.data())
+def test_mutated_parameters_read_or_fail_with_an_input_error(workdir, data):
+    path = write(workdir / "parameters", PARAMETERS.path.name,
+                 data.draw(mutated_toml(PARAMETERS)))
+    parameters = read_or_own_error(lambda p: load_parameters(p, SHARE_YEAR), path)
+    if parameters is not None:
+        assert isinstance(parameters, ModelParameters)
+        assert 0 <= parameters.decimals <= 4
+        assert 0 <= parameters.floor_promille < 1000
+        assert 0 <= parameters.reception_adjustment <= 1
+        assert parameters.reference_year_offset >= 1
+
+
+@settings(PROPERTY, max_examples=40)
+@given(data=st.data())
+def test_a_mutated_register_reads_or_fails_with_an_input_error(workdir, data):
+    path = write(workdir / "reference", REGISTER.path.name, data.draw(mutated_text(REGISTER)))
+    register = read_or_own_error(load_register, path)
+    if register is not None:
+        assert register.columns == REGISTER_COLUMNS
+        assert all(re.fullmatch(r"[0-9]{4}", code) for code in register["municipality_code"])
+
+
+@settings(PROPERTY, max_examples=40)
+@given(data=st.data())
+def test_a_mutated_sources_toml_reads_or_fails_with_an_input_error(workdir, register, data):
+    folder = workdir / "sources" / "2024"
+    write(folder, "population.csv", (DATA / "statistics" / "2024" / "population.csv").read_bytes())
+    path = write(folder, SOURCES_TOML.path.name, data.draw(mutated_toml(SOURCES_TOML)))
+    loaded = read_or_own_error(lambda p: load_statistic(p.parent, "population", 2024, register),
+                               path)
+    if loaded is not None:
+        assert isinstance(loaded, LoadedStatistic)
+        assert isinstance(loaded.file.illustrative, bool)
+        assert isinstance(loaded.file.source, str)
+
+
+@pytest.mark.parametrize("raw", [
+    "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
+    "2026,0181,0192,0.50,2025-12-04,Länsstyrelsen AB\n".encode("cp1252"),
+    f"{AGREEMENTS.lines[0]}\n2026,0181,0192,0.50,2025-12-04,{'x' * 200_000}\n".encode(),
+    AGREEMENTS.path.read_bytes()[:80] + b"\xff\xfe\x00" + AGREEMENTS.path.read_bytes()[80:],
+], ids=["cp1252", "field-over-csv-limit", "stray-bytes"])
+def test_known_hostile_agreement_files_are_input_errors(tmp_path, register, raw):
+    path = write(tmp_path, f"{SHARE_YEAR}.csv", raw)
+    assert read_or_own_error(read_agreements(read_agreements_csv, register), path) is None
+
+
+@pytest.mark.parametrize("change", [
+    ("decimals = 2", "decimals = " + "9" * 5000),
+    ("decimals = 2", "decimals = 2\nnested = " + "[" * 3000 + "]" * 3000),
+], ids=["integer-over-4300-digits", "deep-nesting"])
+def test_known_hostile_parameter_files_are_input_errors(tmp_path, change):
+    text = PARAMETERS.path.read_text(encoding="utf-8").replace(*change)
+    path = write(tmp_path, "parameters.toml", text.encode())
+    assert read_or_own_error(lambda p: load_parameters(p, SHARE_YEAR), path) is None
