@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.files import inert_text
 from pipeline.shares import INPUT_COLUMNS
 from pipeline.units import units_to_text
 
@@ -17,7 +18,8 @@ EXPLANATION_DECIMALS = 6
 def draft_csv(draft: pl.DataFrame, decimals: int) -> bytes:
     """UTF-8, decimal point; explanation shares in ‰ with 6 decimals, the share with `decimals`."""
     table = draft.select(
-        *DRAFT_CSV_COLUMNS[:9],
+        *[inert_text(c) for c in DRAFT_CSV_COLUMNS[:4]],
+        *DRAFT_CSV_COLUMNS[4:9],
         *[pl.col(c).round(EXPLANATION_DECIMALS).map_elements(
             lambda x: f"{x:.{EXPLANATION_DECIMALS}f}", return_dtype=pl.String).alias(c)
           for c in ("population_share", "reception_share", "adjusted_share")],
@@ -51,7 +53,7 @@ def comparison_csv(comparison: pl.DataFrame, decimals: int) -> bytes:
                                            return_dtype=pl.String)
 
     table = comparison.select(
-        "municipality_code", "municipality_name", "previous_share_year",
+        inert_text("municipality_code"), inert_text("municipality_name"), "previous_share_year",
         text("previous_units").alias("previous_share_promille"),
         text("share_units").alias("draft_share_promille"),
         text("change_units").alias("change_promille"),

@@ -6,6 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one rename; a crash leaves the old file or the new one."""
@@ -20,3 +24,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix a single quote to text a spreadsheet would run as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+
+
+def inert_text(column: str) -> pl.Expr:
+    """A text column of a CSV output with formula-like cells neutralised."""
+    return pl.col(column).map_elements(neutralise_formula, return_dtype=pl.String)

@@ -9,7 +9,7 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pipeline.files import write_atomically
+from pipeline.files import inert_text, write_atomically
 from pipeline.units import units_to_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
@@ -32,7 +32,8 @@ def _promille_text(decimals: int) -> pl.Expr:
 def fulfilment_csv(table: pl.DataFrame, decimals: int) -> bytes:
     """UTF-8, decimal point; target with 2 decimals, fulfilment with 1, empty where share is 0."""
     out = table.select(
-        "municipality_code", "municipality_name", "county_code", _promille_text(decimals),
+        *[inert_text(c) for c in ("municipality_code", "municipality_name", "county_code")],
+        _promille_text(decimals),
         "assigned",
         pl.col("target").map_elements(lambda x: f"{x:.2f}", return_dtype=pl.String),
         pl.col("fulfilment_pct").map_elements(lambda x: f"{x:.1f}", return_dtype=pl.String),
@@ -42,7 +43,8 @@ def fulfilment_csv(table: pl.DataFrame, decimals: int) -> bytes:
 
 def forecast_csv(forecast: pl.DataFrame, decimals: int) -> bytes:
     out = forecast.select(
-        "municipality_code", "municipality_name", _promille_text(decimals), "assigned_before",
+        inert_text("municipality_code"), inert_text("municipality_name"),
+        _promille_text(decimals), "assigned_before",
         pl.col("expected").alias("forecast_assignments"),
     )
     return out.write_csv(line_terminator="\n").encode("utf-8")

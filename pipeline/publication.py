@@ -32,6 +32,7 @@ from typing import Literal
 import polars as pl
 
 from pipeline.errors import AnvisningError
+from pipeline.files import neutralise_formula
 from pipeline.units import parse_promille, total_units, units_to_text
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
@@ -46,7 +47,6 @@ LOCK_NAME = ".publish.lock"
 VERSIONS_DIR = "versions"
 CURRENT_LINK = "current"
 MAX_LISTED_CHANGES = 10
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _REISSUE_HINT = 'To replace a published decision run again with --reissue --reason "<why>".'
 
 
@@ -131,11 +131,6 @@ def county_sections(final: pl.DataFrame) -> list[CountySection]:
 def national_totals(final: pl.DataFrame) -> tuple[int, ...]:
     """Sums of the unit columns, in `UNIT_COLUMNS` order (calculated, given, received, share)."""
     return tuple(int(final[column].sum()) for column in UNIT_COLUMNS)
-
-
-def neutralise_formula(text: str) -> str:
-    """Prefix a single quote to text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
 
 
 def render_csv(final: pl.DataFrame, decimals: int) -> bytes:

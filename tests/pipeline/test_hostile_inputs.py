@@ -57,29 +57,39 @@ PROPERTY = settings(max_examples=60, deadline=2000,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SHEET = "xl/worksheets/sheet1.xml"
 
-HOSTILE_TEXT = (
-    "1" + "0" * 30, "1e308", "-1e308", "NaN", "nan", "inf", "-inf", "Infinity", "-1", "-0",
-    "0x1F", "1.5", "1,5", "9" * 5000, "", " ", '"', '""', "\u00a0", "\u0661\u0662\u0663",
-    "\uff11\uff12\uff13", '=HYPERLINK("http://example.invalid/","klicka")', "=1+1", "+1",
-    "@SUM(A1)", "-2+3", "\x00", "\x1b[2J", "\u202eevil", "\ufeff", "\r", "\n", "\t",
-    "x" * 200_000, "'0114", "0114 ", "all", "2025-02-30", "0000",
-)
-HOSTILE_CELLS = (
-    10**30, -1, 0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"), 1.5, -0.0, True,
-    datetime(2025, 12, 4, 13, 0), '=HYPERLINK("http://example.invalid/","klicka")', "=1/0",
-    *[text for text in HOSTILE_TEXT if not ILLEGAL_CHARACTERS_RE.search(text)],
-)
+HOSTILE_TEXT = {
+    "10**30": "1" + "0" * 30, "1e308": "1e308", "-1e308": "-1e308", "NaN": "NaN", "nan": "nan",
+    "inf": "inf", "-inf": "-inf", "Infinity": "Infinity", "-1": "-1", "-0": "-0", "hex": "0x1F",
+    "1.5": "1.5", "1,5": "1,5", "5000 digits": "9" * 5000, "empty": "", "space": " ",
+    "quote": '"', "two quotes": '""', "nbsp": "\u00a0", "arabic digits": "\u0661\u0662\u0663",
+    "fullwidth digits": "\uff11\uff12\uff13", "grouped": "44 605",
+    "HYPERLINK": '=HYPERLINK("http://example.invalid/","klicka")', "=1+1": "=1+1", "+1": "+1",
+    "@SUM": "@SUM(A1)", "-2+3": "-2+3", "NUL": "\x00", "ESC": "\x1b[2J", "RLO": "\u202eevil",
+    "BOM": "\ufeff", "CR": "\r", "LF": "\n", "TAB": "\t", "200k field": "x" * 200_000,
+    "'0114": "'0114", "0114 ": "0114 ", "all": "all", "2025-02-30": "2025-02-30", "0000": "0000",
+}
+HOSTILE_CELLS = {
+    "int 10**30": 10**30, "int -1": -1, "int 0": 0, "float 1e308": 1e308, "float -1e308": -1e308,
+    "float nan": float("nan"), "float inf": float("inf"), "float -inf": float("-inf"),
+    "float 1.5": 1.5, "float -0.0": -0.0, "bool True": True, "None": None,
+    "datetime": datetime(2025, 12, 4, 13, 0), "formula =1/0": "=1/0",
+    **{name: text for name, text in HOSTILE_TEXT.items() if not ILLEGAL_CHARACTERS_RE.search(text)},
+}
 # Characters openpyxl refuses to write go in through OOXML's own escape (`_xHHHH_`) and raw XML.
-HOSTILE_XML_TEXT = (b"_x0000_", b"_x001B_[2J", b"&#0;", b"\x1b", b"\x00", b"&amp;lt;script&gt;",
-                    b"]]>", b"&undefined;")
+HOSTILE_XML_TEXT = {"_x0000_": b"_x0000_", "_x001B_": b"_x001B_[2J", "&#0;": b"&#0;",
+                    "raw ESC": b"\x1b", "raw NUL": b"\x00", "escaped markup": b"&amp;lt;s&gt;",
+                    "]]>": b"]]>", "undefined entity": b"&undefined;"}
 OTHER_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-16", "cp1252", "utf-8", "utf-8-sig", "latin-1")
 DELIMITERS = (",", ";", "\t")
-TOML_VALUES = (
-    "1e308", "-1e308", "inf", "-inf", "nan", "1" + "0" * 30, "9" * 5000, "0", "-1", "1000",
-    "999.999", "true", '"2"', "[1, 2]", "{ a = 1 }", "1979-05-27", "0x10", "1_000", "5.0",
-    '"=HYPERLINK(\\"http://example.invalid/\\")"', '"\\u0000"', '"\\u001b[2J"', '""',
-    "[" * 3000 + "]" * 3000, "{ a = " * 1000 + "1" + " }" * 1000,
-)
+TOML_VALUES = {
+    "1e308": "1e308", "-1e308": "-1e308", "inf": "inf", "-inf": "-inf", "nan": "nan",
+    "10**30": "1" + "0" * 30, "5000 digits": "9" * 5000, "0": "0", "-1": "-1", "1000": "1000",
+    "999.999": "999.999", "true": "true", '"2"': '"2"', "array": "[1, 2]", "table": "{ a = 1 }",
+    "date": "1979-05-27", "hex": "0x10", "1_000": "1_000", "5.0": "5.0",
+    "HYPERLINK": '"=HYPERLINK(\\"http://example.invalid/\\")"', "NUL": '"\\u0000"',
+    "ESC": '"\\u001b[2J"', "empty": '""', "3000 nested arrays": "[" * 3000 + "]" * 3000,
+    "1000 nested tables": "{ a = " * 1000 + "1" + " }" * 1000,
+}
 LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
           + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(8))
           + b"]>")
