@@ -2,7 +2,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-YEAR ?= 2026
+YEARS ?= 2018 2026
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: setup run test lint bench ui clean
@@ -16,7 +16,7 @@ $(BIN)/anvisning: pyproject.toml constraints.txt
 setup: $(BIN)/anvisning
 
 run: setup
-	$(BIN)/anvisning run --year $(YEAR)
+	@for year in $(YEARS); do $(BIN)/anvisning run --year $$year || exit 1; done
 
 test: setup
 	$(BIN)/ruff check .
