@@ -12,10 +12,14 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename; a crash leaves the old file or the new one."""
+    """Replace `path` with `data` in one rename; a crash leaves the old file or the new one.
+
+    The new file keeps the old one's permissions (0644 for a new file: mkstemp's 0600 would hide
+    outputs from other readers), and the folder is fsynced so the rename itself is durable."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -24,6 +28,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def neutralise_formula(text: str) -> str:

@@ -23,9 +23,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -34,6 +32,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import InputError
+from pipeline.files import write_atomically
 
 LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
 HEADER = ",".join(LEDGER_COLUMNS)
@@ -160,26 +159,7 @@ def _strictly_increasing(ids: pl.Series) -> bool:
 def write_ledger(path: Path, ledger: pl.DataFrame) -> None:
     """Write a whole ledger atomically (temporary file, fsync, rename)."""
     frame = ledger.select(LEDGER_COLUMNS).with_columns(pl.col("date").cast(pl.String))
-    _replace_atomically(Path(path), frame.write_csv().encode())
-
-
-def _replace_atomically(path: Path, content: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    write_atomically(Path(path), frame.write_csv().encode())
 
 
 class LedgerSession:
@@ -211,7 +191,7 @@ class LedgerSession:
         if not content.endswith(b"\n"):
             content += b"\n"
         line = f"{assignment_id},{when.isoformat()},{municipality_code},{kind}\n"
-        _replace_atomically(self.path, content + line.encode())
+        write_atomically(self.path, content + line.encode())
         self._ledger = pl.concat([self._ledger, row])
         return assignment_id
 

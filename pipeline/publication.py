@@ -492,6 +492,7 @@ def _install(
         )
         for path in staged.values():
             _fsync(path)
+        staging.chmod(0o755)  # mkdtemp makes 0700; a published version is for every reader
         _fsync(staging)
         os.rename(staging, target)
         _fsync(versions)

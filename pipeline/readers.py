@@ -133,18 +133,23 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     _check_xlsx_container(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a broken workbook
+        try:
+            if not workbook.worksheets:
+                raise InputError(path, "the workbook has no worksheet")
+            sheet = workbook.worksheets[0]
+            rows = []
+            # read-only mode parses lazily: a broken sheet fails here, not at load_workbook
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    raise InputError(path, f"more than {MAX_ROWS} rows", sheet=sheet.title,
+                                     line=number)
+                rows.append((number, [_cell_text(v) for v in values]))
+        finally:
+            workbook.close()
+    except InputError:
+        raise
+    except Exception as error:  # openpyxl and its XML parsers raise many types for a broken file
         raise InputError(path, f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS:
-                raise InputError(path, f"more than {MAX_ROWS} rows", sheet=sheet.title,
-                                 line=number)
-            rows.append((number, [_cell_text(v) for v in values]))
-    finally:
-        workbook.close()
     if not any(any(cells) for _, cells in rows):
         raise InputError(path, "the workbook is empty", sheet=sheet.title)
     return rows
@@ -236,7 +241,8 @@ def _region_row(path: Path, line: int, cells: list[str], header: list[str],
             raise InputError(path, "a municipality code is 4 digits", line=line,
                              column=header[0], value=cells[0])
         code, name = cells[0].zfill(4), cells[1]
-    return RegionRow(line, code, name, parse_figure(path, line, header[-1], cells[-1]))
+    figure = cells[len(header) - 1]  # a trailing delimiter adds an empty cell after it
+    return RegionRow(line, code, name, parse_figure(path, line, header[-1], figure))
 
 
 def parse_figure(path: Path, line: int, column: str, text: str) -> int:
@@ -247,8 +253,7 @@ def parse_figure(path: Path, line: int, column: str, text: str) -> int:
     if not _PLAIN.match(compact):
         rule = "a figure is a whole number (a true zero is written 0)"
         raise InputError(path, rule, line=line, column=column, value=text)
-    number = int(compact)
-    if abs(number) > MAX_FIGURE:
+    if len(compact.lstrip("-")) > len(str(MAX_FIGURE)) or abs(int(compact)) > MAX_FIGURE:
         raise InputError(path, f"a figure above {MAX_FIGURE:,} is not plausible".replace(",", " "),
                          line=line, column=column, value=text)
-    return number
+    return int(compact)
