@@ -9,9 +9,16 @@ import dagster as dg
 from assets.partitions import share_year_of, share_years
 from assets.redistribution import final_shares
 from assets.resources import RunSettings, WarehouseResource
-from assets.warehouse import query
+from assets.warehouse import execute, query
 from pipeline.parameters import load_parameters
-from pipeline.publication import InputFile, PublicationInfo, publish, published_paths
+from pipeline.publication import (
+    InputFile,
+    PublicationError,
+    PublicationInfo,
+    publish,
+    published_paths,
+    read_published_final,
+)
 from pipeline.statistics import read_sources
 from pipeline.units import units_to_text
 
@@ -51,7 +58,17 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         run_id=context.run.run_id,
         redistributions=[_note(row, params.decimals) for row in agreements.iter_rows(named=True)],
     )
-    result = publish(out, final, info, reissue_reason=config.reissue_reason)
+    try:
+        result = publish(out, final, info, reissue_reason=config.reissue_reason)
+    except PublicationError:
+        # A refused decision must not stay in the warehouse, where the next share year compares
+        # with it: put the published one back.
+        published = read_published_final(out, share_year)
+        if published is not None:
+            with warehouse.get_connection() as conn:
+                execute(conn, "replace_final_shares", incoming=published, share_year=share_year,
+                        decimals=params.decimals)
+        raise
     context.log.info(result.message)
     return dg.MaterializeResult(metadata={
         "status": result.status,

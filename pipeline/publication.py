@@ -536,19 +536,29 @@ def read_published_shares(out_year_dir: Path, share_year: int) -> tuple[pl.DataF
     """The published decision of a share year, as (municipality_code, municipality_name,
     county_code, county_name, share_units) and its decimals — what goal fulfilment counts
     against."""
+    published = read_published_final(out_year_dir, share_year)
+    if published is None:
+        csv_path = published_paths(Path(out_year_dir), share_year)["csv"]
+        raise PublicationError(
+            f"{csv_path}: no published share table for {share_year} (or it no longer matches "
+            f"its manifest); run `anvisning run --year {share_year}` first")
+    manifest = _read_manifest(published_paths(Path(out_year_dir), share_year)["manifest"])
+    return published.select(*TEXT_COLUMNS, "share_units"), int(manifest["decimals"])
+
+
+def read_published_final(out_year_dir: Path, share_year: int) -> pl.DataFrame | None:
+    """The published decision as `FINAL_COLUMNS` (units), or None when nothing is published or
+    the published CSV no longer matches its manifest."""
     paths = published_paths(Path(out_year_dir), share_year)
     manifest = _read_manifest(paths["manifest"])
-    if manifest is None or not paths["csv"].is_file():
-        raise PublicationError(
-            f"{paths['csv']}: no published share table for {share_year}; run "
-            f"`anvisning run --year {share_year}` first")
+    if (manifest is None or not paths["csv"].is_file()
+            or _sha256(paths["csv"]) != manifest.get("files", {}).get(paths["csv"].name)):
+        return None
     decimals = int(manifest["decimals"])
     frame = pl.read_csv(paths["csv"], schema={c: pl.String for c in CSV_COLUMNS})
-    return (
-        frame.select(
-            *TEXT_COLUMNS,
-            pl.col("share_promille").map_elements(lambda t: parse_promille(t, decimals),
-                                                  return_dtype=pl.Int64).alias("share_units"),
-        ),
-        decimals,
+    return frame.select(
+        *TEXT_COLUMNS,
+        *[pl.col(text).map_elements(lambda t: parse_promille(t, decimals),
+                                    return_dtype=pl.Int64).alias(units)
+          for text, units in zip(CSV_COLUMNS[len(TEXT_COLUMNS):], UNIT_COLUMNS, strict=True)],
     )

@@ -87,8 +87,8 @@ def write_review_workbook(
     county = _county_rows(draft, previous, county_code)
     county_name = county["county_name"][0]
     workbook = Workbook()
-    _draft_sheet(workbook.active, county, share_year, county_name, decimals, illustrative,
-                 parameter_set)
+    _draft_sheet(workbook.active, county, share_year, _compared_year(previous, share_year),
+                 county_name, decimals, illustrative, parameter_set)
     _codes_sheet(workbook.create_sheet(CODES_SHEET), county)
     _form_sheet(workbook.create_sheet(FORM_SHEET), county, share_year, county_name, decimals,
                 illustrative)
@@ -114,19 +114,28 @@ def _county_rows(draft: pl.DataFrame, previous: pl.DataFrame | None,
     return county.join(last_year, on="municipality_code", how="left")
 
 
-def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_name: str,
-                 decimals: int, illustrative: bool, parameter_set: str) -> None:
+def _compared_year(previous: pl.DataFrame | None, share_year: int) -> int:
+    """The share year the draft is compared with: the previous table's own year when it has one
+    (the latest earlier year in the warehouse need not be the year before)."""
+    if previous is not None and "share_year" in previous.columns and previous.height:
+        return int(previous["share_year"][0])
+    return share_year - 1
+
+
+def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compared_year: int,
+                 county_name: str, decimals: int, illustrative: bool,
+                 parameter_set: str) -> None:
     sheet.title = DRAFT_SHEET
     share = _share_format(decimals)
     headings = (
         ["Kommunkod", "Kommun"] + [h for h, _ in COUNT_COLUMNS] + [h for h, _ in SHARE_COLUMNS]
-        + ["Golv", "Utkast andel ‰", f"Andel {share_year - 1} ‰", "Förändring ‰"]
+        + ["Golv", "Utkast andel ‰", f"Andel {compared_year} ‰", "Förändring ‰"]
     )
     _text(sheet.cell(1, 1), f"Utkast till andelstal {share_year} för anvisning av "
                             f"ensamkommande barn – {county_name}").font = TITLE
     _text(sheet.cell(2, 1), f"Andelar i promille (‰) med {decimals} decimaler. "
                             f"Parameteruppsättning: {parameter_set}. "
-                            f"Förändring = utkast {share_year} − andel {share_year - 1}.")
+                            f"Förändring = utkast {share_year} − andel {compared_year}.")
     if illustrative:
         _text(sheet.cell(3, 1), ILLUSTRATIVE_NOTE).font = WARNING
     _header(sheet, HEADER_ROW, headings)

@@ -96,8 +96,9 @@ class Workspace:
         return workspace
 
     def copy(self, root: Path) -> Workspace:
-        """Everything, modification times included (the warehouse is closed between runs)."""
-        shutil.copytree(self.root, root)
+        """Everything, modification times included (the warehouse is closed between runs); the
+        published names are relative links into `versions/`, copied as links."""
+        shutil.copytree(self.root, root, symlinks=True)
         return Workspace(root)
 
 
@@ -423,8 +424,8 @@ def test_a_changed_input_is_refused_naming_the_change_and_the_reissue(refused_ch
     assert len(outcome.error_lines) == 1, outcome.stderr
     assert "Traceback" not in outcome.stderr
     assert "--reissue" in outcome.stderr
-    assert (f"{refused_change.old_population_sha[:12]}… → "
-            f"{refused_change.new_population_sha[:12]}…") in outcome.stderr
+    assert refused_change.old_population_sha[:12] in outcome.stderr
+    assert refused_change.new_population_sha[:12] in outcome.stderr
     published = by_code(read_rows(refused_change.workspace.published()[f"shares_{YEAR}.csv"]),
                         "share_promille")
     named = re.findall(r"(\d{4}) [^:\n]+: share (\d+\.\d+) → (\d+\.\d+) ‰", outcome.stderr)
@@ -432,6 +433,13 @@ def test_a_changed_input_is_refused_naming_the_change_and_the_reissue(refused_ch
     for code, old, new in named:
         assert published[code] == old and new != old, (code, old, new)
     assert snapshot(refused_change.workspace.published()) == refused_change.before
+
+
+def test_a_refused_change_leaves_the_warehouse_final_shares_as_published(refused_change):
+    workspace = refused_change.workspace
+    published = csv_lines(workspace.published()[f"shares_{YEAR}.csv"])
+
+    assert warehouse_final_rows(workspace, YEAR) == published[1:]
 
 
 def test_a_reissue_with_a_reason_keeps_the_earlier_version(refused_change, tmp_path):
@@ -463,7 +471,7 @@ def test_a_reissue_without_a_reason_is_refused(refused_change, tmp_path):
     assert len(outcome.error_lines) == 1, outcome.stderr
     assert "--reason" in outcome.error_lines[0]
     assert snapshot(workspace.published()) == refused_change.before
-    assert not (workspace.year_out() / "versions").exists()
+    assert not (workspace.year_out() / "versions" / "v2").exists()
 
 
 # --- draft, review, redistribution ---------------------------------------------------------------
@@ -571,8 +579,6 @@ def test_the_draft_change_compares_with_the_latest_earlier_share_year(published,
     assert "unchanged" in again.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="review workbook labels the compared share year as "
-                   "share_year − 1 (2025) although it shows 2018's shares; see report")
 def test_the_review_workbook_names_the_share_year_it_compares_with(two_share_years):
     workspace, _, _ = two_share_years
     workbook = openpyxl.load_workbook(workspace.year_out() / "review" / f"review_{YEAR}_01.xlsx",

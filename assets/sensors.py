@@ -1,0 +1,112 @@
+"""A sensor that asks for a new share run when a share year's redistribution agreements change.
+
+It watches `<data>/redistributions/<Y>.csv` (an agreement file) and
+`<data>/redistributions/<Y>/*.xlsx` (review workbooks returned by the county boards), the data
+folder being ANVISNING_DATA_DIR (default `data`, relative to the working directory, as for a run).
+A new, changed or deleted file requests one run of the share_run job for share year Y.
+
+The cursor holds the sha256 of every watched file, so only a change triggers; the first evaluation
+records what is there without requesting runs, so that turning the sensor on does not re-run every
+share year that has agreements. Other names (`notes.txt`, `20x6.csv`, Excel's `~$` lock files,
+years outside the share-year partitions) are ignored.
+
+The sensor starts STOPPED: the statistician turns it on in the UI (Automation) during the December
+redistribution round, when the county boards send back their workbooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import dagster as dg
+
+from assets.partitions import share_years
+from assets.resources import DEFAULT_DATA_DIR
+from assets.schedules import SHARE_RUN_JOB
+
+SENSOR_NAME = "redistribution_files_sensor"
+TRIGGER_TAG = "anvisning/trigger"
+_AGREEMENT_FILE = re.compile(r"^(\d{4})\.csv$")
+_YEAR_FOLDER = re.compile(r"^\d{4}$")
+
+
+def watched_files(folder: Path) -> dict[str, str]:
+    """Every agreement file and review workbook under `folder` (relative path -> sha256)."""
+    if not folder.is_dir():
+        return {}
+    candidates = [p for p in folder.iterdir() if p.is_file() and _AGREEMENT_FILE.match(p.name)]
+    for year_folder in folder.iterdir():
+        if year_folder.is_dir() and _YEAR_FOLDER.match(year_folder.name):
+            candidates += [p for p in year_folder.glob("*.xlsx")
+                           if p.is_file() and not p.name.startswith("~$")]
+    return {p.relative_to(folder).as_posix(): _sha256(p) for p in candidates}
+
+
+def share_year_of_file(relative: str) -> str:
+    """"2026.csv" and "2026/review_2026_01.xlsx" both belong to share year "2026"."""
+    return relative.split("/", 1)[0].removesuffix(".csv")
+
+
+def changed_share_years(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The share years (partition keys) with a file added, changed or deleted, in order."""
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    valid = set(share_years.get_partition_keys())
+    return sorted({share_year_of_file(name) for name in changed} & valid)
+
+
+@dg.sensor(
+    name=SENSOR_NAME,
+    job_name=SHARE_RUN_JOB,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Requests the share run of a share year when its agreement file "
+    "(data/redistributions/<Y>.csv) or a returned review workbook "
+    "(data/redistributions/<Y>/*.xlsx) is added, changed or deleted. Turn on in the UI during "
+    "the December redistribution round.",
+)
+def redistribution_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    folder = Path(os.environ.get("ANVISNING_DATA_DIR", DEFAULT_DATA_DIR)) / "redistributions"
+    after = watched_files(folder)
+    if not context.cursor:
+        return dg.SensorResult(cursor=_cursor(after, revision=0),
+                               skip_reason=f"recorded {len(after)} file(s) in {folder}")
+    state = json.loads(context.cursor)
+    before, revision = state["files"], state["revision"] + 1
+    if before == after:
+        return dg.SensorResult(skip_reason=f"no change in {folder}")
+    years = changed_share_years(before, after)
+    requests = [
+        dg.RunRequest(
+            partition_key=year,
+            # Unique per change: a file changed back to an earlier content must run again.
+            run_key=f"{year}:{_state_hash(after, year, revision)}",
+            tags={TRIGGER_TAG: SENSOR_NAME},
+        )
+        for year in years
+    ]
+    for year in years:
+        context.log.info(f"share year {year}: redistribution files changed in {folder}")
+    return dg.SensorResult(run_requests=requests, cursor=_cursor(after, revision),
+                           skip_reason=None if requests else "no share year's files changed")
+
+
+def _cursor(files: dict[str, str], revision: int) -> str:
+    return json.dumps({"files": files, "revision": revision}, sort_keys=True)
+
+
+def _state_hash(files: dict[str, str], year: str, revision: int) -> str:
+    mine = {name: digest for name, digest in files.items() if share_year_of_file(name) == year}
+    text = json.dumps({"files": mine, "revision": revision}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

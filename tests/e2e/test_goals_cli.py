@@ -1,0 +1,346 @@
+"""Goal fulfilment, assignment and forecast through `anvisning`, against a share table published
+once for the module by a full `run --year 2026`.
+
+Every expectation is recomputed here from the ledger (csv module) and the published CSV with
+Decimal and Fraction: the rule is "lowest assigned/share; ties: larger share, then lower code",
+applied one assignment at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from assets.cli import main
+from tests.conftest import DATA
+
+YEAR = 2026
+AS_OF = date(2026, 6, 30)
+# The day of an assignment: today, as a user would, but inside the published share year.
+WHEN = min(date.today(), date(YEAR, 12, 31))
+FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "share_promille",
+                      "assigned", "target", "fulfilment_pct"]
+FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
+                    "assigned_before", "forecast_assignments"]
+ANVISNING = Path(sys.executable).parent / "anvisning"
+WORKERS, ASSIGNS_PER_WORKER = 3, 5
+
+
+@dataclass(frozen=True)
+class Published:
+    data: Path
+    out: Path
+
+
+@dataclass(frozen=True)
+class World:
+    """A test's own copy of the published outputs and of the ledger."""
+
+    data: Path
+    out: Path
+    ledger: Path
+
+    def args(self, *args: str) -> list[str]:
+        return [*args, "--ledger", str(self.ledger), "--data-dir", str(self.data),
+                "--out-dir", str(self.out)]
+
+
+@dataclass(frozen=True)
+class Share:
+    name: str
+    county: str
+    promille: Decimal
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Published:
+    """`anvisning run --year 2026` on a copy of the shipped data, once for the module."""
+    root = tmp_path_factory.mktemp("published")
+    data, out, home = root / "data", root / "out", root / "dagster_home"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("sources"))
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = {"DAGSTER_HOME": str(home), "ANVISNING_WAREHOUSE": str(root / "warehouse.duckdb")}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        code = main(["run", "--year", str(YEAR), "--data-dir", str(data),
+                     "--out-dir", str(out)])
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert code == 0
+    return Published(data, out)
+
+
+@pytest.fixture
+def world(published: Published, isolated: Path, tmp_path: Path) -> World:
+    shutil.copytree(published.out / str(YEAR), isolated / str(YEAR), symlinks=True)
+    ledger_dir = tmp_path / "ledger"
+    ledger_dir.mkdir()
+    for name in ("assignments.csv", "sources.toml"):
+        shutil.copy2(published.data / "ledger" / name, ledger_dir / name)
+    return World(published.data, isolated, ledger_dir / "assignments.csv")
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def published_shares(world: World) -> dict[str, Share]:
+    rows = read_rows(world.out / str(YEAR) / f"shares_{YEAR}.csv")
+    return {r["municipality_code"]: Share(r["municipality_name"], r["county_code"],
+                                          Decimal(r["share_promille"])) for r in rows}
+
+
+def assigned_by(rows: list[dict[str, str]], as_of: date) -> Counter[str]:
+    return Counter(r["municipality_code"] for r in rows
+                   if date.fromisoformat(r["date"]) <= as_of)
+
+
+def rule_key(code: str, assigned: int, share: Decimal) -> tuple[Fraction, Fraction, str]:
+    """Lowest assigned/share first; ties: the larger share, then the lower code."""
+    exact = Fraction(share)
+    return Fraction(assigned) / exact, -exact, code
+
+
+def rule_pick(assigned: Counter[str], shares: dict[str, Share]) -> str:
+    return min(rule_key(code, assigned[code], s.promille)
+               for code, s in shares.items() if s.promille > 0)[2]
+
+
+def step_by_step(assigned: Counter[str], shares: dict[str, Share], m: int) -> Counter[str]:
+    """The rule applied m times, one assignment after another."""
+    heap = [rule_key(code, assigned[code], s.promille)
+            for code, s in shares.items() if s.promille > 0]
+    heapq.heapify(heap)
+    got: Counter[str] = Counter()
+    for _ in range(m):
+        code = heapq.heappop(heap)[2]
+        got[code] += 1
+        heapq.heappush(heap, rule_key(code, assigned[code] + got[code],
+                                      shares[code].promille))
+    return got
+
+
+def half_up(value: Fraction, places: int) -> Decimal:
+    return Decimal(math.floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
+
+
+def last_id_number(rows: list[dict[str, str]]) -> int:
+    return max(int(r["assignment_id"][1:]) for r in rows)
+
+
+def test_fulfilment_counts_the_ledger_against_the_published_shares(world, capsys):
+    rows = read_rows(world.ledger)
+    shares = published_shares(world)
+    assigned = assigned_by(rows, AS_OF)
+    total = sum(assigned.values())
+
+    code = main(world.args("fulfilment", "--as-of", AS_OF.isoformat()))
+
+    assert code == 0, capsys.readouterr().err
+    path = world.out / f"fulfilment_{AS_OF.isoformat()}.csv"
+    assert header(path) == FULFILMENT_COLUMNS
+    table = {r["municipality_code"]: r for r in read_rows(path)}
+    assert sorted(table) == sorted(shares)
+    assert total > 0 and any(s.promille == 0 for s in shares.values())
+    for municipality, share in shares.items():
+        row = table[municipality]
+        target = Fraction(share.promille) / 1000 * total
+        assert (row["municipality_name"], row["county_code"]) == (share.name, share.county)
+        assert Decimal(row["share_promille"]) == share.promille
+        assert int(row["assigned"]) == assigned[municipality], row
+        assert re.fullmatch(r"\d+\.\d{2}", row["target"]), row
+        assert Decimal(row["target"]) == half_up(target, 2), row
+        if share.promille == 0:
+            assert row["fulfilment_pct"] == "", row
+        else:
+            assert Decimal(row["fulfilment_pct"]) == half_up(
+                100 * assigned[municipality] / target, 1), row
+
+    workbook = openpyxl.load_workbook(path.with_suffix(".xlsx"), read_only=True)
+    try:
+        cells = [r for r in workbook.worksheets[0].iter_rows(values_only=True)
+                 if isinstance(r[0], str) and re.fullmatch(r"\d{4}", r[0])]
+    finally:
+        workbook.close()
+    assert len(cells) == len(table)
+    for municipality, name, county, share, count, target, pct in cells:
+        row = table[municipality]
+        assert (name, county, count) == (row["municipality_name"], row["county_code"],
+                                         int(row["assigned"]))
+        assert share == pytest.approx(float(row["share_promille"]), abs=1e-9)
+        assert target == pytest.approx(float(row["target"]), abs=1e-9)
+        if row["fulfilment_pct"] == "":
+            assert pct is None
+        else:
+            assert pct == pytest.approx(float(row["fulfilment_pct"]), abs=1e-9)
+
+
+def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
+    before = read_rows(world.ledger)
+    shares = published_shares(world)
+    expected = rule_pick(assigned_by(before, WHEN), shares)
+
+    code = main(world.args("assign", "--date", WHEN.isoformat()))
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out == f"{expected} {shares[expected].name}\n"
+    after = read_rows(world.ledger)
+    assert after[:-1] == before
+    assert after[-1] == {"assignment_id": f"A{last_id_number(before) + 1:07d}",
+                         "date": WHEN.isoformat(), "municipality_code": expected,
+                         "kind": "equalising"}
+
+
+def test_assign_with_a_connection_records_that_municipality(world, capsys):
+    before = read_rows(world.ledger)
+    shares = published_shares(world)
+
+    code = main(world.args("assign", "--date", WHEN.isoformat(), "--connection", "0180"))
+
+    assert code == 0
+    assert capsys.readouterr().out == f"0180 {shares['0180'].name}\n"
+    after = read_rows(world.ledger)
+    assert after[:-1] == before
+    assert (after[-1]["municipality_code"], after[-1]["kind"], after[-1]["date"]) == (
+        "0180", "connection", WHEN.isoformat())
+
+
+def test_concurrent_assigns_each_follow_the_rule_on_the_ledger_before_them(world):
+    before = read_rows(world.ledger)
+    shares = published_shares(world)
+    command = [str(ANVISNING), *world.args("assign", "--date", WHEN.isoformat())]
+
+    def worker(_: int) -> list[subprocess.CompletedProcess]:
+        return [subprocess.run(command, capture_output=True, text=True, timeout=120,
+                               env=dict(os.environ)) for _ in range(ASSIGNS_PER_WORKER)]
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        done = [result for batch in pool.map(worker, range(WORKERS)) for result in batch]
+
+    assert all(result.returncode == 0 for result in done), [r.stderr for r in done]
+    after = read_rows(world.ledger)
+    new = after[len(before):]
+    assert after[:len(before)] == before
+    assert len(new) == WORKERS * ASSIGNS_PER_WORKER
+    ids = [r["assignment_id"] for r in after]
+    assert len(set(ids)) == len(ids)
+    first = last_id_number(before) + 1
+    assert [r["assignment_id"] for r in new] == [f"A{n:07d}" for n in
+                                                 range(first, first + len(new))]
+    assert sorted(r.stdout.split()[0] for r in done) == sorted(
+        r["municipality_code"] for r in new)
+    assigned = assigned_by(before, WHEN)
+    for row in new:
+        assert (row["kind"], row["date"]) == ("equalising", WHEN.isoformat()), row
+        assert row["municipality_code"] == rule_pick(assigned, shares), row
+        assigned[row["municipality_code"]] += 1
+
+
+def test_forecast_equals_the_rule_applied_one_child_at_a_time(world, capsys):
+    children = 500
+    rows = read_rows(world.ledger)
+    shares = published_shares(world)
+    assigned = assigned_by(rows, AS_OF)
+    expected = step_by_step(assigned, shares, children)
+
+    code = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
+                           "--as-of", AS_OF.isoformat()))
+
+    assert code == 0, capsys.readouterr().err
+    path = world.out / str(YEAR) / f"forecast_{YEAR}.csv"
+    assert header(path) == FORECAST_COLUMNS
+    table = {r["municipality_code"]: r for r in read_rows(path)}
+    assert sorted(table) == sorted(shares)
+    assert sum(int(r["forecast_assignments"]) for r in table.values()) == children
+    for municipality, row in table.items():
+        assert Decimal(row["share_promille"]) == shares[municipality].promille, row
+        assert int(row["assigned_before"]) == assigned[municipality], row
+        assert int(row["forecast_assignments"]) == expected[municipality], row
+
+    code = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
+                           "--as-of", AS_OF.isoformat(), "--municipality", "0180"))
+
+    assert code == 0
+    assert f"0180 {shares['0180'].name}: {expected['0180']} expected" in (
+        capsys.readouterr().out)
+
+
+def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
+    world.ledger.write_text("assignment_id,date,municipality_code,kind\n", encoding="utf-8")
+    shares = published_shares(world)
+    children = 100  # fewer than the municipalities: the tie order alone decides who gets one
+    expected = step_by_step(Counter(), shares, children)
+    largest = min(shares, key=lambda code: (-shares[code].promille, code))
+
+    forecast = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
+                               "--as-of", AS_OF.isoformat()))
+    assign = main(world.args("assign", "--date", WHEN.isoformat()))
+
+    assert (forecast, assign) == (0, 0)
+    table = read_rows(world.out / str(YEAR) / f"forecast_{YEAR}.csv")
+    assert {r["municipality_code"]: int(r["forecast_assignments"]) for r in table} == {
+        code: expected[code] for code in shares}
+    assert capsys.readouterr().out.splitlines()[-1] == f"{largest} {shares[largest].name}"
+
+
+def test_fulfilment_for_a_year_without_a_published_table_says_to_run_it(world, capsys):
+    code = main(world.args("fulfilment", "--as-of", f"{YEAR - 1}-06-30"))
+
+    errors = [line for line in capsys.readouterr().err.splitlines()
+              if line.startswith("error:")]
+    assert code == 1
+    assert len(errors) == 1
+    assert f"anvisning run --year {YEAR - 1}" in errors[0]
+
+
+def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(world, capsys):
+    register = {r["municipality_code"] for r in
+                read_rows(world.data / "reference" / "municipalities.csv")}
+    unknown = "0199"
+    assert unknown not in register
+    lines = world.ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = 10
+    fields = lines[number - 1].split(",")
+    fields[2] = unknown
+    lines[number - 1] = ",".join(fields)
+    world.ledger.write_text("".join(lines), encoding="utf-8")
+
+    code = main(world.args("fulfilment", "--as-of", AS_OF.isoformat()))
+
+    errors = [line for line in capsys.readouterr().err.splitlines()
+              if line.startswith("error:")]
+    assert code == 1
+    assert len(errors) == 1
+    for fragment in (str(world.ledger), f"line {number}", "'municipality_code'",
+                     f"'{unknown}'"):
+        assert fragment in errors[0], (fragment, errors[0])
+    assert not (world.out / f"fulfilment_{AS_OF.isoformat()}.csv").exists()
