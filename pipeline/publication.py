@@ -443,9 +443,12 @@ def _row_change(code: str, old: dict | None, new: dict | None) -> str | None:
 def _refusal(
     share_year: int, previous: dict, published_on: str, changes: list[str], altered: list[str]
 ) -> str:
+    first = (changes or altered or ["nothing"])[0].strip().removeprefix("- ")
+    more = len(changes) + len(altered) - 1
     lines = [
         f"the shares for {share_year} are already published (version {previous['version']}, "
-        f"{published_on}) and are not overwritten."
+        f"{published_on}) and are not overwritten; differs: {first}"
+        + (f" (and {more} more below)" if more > 0 else "")
     ]
     if changes:
         lines.append("This run differs from the published decision:")
