@@ -10,6 +10,7 @@ from assets.publication import share_table_publication
 from assets.redistribution import final_shares, review_workbooks
 from assets.resources import resources
 from assets.schedules import SHARE_RUN_JOB, december_share_run
+from assets.sensors import redistribution_files_sensor
 from assets.shares import draft_shares, share_basis
 
 share_run = dg.define_asset_job(
@@ -25,6 +26,7 @@ defs = dg.Definitions(
             share_table_publication, goal_fulfilment],
     jobs=[share_run],
     schedules=[december_share_run],
+    sensors=[redistribution_files_sensor],
     resources=resources(),
     executor=dg.in_process_executor,
 )
