@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import tomllib
 from pathlib import Path
 
 import polars as pl
@@ -43,3 +45,21 @@ def neutralise_formula(text: str) -> str:
 def inert_text(column: str) -> pl.Expr:
     """A text column of a CSV output with formula-like cells neutralised."""
     return pl.col(column).map_elements(neutralise_formula, return_dtype=pl.String)
+
+
+_TOML_LINE = re.compile(r"line (\d+)")
+
+
+def parse_toml(path: Path, text: str) -> dict:
+    """Parse TOML text, every failure an InputError (tomllib also raises ValueError for a
+    5000-digit integer and RecursionError for deeply nested arrays)."""
+    from pipeline.errors import InputError
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        raise InputError(path, f"not valid TOML: {error}",
+                         line=int(match.group(1)) if match else None) from None
+    except (ValueError, RecursionError) as error:
+        raise InputError(path, f"not readable TOML ({type(error).__name__})") from None

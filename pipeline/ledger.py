@@ -101,13 +101,17 @@ def _locate_malformed(path: Path, raw: bytes) -> InputError | None:
                           line=raw[: error.start].count(b"\n") + 1, value=raw[error.start:][:8])
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 1
-    for record in reader:
-        if reader.line_num != line:
-            return InputError(path, "a record must fit on one line (quoted line break)", line=line)
-        if len(record) > len(LEDGER_COLUMNS):
-            return InputError(path, f"a line has {len(LEDGER_COLUMNS)} fields, not {len(record)}",
-                              line=line, value=",".join(record))
-        line += 1
+    try:
+        for record in reader:
+            if reader.line_num != line:
+                return InputError(path, "a record must fit on one line (quoted line break)",
+                                  line=line)
+            if len(record) > len(LEDGER_COLUMNS):
+                return InputError(path, f"a line has {len(LEDGER_COLUMNS)} fields, not "
+                                  f"{len(record)}", line=line, value=",".join(record))
+            line += 1
+    except csv.Error as error:
+        return InputError(path, f"not a readable CSV line ({error})", line=line)
     return None
 
 

@@ -1,7 +1,8 @@
-"""The register of Sweden's 290 municipalities (kommuner) and 21 counties (län)."""
+"""The register of Sweden's municipalities (kommuner) and counties (län)."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -11,15 +12,53 @@ from pipeline.errors import InputError
 
 REGISTER_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
+COUNTY_CODE = re.compile(r"^\d{2}$")
+MAX_REGISTER_BYTES = 1024 * 1024
 
 
 def load_register(path: Path) -> pl.DataFrame:
-    """Read the municipality register (UTF-8 CSV), codes kept as text with their leading zero."""
+    """Read the municipality register (UTF-8 CSV with the header `REGISTER_COLUMNS`); codes kept
+    as text with their leading zero, unique, each municipality's code starting with its county's."""
+    from pipeline.readers import decode_text  # readers import schemas, which need no register
+
     if not path.is_file():
         raise InputError(path, "the municipality register is missing")
-    frame = pl.read_csv(path, schema={c: pl.String for c in REGISTER_COLUMNS})
-    for line, code in enumerate(frame["municipality_code"], start=2):
-        if not MUNICIPALITY_CODE.match(code or ""):
-            raise InputError(path, "a municipality code is 4 digits", line=line,
-                             column="municipality_code", value=code)
-    return frame.sort("municipality_code")
+    if path.stat().st_size > MAX_REGISTER_BYTES:
+        raise InputError(path, f"the register is larger than {MAX_REGISTER_BYTES} bytes")
+    reader = csv.reader(decode_text(path, path.read_bytes()).splitlines())
+    try:
+        header = next(reader)
+        if header != REGISTER_COLUMNS:
+            raise InputError(path, f"the header must be exactly {','.join(REGISTER_COLUMNS)}",
+                             line=1, value=",".join(header))
+        rows = [(reader.line_num, cells) for cells in reader if any(cells)]
+    except csv.Error as error:
+        raise InputError(path, f"not a readable CSV file ({error})",
+                         line=reader.line_num) from None
+    seen: dict[str, int] = {}
+    for line, cells in rows:
+        _check_row(path, line, cells, seen)
+    if not rows:
+        raise InputError(path, "the register lists no municipality")
+    return (pl.DataFrame([cells for _, cells in rows], schema=REGISTER_COLUMNS, orient="row")
+            .sort("municipality_code"))
+
+
+def _check_row(path: Path, line: int, cells: list[str], seen: dict[str, int]) -> None:
+    if len(cells) != len(REGISTER_COLUMNS):
+        raise InputError(path, f"a row has {len(REGISTER_COLUMNS)} fields", line=line,
+                         value=",".join(cells))
+    code, name, county, county_name = cells
+    if not MUNICIPALITY_CODE.match(code):
+        raise InputError(path, "a municipality code is 4 digits", line=line,
+                         column="municipality_code", value=code)
+    if code in seen:
+        raise InputError(path, f"each municipality appears once; first seen on line {seen[code]}",
+                         line=line, column="municipality_code", value=code)
+    if not COUNTY_CODE.match(county) or not code.startswith(county):
+        raise InputError(path, "the county code is the first two digits of the municipality code",
+                         line=line, column="county_code", value=county)
+    if not name.strip() or not county_name.strip():
+        raise InputError(path, "every municipality and county has a name", line=line,
+                         column="municipality_name", value=name)
+    seen[code] = line

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, ModelError
+from pipeline.files import parse_toml
 
 _FLOAT_FIELDS = (
     "weight_newcomers",
@@ -28,7 +28,6 @@ _FLOAT_FIELDS = (
 _INT_FIELDS = ("decimals", "reference_year_offset")
 FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
 
-_TOML_LINE = re.compile(r"at line (\d+)")
 _TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -116,13 +115,7 @@ def load_parameters(path: Path, share_year: int) -> ModelParameters:
     Raises InputError naming the file, line, field, value and rule.
     """
     text = _read_text(path)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE.search(str(error))
-        raise InputError(
-            path, f"not valid TOML: {error}", line=int(match.group(1)) if match else None
-        ) from error
+    document = parse_toml(path, text)
 
     unknown_tables = sorted(set(document) - {"parameters", "years"})
     if unknown_tables:

@@ -130,13 +130,16 @@ def _sniff_delimiter(lines: list[str]) -> str:
 def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # openpyxl is slow to import; only workbooks need it
 
-    _check_xlsx_container(path)
+    check_xlsx_container(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             if not workbook.worksheets:
                 raise InputError(path, "the workbook has no worksheet")
             sheet = workbook.worksheets[0]
+            # The declared used range may be wrong either way (A1:XFD1048576, or too small):
+            # read the rows that are there.
+            sheet.reset_dimensions()
             rows = []
             # read-only mode parses lazily: a broken sheet fails here, not at load_workbook
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -155,13 +158,14 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _check_xlsx_container(path: Path) -> None:
+def check_xlsx_container(path: Path) -> None:
+    """An .xlsx is a zip of bounded unpacked size with a workbook part and no macros."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(path, "not a valid .xlsx workbook (not a zip archive)") from None
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError):
+        raise InputError(path, "not a valid .xlsx workbook (not a readable zip archive)") from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise InputError(path, "the workbook unpacks to more than "
                          f"{MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MiB (zip bomb?)",

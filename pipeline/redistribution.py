@@ -13,26 +13,29 @@ reference (diarienummer) is allowed, because one county board decision may cover
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zipfile import BadZipFile
 
 import polars as pl
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError, ModelError
 from pipeline.municipalities import MUNICIPALITY_CODE
+from pipeline.readers import check_xlsx_container
 from pipeline.units import parse_promille, total_units, units_to_text
 
 CSV_COLUMNS = [
     "share_year", "giver_code", "receiver_code", "amount_promille", "approved_on", "reference",
 ]
 ALL = "all"
+MAX_AGREEMENT_BYTES = 1024 * 1024
+MAX_FORM_ROWS = 10_000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^\d{4}$")
 
@@ -86,46 +89,72 @@ class AgreementError(InputError):
 def read_agreements_csv(path: Path, decimals: int) -> list[Agreement]:
     """Read an agreement CSV (UTF-8, BOM tolerated) with the header `CSV_COLUMNS`, all as text."""
     parsers = _parsers(decimals, _parse_code, _parse_amount, _parse_date, str)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or [h.strip() for h in header] != CSV_COLUMNS:
-            raise InputError(path, f"the header must be exactly {','.join(CSV_COLUMNS)}", line=1,
-                             value=",".join(header or []))
-        agreements = []
-        for row in reader:
-            if not any(field.strip() for field in row):
-                continue
-            if len(row) != len(CSV_COLUMNS):
-                raise InputError(path, f"a row has {len(CSV_COLUMNS)} fields",
-                                 line=reader.line_num, value=",".join(row))
-            cells = dict(zip(CSV_COLUMNS, (field.strip() for field in row), strict=True))
-            parsed = {}
-            for column, parse in parsers.items():
-                try:
-                    parsed[column] = parse(cells[column])
-                except ValueError as error:
-                    raise InputError(path, str(error), line=reader.line_num, column=column,
-                                     value=cells[column]) from None
-            agreements.append(_agreement(parsed, f"{path} line {reader.line_num}"))
+    try:
+        return _agreements_from_text(path, _utf8_text(path), parsers)
+    except csv.Error as error:
+        raise InputError(path, f"not a readable CSV file ({error})") from None
+
+
+def _utf8_text(path: Path) -> str:
+    if path.stat().st_size > MAX_AGREEMENT_BYTES:
+        raise InputError(path, f"an agreement file is at most {MAX_AGREEMENT_BYTES} bytes")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path, "unreadable encoding: an agreement file is UTF-8",
+                         line=raw.count(b"\n", 0, error.start) + 1,
+                         value=f"byte 0x{raw[error.start]:02X}") from None
+
+
+def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreement]:
+    if "\x00" in text:
+        raise InputError(path, "unreadable encoding: the file holds NUL characters")
+    handle = io.StringIO(text, newline="")
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None or [h.strip() for h in header] != CSV_COLUMNS:
+        raise InputError(path, f"the header must be exactly {','.join(CSV_COLUMNS)}", line=1,
+                         value=",".join(header or []))
+    agreements = []
+    for row in reader:
+        if not any(field.strip() for field in row):
+            continue
+        if len(row) != len(CSV_COLUMNS):
+            raise InputError(path, f"a row has {len(CSV_COLUMNS)} fields",
+                             line=reader.line_num, value=",".join(row))
+        cells = dict(zip(CSV_COLUMNS, (field.strip() for field in row), strict=True))
+        parsed = {}
+        for column, parse in parsers.items():
+            try:
+                parsed[column] = parse(cells[column])
+            except ValueError as error:
+                raise InputError(path, str(error), line=reader.line_num, column=column,
+                                 value=cells[column]) from None
+        agreements.append(_agreement(parsed, f"{path} line {reader.line_num}"))
     return agreements
 
 
 def read_agreements_workbook(path: Path, decimals: int) -> list[Agreement]:
     """Read the filled-in "Omfördelning" sheet of a review workbook; the share year is on "Info"."""
+    check_xlsx_container(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException) as error:
-        raise InputError(path, f"not a readable .xlsx workbook ({error})") from None
-    try:
-        share_year = _workbook_share_year(path, workbook)
-        if FORM_SHEET not in workbook.sheetnames:
-            raise InputError(path, f"the workbook has no sheet {FORM_SHEET!r}")
-        form = workbook[FORM_SHEET]
-        form.reset_dimensions()  # some writers declare a too-small used range
-        rows = list(form.iter_rows(values_only=True))
-    finally:
-        workbook.close()
+        try:
+            share_year = _workbook_share_year(path, workbook)
+            if FORM_SHEET not in workbook.sheetnames:
+                raise InputError(path, f"the workbook has no sheet {FORM_SHEET!r}")
+            form = workbook[FORM_SHEET]
+            form.reset_dimensions()  # some writers declare a too-small used range
+            rows = list(itertools.islice(form.iter_rows(values_only=True), MAX_FORM_ROWS + 1))
+        finally:
+            workbook.close()
+    except InputError:
+        raise
+    except Exception as error:  # openpyxl and its XML parsers raise many types for a broken file
+        raise InputError(path, f"not a readable .xlsx workbook ({type(error).__name__})") from None
+    if len(rows) > MAX_FORM_ROWS:
+        raise InputError(path, f"the form has more than {MAX_FORM_ROWS} rows", sheet=FORM_SHEET)
     parsers = _parsers(decimals, _cell_code, _cell_amount, _cell_date, _cell_text)
     del parsers["share_year"]
     header_row = _form_header_row(path, rows)

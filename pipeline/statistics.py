@@ -8,13 +8,13 @@ saying where each came from and whether it is illustrative.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.errors import InputError
+from pipeline.files import parse_toml
 from pipeline.readers import read_region_table
 from pipeline.schemas import validate_statistic
 
@@ -83,9 +83,10 @@ def read_sources(folder: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(path, f"not readable TOML ({error})") from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not readable UTF-8 text ({type(error).__name__})") from None
+    return parse_toml(path, text)
 
 
 def load_statistic(folder: Path, statistic: str, ref_year: int,

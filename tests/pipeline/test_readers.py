@@ -87,7 +87,7 @@ def test_name_differing_only_by_a_ring_is_reported(tmp_path, register):
 def test_xlsx_that_is_not_a_zip_is_rejected(tmp_path, register):
     path = tmp_path / "newcomers_settled.xlsx"
     path.write_bytes(b"this is not a workbook")
-    assert "not a zip" in _error(path, 2024, register).rule
+    assert "not a readable zip" in _error(path, 2024, register).rule
 
 
 def test_xlsx_with_macros_is_rejected(tmp_path, register):

@@ -292,5 +292,5 @@ def test_workbook_without_info_sheet_is_rejected(tmp_path: Path, workbook_path: 
 def test_file_that_is_not_a_workbook_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(InputError, match="not a readable .xlsx workbook"):
+    with pytest.raises(InputError, match="not a valid .xlsx workbook"):
         read_agreements_workbook(path, DECIMALS)
