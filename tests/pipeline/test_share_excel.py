@@ -14,30 +14,12 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.municipalities import load_register
 from pipeline.publication import ILLUSTRATIVE_MARK, InputFile, PublicationInfo, render_csv
 from pipeline.share_excel import ABOUT_SHEET, HEADER_ROW, HEADERS, TABLE_SHEET, write_share_workbook
+from tests.publication_data import final_shares
 
-REGISTER = Path(__file__).parents[2] / "data" / "reference" / "municipalities.csv"
 # LibreOffice CSV filter: comma, double quote, UTF-8, from line 1, en-US, cells as shown.
 CSV_AS_SHOWN = "44,34,76,1,,1033,false,true,true"
-
-
-def final_shares() -> pl.DataFrame:
-    """290 municipalities with deterministic fake shares summing to 1000.00 ‰, one transfer."""
-    register = load_register(REGISTER)
-    weights = [int(code) * 7919 % 997 + 50 for code in register["municipality_code"]]
-    spare = 100_000 - 100 * register.height
-    units = [100 + spare * weight // sum(weights) for weight in weights]
-    units[0] += 100_000 - sum(units)
-    code = pl.col("municipality_code")
-    return register.with_columns(
-        calculated_units=pl.Series(units, dtype=pl.Int64),
-        given_units=pl.when(code == "0117").then(50).otherwise(0).cast(pl.Int64),
-        received_units=pl.when(code == "0120").then(50).otherwise(0).cast(pl.Int64),
-    ).with_columns(
-        share_units=pl.col("calculated_units") - pl.col("given_units") + pl.col("received_units")
-    )
 
 
 def publication_info(*, illustrative: bool = False) -> PublicationInfo:
