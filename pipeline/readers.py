@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,33 +131,44 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    with opened_workbook(path) as workbook:
+        if not workbook.worksheets:
+            raise InputError(path, "the workbook has no worksheet")
+        sheet = workbook.worksheets[0]
+        values = sheet_values(path, sheet, MAX_ROWS)
+    rows = [(number, [_cell_text(v) for v in row]) for number, row in enumerate(values, start=1)]
+    if not any(any(cells) for _, cells in rows):
+        raise InputError(path, "the workbook is empty", sheet=sheet.title)
+    return rows
+
+
+@contextmanager
+def opened_workbook(path: Path) -> Iterator:
+    """An .xlsx opened read-only for its values; anything broken inside it is an InputError."""
     from openpyxl import load_workbook  # openpyxl is slow to import; only workbooks need it
 
     check_xlsx_container(path)
+    workbook = None
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                raise InputError(path, "the workbook has no worksheet")
-            sheet = workbook.worksheets[0]
-            # The declared used range may be wrong either way (A1:XFD1048576, or too small):
-            # read the rows that are there.
-            sheet.reset_dimensions()
-            rows = []
-            # read-only mode parses lazily: a broken sheet fails here, not at load_workbook
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > MAX_ROWS:
-                    raise InputError(path, f"more than {MAX_ROWS} rows", sheet=sheet.title,
-                                     line=number)
-                rows.append((number, [_cell_text(v) for v in values]))
-        finally:
-            workbook.close()
+        yield workbook
     except InputError:
         raise
     except Exception as error:  # openpyxl and its XML parsers raise many types for a broken file
         raise InputError(path, f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    if not any(any(cells) for _, cells in rows):
-        raise InputError(path, "the workbook is empty", sheet=sheet.title)
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def sheet_values(path: Path, sheet, limit: int) -> list[tuple]:
+    """The rows of a read-only sheet that are really there, at most `limit` of them."""
+    # The declared used range may be wrong either way (A1:XFD1048576, or too small), and
+    # read-only mode parses lazily: a broken sheet fails here, inside opened_workbook.
+    sheet.reset_dimensions()
+    rows = list(itertools.islice(sheet.iter_rows(values_only=True), limit + 1))
+    if len(rows) > limit:
+        raise InputError(path, f"more than {limit} rows", sheet=sheet.title, line=limit + 1)
     return rows
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,11 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from openpyxl import load_workbook
 
 from pipeline.errors import InputError, ModelError
 from pipeline.municipalities import MUNICIPALITY_CODE
-from pipeline.readers import check_xlsx_container
+from pipeline.readers import opened_workbook, sheet_values
 from pipeline.units import parse_promille, total_units, units_to_text
 
 CSV_COLUMNS = [
@@ -137,24 +135,11 @@ def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreemen
 
 def read_agreements_workbook(path: Path, decimals: int) -> list[Agreement]:
     """Read the filled-in "Omfördelning" sheet of a review workbook; the share year is on "Info"."""
-    check_xlsx_container(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            share_year = _workbook_share_year(path, workbook)
-            if FORM_SHEET not in workbook.sheetnames:
-                raise InputError(path, f"the workbook has no sheet {FORM_SHEET!r}")
-            form = workbook[FORM_SHEET]
-            form.reset_dimensions()  # some writers declare a too-small used range
-            rows = list(itertools.islice(form.iter_rows(values_only=True), MAX_FORM_ROWS + 1))
-        finally:
-            workbook.close()
-    except InputError:
-        raise
-    except Exception as error:  # openpyxl and its XML parsers raise many types for a broken file
-        raise InputError(path, f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    if len(rows) > MAX_FORM_ROWS:
-        raise InputError(path, f"the form has more than {MAX_FORM_ROWS} rows", sheet=FORM_SHEET)
+    with opened_workbook(path) as workbook:
+        share_year = _workbook_share_year(path, workbook)
+        if FORM_SHEET not in workbook.sheetnames:
+            raise InputError(path, f"the workbook has no sheet {FORM_SHEET!r}")
+        rows = sheet_values(path, workbook[FORM_SHEET], MAX_FORM_ROWS)
     parsers = _parsers(decimals, _cell_code, _cell_amount, _cell_date, _cell_text)
     del parsers["share_year"]
     header_row = _form_header_row(path, rows)
