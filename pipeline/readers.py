@@ -24,6 +24,7 @@ from pipeline.errors import InputError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 10_000
+MAX_COLUMNS = 100
 MAX_FIGURE = 10**12
 
 _REGION_LABEL = re.compile(r"^(\d{4})\s+(\S.*)$")
@@ -165,8 +166,10 @@ def sheet_values(path: Path, sheet, limit: int) -> list[tuple]:
     """The rows of a read-only sheet that are really there, at most `limit` of them."""
     # The declared used range may be wrong either way (A1:XFD1048576, or too small), and
     # read-only mode parses lazily: a broken sheet fails here, inside opened_workbook.
+    # max_col: one cell in column XFD would otherwise widen its row to 16 384 values.
     sheet.reset_dimensions()
-    rows = list(itertools.islice(sheet.iter_rows(values_only=True), limit + 1))
+    rows = list(itertools.islice(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True),
+                                 limit + 1))
     if len(rows) > limit:
         raise InputError(path, f"more than {limit} rows", sheet=sheet.title, line=limit + 1)
     return rows

@@ -119,10 +119,8 @@ def test_turning_the_sensor_on_records_existing_files_without_running(data_dir, 
     assert tick(cursor)[0] == []
 
 
-def test_the_sensor_targets_the_share_run_job_and_starts_stopped():
-    with_sensor = dg.Definitions.merge(defs, dg.Definitions(sensors=[redistribution_files_sensor]))
-    dg.Definitions.validate_loadable(with_sensor)
-    sensor = with_sensor.resolve_sensor_def(SENSOR_NAME)
+def test_the_definitions_hold_the_sensor_on_the_share_run_job_stopped():
+    sensor = defs.resolve_sensor_def(SENSOR_NAME)
     assert sensor.job_name == SHARE_RUN_JOB
     assert sensor.minimum_interval_seconds == 30
     assert sensor.default_status == dg.DefaultSensorStatus.STOPPED

@@ -44,16 +44,18 @@ def start_webserver(tmp_path: Path) -> tuple[subprocess.Popen, int]:
     env = dict(os.environ, DAGSTER_HOME=str(home),
                ANVISNING_WAREHOUSE=str(tmp_path / "warehouse.duckdb"),
                ANVISNING_OUT_DIR=str(tmp_path / "out"))
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    log = tmp_path / "webserver.log"
+    with log.open("wb") as output:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml",
+             "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode())
+            raise AssertionError(log.read_text(errors="replace")[-4000:])
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
                 return process, port
