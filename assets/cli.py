@@ -22,11 +22,12 @@ from pathlib import Path
 
 from pipeline.errors import AnvisningError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on a usage error
 RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
 DRAFT_ASSETS = ["municipality_register", "population", "newcomers_settled", "minors_received",
                 "asylum_housing_days", "minor_arrival_housing_days", "share_basis",
                 "draft_shares", "review_workbooks"]
+PUBLISH_ASSETS = [*DRAFT_ASSETS, "final_shares", "share_table_publication"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="publish the share table (CSV, Excel, PDF)")
     _add_run_arguments(publish)
     _add_publish_arguments(publish)
-    publish.set_defaults(handler=_run, selection=None)
+    publish.set_defaults(handler=_run, selection=PUBLISH_ASSETS)
 
     fulfilment = commands.add_parser("fulfilment", help="goal fulfilment per municipality")
     fulfilment.add_argument("--as-of", type=_date, required=True, help="date YYYY-MM-DD")
@@ -136,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         "decision_date": args.decision_date.isoformat() if args.decision_date else None,
     }
     op_config = None
-    if args.selection is None:
+    if args.selection is None or "share_table_publication" in args.selection:
         op_config = {"share_table_publication": {"config": publication}}
     return materialise(args.year, Path(args.data_dir), Path(args.out_dir), args.selection,
                        op_config)

@@ -41,7 +41,6 @@ STATISTICS: tuple[Statistic, ...] = (
               "Housing days of unaccompanied minors who had the municipality as arrival "
               "municipality during the year."),
 )
-STATISTIC_NAMES = tuple(s.name for s in STATISTICS)
 
 
 @dataclass(frozen=True)
