@@ -15,7 +15,7 @@ from pipeline.redistribution import (
     validate_agreements,
 )
 from pipeline.review_workbook import write_review_workbooks
-from pipeline.units import total_units, units_to_text
+from pipeline.units import promille_text, total_units, units_to_text
 
 GROUP = "redistribution"
 OWNERS = ["team:statistics"]
@@ -107,8 +107,7 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "municipalities_in_agreements": changed.height,
         "changed": dg.MetadataValue.md(preview(changed.select(
             "municipality_code", "municipality_name",
-            *[pl.col(c).map_elements(lambda u: units_to_text(u, decimals),
-                                     return_dtype=pl.String)
+            *[promille_text(c, decimals)
               for c in ("calculated_units", "given_units", "received_units", "share_units")],
         ), rows=20)),
     })

@@ -14,7 +14,7 @@ from pipeline.draft import compare_with_previous, comparison_csv, draft_csv
 from pipeline.files import write_atomically
 from pipeline.parameters import load_parameters
 from pipeline.shares import compute_shares, days_in_year, validate_draft
-from pipeline.units import total_units, units_to_text
+from pipeline.units import promille_text, total_units, units_to_text
 
 GROUP = "shares"
 OWNERS = ["team:statistics"]
@@ -125,6 +125,4 @@ def _checks(summary: dict, params):
 def _readable(draft: pl.DataFrame, decimals: int) -> pl.DataFrame:
     return (draft.sort("share_units", descending=True)
             .select("municipality_code", "municipality_name",
-                    pl.col("share_units").map_elements(lambda u: units_to_text(u, decimals),
-                                                       return_dtype=pl.String)
-                    .alias("share_promille")))
+                    promille_text("share_units", decimals).alias("share_promille")))

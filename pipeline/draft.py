@@ -6,7 +6,7 @@ import polars as pl
 
 from pipeline.files import inert_text
 from pipeline.shares import INPUT_COLUMNS
-from pipeline.units import units_to_text
+from pipeline.units import promille_text
 
 DRAFT_CSV_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name", *INPUT_COLUMNS,
@@ -25,8 +25,7 @@ def draft_csv(draft: pl.DataFrame, decimals: int) -> bytes:
           for c in ("population_share", "reception_share", "adjusted_share")],
         pl.when(pl.col("at_floor")).then(pl.lit("true")).otherwise(pl.lit("false"))
         .alias("at_floor"),
-        pl.col("share_units").map_elements(lambda u: units_to_text(u, decimals),
-                                           return_dtype=pl.String).alias("share_promille"),
+        promille_text("share_units", decimals).alias("share_promille"),
     )
     return table.write_csv(line_terminator="\n").encode("utf-8")
 
@@ -48,14 +47,10 @@ def compare_with_previous(draft: pl.DataFrame, previous: pl.DataFrame | None,
 
 
 def comparison_csv(comparison: pl.DataFrame, decimals: int) -> bytes:
-    def text(column: str) -> pl.Expr:
-        return pl.col(column).map_elements(lambda u: units_to_text(u, decimals),
-                                           return_dtype=pl.String)
-
     table = comparison.select(
         inert_text("municipality_code"), inert_text("municipality_name"), "previous_share_year",
-        text("previous_units").alias("previous_share_promille"),
-        text("share_units").alias("draft_share_promille"),
-        text("change_units").alias("change_promille"),
+        promille_text("previous_units", decimals).alias("previous_share_promille"),
+        promille_text("share_units", decimals).alias("draft_share_promille"),
+        promille_text("change_units", decimals).alias("change_promille"),
     )
     return table.write_csv(line_terminator="\n").encode("utf-8")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pipeline.files import inert_text, write_atomically
-from pipeline.units import units_to_text
+from pipeline.units import promille_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
                       "share_promille", "assigned", "target", "fulfilment_pct"]
@@ -25,8 +25,7 @@ ILLUSTRATIVE_NOTE = "ILLUSTRATIVA UPPGIFTER – påhittad anvisningsliggare, int
 
 
 def _promille_text(decimals: int) -> pl.Expr:
-    return pl.col("share_units").map_elements(lambda u: units_to_text(u, decimals),
-                                              return_dtype=pl.String).alias("share_promille")
+    return promille_text("share_units", decimals).alias("share_promille")
 
 
 def fulfilment_csv(table: pl.DataFrame, decimals: int) -> bytes:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 _PROMILLE_TEXT = re.compile(r"^(\d+)(?:[.,](\d+))?$")
 
 
@@ -36,3 +38,9 @@ def parse_promille(text: str, decimals: int) -> int:
         raise ValueError(f"{text!r} has more than {decimals} decimals")
     frac = frac[:decimals].ljust(decimals, "0")
     return int(whole) * 10**decimals + (int(frac) if frac else 0)
+
+
+def promille_text(column: str, decimals: int) -> pl.Expr:
+    """A column of units as exact decimal text ("3.47"); nulls stay null."""
+    return pl.col(column).map_elements(lambda units: units_to_text(units, decimals),
+                                       return_dtype=pl.String)
