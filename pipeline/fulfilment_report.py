@@ -9,6 +9,7 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pipeline.excel_formats import number_format
 from pipeline.files import inert_text, write_atomically
 from pipeline.units import promille_text
 
@@ -63,7 +64,7 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     sheet.append([_SWEDISH[c] for c in FULFILMENT_COLUMNS])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    share_format = "0." + "0" * decimals if decimals else "0"
+    share_format = number_format(decimals)
     for row in table.iter_rows(named=True):
         sheet.append([row["municipality_code"], row["municipality_name"], row["county_code"],
                       row["share_units"] / 10**decimals, row["assigned"], row["target"],
@@ -72,8 +73,8 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
         for column in (1, 2, 3):
             sheet.cell(current, column).data_type = "s"
         sheet.cell(current, 4).number_format = share_format
-        sheet.cell(current, 6).number_format = "0.00"
-        sheet.cell(current, 7).number_format = "0.0"
+        sheet.cell(current, 6).number_format = number_format(2)
+        sheet.cell(current, 7).number_format = number_format(1)
     sheet.freeze_panes = "A4"
     for column, width in zip("ABCDEFG", (10, 22, 9, 10, 20, 10, 18), strict=True):
         sheet.column_dimensions[column].width = width

@@ -4,8 +4,9 @@ Sheet "Utkast" shows the county's draft shares with the inputs that explain them
 "Omfördelning" is the form the county board fills in with the agreed redistributions, read back by
 `pipeline.redistribution.read_agreements_workbook`. A workbook holds only its own county's data.
 
-Numbers are written as numbers with '0.00'-style formats, so a Swedish Excel or LibreOffice shows
-a decimal comma. Totals are written as values, not formulas.
+Numbers are written as numbers with Swedish-locale formats (`pipeline.excel_formats`), so Excel
+on a Swedish system and LibreOffice anywhere show a decimal comma. Totals are written as values,
+not formulas.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.excel_formats import number_format
 from pipeline.redistribution import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
 DRAFT_SHEET = "Utkast"
@@ -30,8 +32,8 @@ HEADER_ROW = 5
 FORM_HEADER_ROW = 4
 FORM_ROWS = 50
 
-COUNT = "#,##0"
-UNROUNDED = "0.0000"
+COUNT = number_format(0, grouped=True)
+UNROUNDED = number_format(4)
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 WARNING = Font(bold=True, color="C00000")
@@ -126,7 +128,8 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
                  county_name: str, decimals: int, illustrative: bool,
                  parameter_set: str) -> None:
     sheet.title = DRAFT_SHEET
-    share = _share_format(decimals)
+    share = number_format(decimals)
+    change = number_format(decimals, signed=True)
     headings = (
         ["Kommunkod", "Kommun"] + [h for h, _ in COUNT_COLUMNS] + [h for h, _ in SHARE_COLUMNS]
         + ["Golv", "Utkast andel ‰", f"Andel {compared_year} ‰", "Förändring ‰"]
@@ -151,7 +154,7 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
                (_promille(record["share_units"], decimals), share),
                (_promille(previous, decimals), share),
                (_promille(_change(record["share_units"], previous), decimals),
-                _change_format(share))]
+                change)]
         )
         _write_row(sheet, row, cells)
 
@@ -166,7 +169,7 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
            (_promille(county["share_units"].sum(), decimals), share),
            (_promille(previous_total, decimals), share),
            (_promille(_change(compared["share_units"].sum(), previous_total), decimals),
-            _change_format(share))]
+            change)]
     )
     _write_row(sheet, row + 1, total)
     for cell in sheet[row + 1]:
@@ -199,8 +202,8 @@ def _form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_
     _header(sheet, FORM_HEADER_ROW, FORM_HEADERS)
     formats = ["@", "@", "@", "yyyy-mm-dd", "@"]
     for row in range(first, last + 1):
-        for column, number_format in enumerate(formats, start=1):
-            sheet.cell(row, column).number_format = number_format
+        for column, text_format in enumerate(formats, start=1):
+            sheet.cell(row, column).number_format = text_format
 
     codes = DataValidation(
         type="list", formula1=f"{CODES_SHEET}!$A$2:$A${len(county) + 1}", allow_blank=True,
@@ -273,14 +276,6 @@ def _promille(units: int | None, decimals: int) -> float | None:
 
 def _change(units: int, previous: int | None) -> int | None:
     return None if previous is None else units - previous
-
-
-def _share_format(decimals: int) -> str:
-    return "0" if decimals == 0 else "0." + "0" * decimals
-
-
-def _change_format(share: str) -> str:
-    return f"+{share};-{share};{share}"
 
 
 def _landscape(sheet: Worksheet) -> None:

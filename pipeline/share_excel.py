@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from pipeline.excel_formats import number_format
 from pipeline.publication import (
     ILLUSTRATIVE_MARK,
     PUBLISHER,
@@ -61,10 +62,6 @@ def write_share_workbook(path: Path, final: pl.DataFrame, info: PublicationInfo)
     _write_about(workbook.create_sheet(ABOUT_SHEET), info)
     _set_properties(workbook, info)
     Path(path).write_bytes(_workbook_bytes(workbook, info.decision_date))
-
-
-def number_format(decimals: int) -> str:
-    return "0" if decimals == 0 else "0." + "0" * decimals
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:

@@ -122,11 +122,12 @@ def test_draft_sheet_writes_numbers_with_swedish_friendly_formats(workbook_path:
         "Mottagandeandel ‰", "Justerad andel ‰", "Golv", "Utkast andel ‰", "Andel 2025 ‰",
         "Förändring ‰"]
     håbo = sheet[6]
-    assert håbo[2].data_type == "n" and håbo[2].number_format == "#,##0"
-    assert håbo[11].value == pytest.approx(3.45) and håbo[11].number_format == "0.00"
-    assert håbo[7].number_format == "0.0000"
+    assert håbo[2].data_type == "n" and håbo[2].number_format == "[$-41D]#,##0"
+    assert håbo[11].value == pytest.approx(3.45) and håbo[11].number_format == "[$-41D]0.00"
+    assert håbo[7].number_format == "[$-41D]0.0000"
     assert håbo[12].value == pytest.approx(3.40)
-    assert håbo[13].value == pytest.approx(0.05) and håbo[13].number_format.startswith("+0.00")
+    assert håbo[13].value == pytest.approx(0.05)
+    assert håbo[13].number_format.startswith("[$-41D]+0.00;")
     total = sheet[6 + len(UPPSALA_CODES)]
     assert all(cell.data_type != "f" for cell in total)
 

@@ -130,7 +130,8 @@ def test_numbers_are_numbers_with_two_decimals(workbook):
     ]
     assert len(numeric) == 4 * (290 + 21 + 1)
     assert all(cell.data_type == "n" for cell in numeric)
-    assert {cell.number_format for cell in numeric} == {"0.00"}
+    # two decimals, with the Swedish locale tag so the reader sees a decimal comma
+    assert {cell.number_format for cell in numeric} == {"[$-41D]0.00"}
 
 
 def test_header_is_frozen_and_printing_is_a4_portrait_fit_to_width(workbook):
@@ -197,5 +198,6 @@ def test_libreoffice_reads_the_same_values(tmp_path, workbook_path, final):
     for line in csv_rows(final):
         row = converted[line["municipality_code"]]
         assert row[1] == line["municipality_name"]
-        assert row[2:6] == [line["calculated_promille"], line["given_promille"],
-                         line["received_promille"], line["share_promille"]]
+        # shown as a Swedish reader sees it: the same values with a decimal comma
+        assert row[2:6] == [line[c].replace(".", ",") for c in (
+            "calculated_promille", "given_promille", "received_promille", "share_promille")]
