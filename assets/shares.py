@@ -64,11 +64,9 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     ref_year = params.reference_year(share_year)
     with warehouse.get_connection() as conn:
         basis = query(conn, "share_basis_for_year", share_year=share_year)
-        register_codes = conn.execute(
-            "SELECT municipality_code FROM municipality_register WHERE share_year = ? "
-            "ORDER BY 1", [share_year]).fetchall()
+        register_codes = query(conn, "register_codes_for_year", share_year=share_year)
         draft = compute_shares(basis, params, days_in_year(ref_year))
-        validate_draft(draft, params, [code for (code,) in register_codes])
+        validate_draft(draft, params, register_codes["municipality_code"].to_list())
         execute(conn, "replace_draft_shares", incoming=draft, share_year=share_year,
                 decimals=params.decimals, parameter_set=params.name)
         summary = query(conn, "draft_summary", share_year=share_year).row(0, named=True)
