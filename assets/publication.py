@@ -10,6 +10,7 @@ from assets.partitions import share_year_of, share_years
 from assets.redistribution import final_shares
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
+from pipeline.files import read_sources
 from pipeline.parameters import load_parameters
 from pipeline.publication import (
     InputFile,
@@ -19,7 +20,6 @@ from pipeline.publication import (
     published_paths,
     read_published_final,
 )
-from pipeline.statistics import read_sources
 from pipeline.units import units_to_text
 
 GROUP = "publication"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.errors import InputError
+
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,8 +55,6 @@ _TOML_LINE = re.compile(r"line (\d+)")
 def parse_toml(path: Path, text: str) -> dict:
     """Parse TOML text, every failure an InputError (tomllib also raises ValueError for a
     5000-digit integer and RecursionError for deeply nested arrays)."""
-    from pipeline.errors import InputError
-
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -63,3 +63,15 @@ def parse_toml(path: Path, text: str) -> dict:
                          line=int(match.group(1)) if match else None) from None
     except (ValueError, RecursionError) as error:
         raise InputError(path, f"not readable TOML ({type(error).__name__})") from None
+
+
+def read_sources(folder: Path) -> dict[str, dict]:
+    """sources.toml: per file name, its `source` text and `illustrative` flag."""
+    path = folder / "sources.toml"
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not readable UTF-8 text ({type(error).__name__})") from None
+    return parse_toml(path, text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import AnvisningError
-from pipeline.files import write_atomically
+from pipeline.files import read_sources, write_atomically
 from pipeline.fulfilment import (
     MunicipalityForecast,
     assigned_counts,
@@ -22,7 +22,6 @@ from pipeline.fulfilment_report import forecast_csv, write_fulfilment
 from pipeline.ledger import CONNECTION, EQUALISING, locked_ledger, read_ledger
 from pipeline.municipalities import load_register
 from pipeline.publication import read_published_shares
-from pipeline.statistics import read_sources
 
 
 def _register_codes(data_dir: Path) -> list[str]:
@@ -35,13 +34,19 @@ def ledger_is_illustrative(ledger_path: Path) -> bool:
     return bool(described.get("illustrative", False))
 
 
+def _fulfilment(share_year: int, as_of: date, ledger_path: Path, data_dir: Path,
+                out_dir: Path, today: date) -> tuple[pl.DataFrame, int]:
+    """The fulfilment table on `as_of` against share year's published shares, and its decimals."""
+    shares, decimals = read_published_shares(out_dir / str(share_year), share_year)
+    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
+    return fulfilment_table(ledger, shares, as_of, decimals), decimals
+
+
 def fulfilment_as_of(as_of: date, ledger_path: Path, data_dir: Path, out_dir: Path,
                      today: date) -> tuple[pl.DataFrame, tuple[Path, Path]]:
     """Goal fulfilment per municipality on `as_of`, against that year's published shares;
     writes <out>/fulfilment_<DATE>.csv and .xlsx. The ledger may hold nothing after `today`."""
-    shares, decimals = read_published_shares(out_dir / str(as_of.year), as_of.year)
-    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
-    table = fulfilment_table(ledger, shares, as_of, decimals)
+    table, decimals = _fulfilment(as_of.year, as_of, ledger_path, data_dir, out_dir, today)
     paths = write_fulfilment(out_dir, table, as_of, decimals, ledger_is_illustrative(ledger_path))
     return table, paths
 
@@ -69,9 +74,7 @@ def forecast_year(share_year: int, children: int, as_of: date, ledger_path: Path
                   today: date) -> tuple[Path, MunicipalityForecast | None]:
     """What each municipality receives of `children` equalising assignments from the ledger's
     state on `as_of`; writes <out>/<Y>/forecast_<Y>.csv."""
-    shares, decimals = read_published_shares(out_dir / str(share_year), share_year)
-    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
-    table = fulfilment_table(ledger, shares, as_of, decimals)
+    table, decimals = _fulfilment(share_year, as_of, ledger_path, data_dir, out_dir, today)
     path = out_dir / str(share_year) / f"forecast_{share_year}.csv"
     write_atomically(path, forecast_csv(forecast_table(table, children, decimals), decimals))
     one = (forecast_municipality(table, municipality, children, decimals)

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import InputError
-from pipeline.files import parse_toml
+from pipeline.files import read_sources
 from pipeline.readers import read_region_table
 from pipeline.schemas import validate_statistic
 
@@ -74,18 +74,6 @@ def statistic_file(folder: Path, statistic: str) -> Path:
         raise InputError(folder, "two files for one statistic; keep one",
                          value=", ".join(p.name for p in found))
     return found[0]
-
-
-def read_sources(folder: Path) -> dict[str, dict]:
-    """sources.toml: per file name, its `source` text and `illustrative` flag."""
-    path = folder / "sources.toml"
-    if not path.exists():
-        return {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"not readable UTF-8 text ({type(error).__name__})") from None
-    return parse_toml(path, text)
 
 
 def load_statistic(folder: Path, statistic: str, ref_year: int,
