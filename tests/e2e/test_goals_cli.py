@@ -28,7 +28,7 @@ import openpyxl
 import pytest
 
 from assets.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, environment
 
 YEAR = 2026
 AS_OF = date(2026, 6, 30)
@@ -76,18 +76,10 @@ def published(tmp_path_factory) -> Published:
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("sources"))
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    env = {"DAGSTER_HOME": str(home), "ANVISNING_WAREHOUSE": str(root / "warehouse.duckdb")}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with environment(DAGSTER_HOME=str(home),
+                     ANVISNING_WAREHOUSE=str(root / "warehouse.duckdb")):
         code = main(["run", "--year", str(YEAR), "--data-dir", str(data),
                      "--out-dir", str(out)])
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     assert code == 0
     return Published(data, out)
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from assets.cli import main
-from tests.conftest import REPO
+from tests.conftest import REPO, environment
 
 STATS = Path("statistics") / "2024"
 TABLES = ["municipality_register", "population", "newcomers_settled", "minors_received",
@@ -108,18 +108,9 @@ def loaded_warehouse(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("good")
     home = root / "home"
     home.mkdir()
-    env = {"DAGSTER_HOME": str(home), "ANVISNING_WAREHOUSE": str(root / "good.duckdb")}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environment(DAGSTER_HOME=str(home), ANVISNING_WAREHOUSE=str(root / "good.duckdb")):
         assert main(["run", "--year", "2026", "--data-dir", str(REPO / "data"),
                      "--out-dir", str(root / "out")]) == 0
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key)
-            else:
-                os.environ[key] = value
     return root / "good.duckdb"
 
 

@@ -16,7 +16,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import tomllib
@@ -32,7 +31,7 @@ import openpyxl
 import pytest
 
 from assets.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, environment
 
 YEAR = 2026
 EARLIER_YEAR = 2018
@@ -116,20 +115,11 @@ class Outcome:
 def anvisning(workspace: Workspace, *args: str) -> Outcome:
     """`anvisning <args> --data-dir … --out-dir …` in process, in the workspace's Dagster home
     and warehouse, with its output captured (a module fixture cannot use capsys)."""
-    env = {"DAGSTER_HOME": str(workspace.home), "ANVISNING_WAREHOUSE": str(workspace.warehouse)}
-    saved = {key: os.environ.get(key) for key in env}
     stdout, stderr = io.StringIO(), io.StringIO()
-    os.environ.update(env)
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            code = main([*args, "--data-dir", str(workspace.data),
-                         "--out-dir", str(workspace.out)])
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with (environment(DAGSTER_HOME=str(workspace.home),
+                      ANVISNING_WAREHOUSE=str(workspace.warehouse)),
+          contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr)):
+        code = main([*args, "--data-dir", str(workspace.data), "--out-dir", str(workspace.out)])
     return Outcome(code, stdout.getvalue(), stderr.getvalue())
 
 
