@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from pipeline.errors import AnvisningError
+from pipeline.core.errors import AnvisningError
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on a usage error
 RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
@@ -144,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _fulfilment(args: argparse.Namespace) -> int:
-    from pipeline.goals import fulfilment_as_of
+    from pipeline.goals.service import fulfilment_as_of
 
     if args.as_of > date.today():
         raise AnvisningError(f"--as-of {args.as_of} is in the future")
@@ -156,7 +156,7 @@ def _fulfilment(args: argparse.Namespace) -> int:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from pipeline.goals import assign
+    from pipeline.goals.service import assign
 
     code, name, kind, assignment_id = assign(args.date, args.connection, args.ledger,
                                              Path(args.data_dir), Path(args.out_dir),
@@ -168,7 +168,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from pipeline.goals import forecast_year
+    from pipeline.goals.service import forecast_year
 
     if args.children < 0:
         raise AnvisningError(f"--children must be 0 or more, not {args.children}")

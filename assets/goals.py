@@ -8,7 +8,7 @@ from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
 from assets.publication import share_table_publication
 from assets.resources import RunSettings
-from pipeline.goals import fulfilment_as_of, ledger_is_illustrative
+from pipeline.goals.service import fulfilment_as_of, ledger_is_illustrative
 
 GROUP = "goal_fulfilment"
 OWNERS = ["team:statistics"]

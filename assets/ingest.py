@@ -13,9 +13,9 @@ from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import create_tables, execute, query
-from pipeline.municipalities import load_register
-from pipeline.parameters import load_parameters
-from pipeline.statistics import STATISTICS, LoadedStatistic, load_statistic
+from pipeline.ingestion.register import load_register
+from pipeline.ingestion.statistics import STATISTICS, LoadedStatistic, load_statistic
+from pipeline.model.parameters import load_parameters
 
 GROUP = "ingestion"
 OWNERS = ["team:statistics"]

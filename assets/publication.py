@@ -10,9 +10,10 @@ from assets.partitions import share_year_of, share_years
 from assets.redistribution import final_shares
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
-from pipeline.files import read_sources
-from pipeline.parameters import load_parameters
-from pipeline.publication import (
+from pipeline.core.files import read_sources
+from pipeline.core.units import units_to_text
+from pipeline.model.parameters import load_parameters
+from pipeline.publication.store import (
     InputFile,
     PublicationError,
     PublicationInfo,
@@ -20,7 +21,6 @@ from pipeline.publication import (
     published_paths,
     read_published_final,
 )
-from pipeline.units import units_to_text
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]

@@ -8,14 +8,14 @@ from assets.partitions import share_year_of, share_years
 from assets.resources import RunSettings, WarehouseResource
 from assets.shares import draft_shares
 from assets.warehouse import execute, query
-from pipeline.parameters import load_parameters
-from pipeline.redistribution import (
+from pipeline.core.units import promille_text, total_units, units_to_text
+from pipeline.model.parameters import load_parameters
+from pipeline.redistribution.review_workbook import write_review_workbooks
+from pipeline.redistribution.rules import (
     apply_redistributions,
     read_all_agreements,
     validate_agreements,
 )
-from pipeline.review_workbook import write_review_workbooks
-from pipeline.units import promille_text, total_units, units_to_text
 
 GROUP = "redistribution"
 OWNERS = ["team:statistics"]

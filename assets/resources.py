@@ -12,7 +12,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from filelock import FileLock, Timeout
 
-from pipeline.errors import AnvisningError
+from pipeline.core.errors import AnvisningError
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_OUT_DIR = "out"

@@ -1,4 +1,4 @@
-"""Draft shares: the five inputs joined in SQL, then the share model (pipeline.shares)."""
+"""Draft shares: the five inputs joined in SQL, then the share model (pipeline.model.shares)."""
 
 import json
 
@@ -10,11 +10,11 @@ from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
-from pipeline.draft import compare_with_previous, comparison_csv, draft_csv
-from pipeline.files import write_atomically
-from pipeline.parameters import load_parameters
-from pipeline.shares import compute_shares, days_in_year, validate_draft
-from pipeline.units import promille_text, total_units, units_to_text
+from pipeline.core.files import write_atomically
+from pipeline.core.units import promille_text, total_units, units_to_text
+from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
+from pipeline.model.parameters import load_parameters
+from pipeline.model.shares import compute_shares, days_in_year, validate_draft
 
 GROUP = "shares"
 OWNERS = ["team:statistics"]

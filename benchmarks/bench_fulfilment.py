@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.fulfilment import forecast, fulfilment_table, step_by_step
-from pipeline.ledger import read_ledger, write_ledger
-from pipeline.municipalities import load_register
+from pipeline.goals.fulfilment import forecast, fulfilment_table, step_by_step
+from pipeline.goals.ledger import read_ledger, write_ledger
+from pipeline.ingestion.register import load_register
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 26)

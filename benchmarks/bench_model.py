@@ -1,4 +1,4 @@
-"""Time the share model (pipeline.shares.compute_shares) on 290 municipalities and on synthetic
+"""Time the share model (`compute_shares`) on 290 municipalities and on synthetic
 registers of 10 000 and 1 000 000 areas.
 
 Run: .venv/bin/python benchmarks/bench_model.py
@@ -13,9 +13,9 @@ import time
 import numpy as np
 import polars as pl
 
-from pipeline.parameters import ModelParameters
-from pipeline.shares import compute_shares
-from pipeline.units import total_units
+from pipeline.core.units import total_units
+from pipeline.model.parameters import ModelParameters
+from pipeline.model.shares import compute_shares
 
 REPEATS = 5
 SEED = 2026

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.fulfilment import next_equalising
-from pipeline.ledger import CONNECTION, EQUALISING, LEDGER_SCHEMA, read_ledger, write_ledger
-from pipeline.municipalities import load_register
-from pipeline.units import total_units
+from pipeline.core.units import total_units
+from pipeline.goals.fulfilment import next_equalising
+from pipeline.goals.ledger import CONNECTION, EQUALISING, LEDGER_SCHEMA, read_ledger, write_ledger
+from pipeline.ingestion.register import load_register
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20160101

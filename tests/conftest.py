@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def register() -> pl.DataFrame:
-    from pipeline.municipalities import load_register
+    from pipeline.ingestion.register import load_register
 
     return load_register(DATA / "reference" / "municipalities.csv")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.municipalities import load_register
+from pipeline.ingestion.register import load_register
 
 REGISTER = Path(__file__).resolve().parents[1] / "data" / "reference" / "municipalities.csv"
 

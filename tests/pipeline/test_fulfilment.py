@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import AnvisningError, ModelError
-from pipeline.fulfilment import (
+from pipeline.core.errors import AnvisningError, ModelError
+from pipeline.goals.fulfilment import (
     assigned_counts,
     forecast,
     forecast_municipality,
@@ -22,7 +22,7 @@ from pipeline.fulfilment import (
     next_equalising,
     step_by_step,
 )
-from pipeline.ledger import LEDGER_SCHEMA
+from pipeline.goals.ledger import LEDGER_SCHEMA
 
 AS_OF = date(2024, 6, 30)
 

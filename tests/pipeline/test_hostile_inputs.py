@@ -29,12 +29,15 @@ from hypothesis.control import currently_in_test_context
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from pipeline import readers
-from pipeline.errors import AnvisningError
-from pipeline.ledger import KINDS, LEDGER_SCHEMA, read_ledger
-from pipeline.municipalities import REGISTER_COLUMNS, load_register
-from pipeline.parameters import ModelParameters, load_parameters
-from pipeline.redistribution import (
+from pipeline.core.errors import AnvisningError
+from pipeline.core.units import total_units
+from pipeline.goals.ledger import KINDS, LEDGER_SCHEMA, read_ledger
+from pipeline.ingestion import readers
+from pipeline.ingestion.register import REGISTER_COLUMNS, load_register
+from pipeline.ingestion.schemas import validate_statistic
+from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
+from pipeline.model.parameters import ModelParameters, load_parameters
+from pipeline.redistribution.rules import (
     FORM_HEADERS,
     FORM_SHEET,
     INFO_SHEET,
@@ -43,9 +46,6 @@ from pipeline.redistribution import (
     read_agreements_workbook,
     validate_agreements,
 )
-from pipeline.schemas import validate_statistic
-from pipeline.statistics import LoadedStatistic, load_statistic
-from pipeline.units import total_units
 from tests.conftest import DATA, FIXTURES, REPO
 
 T = TypeVar("T")

@@ -9,10 +9,10 @@ from datetime import date
 import polars as pl
 from openpyxl import load_workbook
 
-from pipeline.draft import compare_with_previous, comparison_csv, draft_csv
-from pipeline.fulfilment import forecast_table, fulfilment_table
-from pipeline.fulfilment_report import forecast_csv, fulfilment_csv, write_fulfilment_workbook
-from pipeline.ledger import empty_ledger
+from pipeline.goals.fulfilment import forecast_table, fulfilment_table
+from pipeline.goals.ledger import empty_ledger
+from pipeline.goals.report import forecast_csv, fulfilment_csv, write_fulfilment_workbook
+from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)", "Håbo"]
 

@@ -15,16 +15,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.errors import InputError
-from pipeline.fulfilment import assigned_counts, forecast, next_equalising
-from pipeline.ledger import (
+from pipeline.core.errors import InputError
+from pipeline.goals.fulfilment import assigned_counts, forecast, next_equalising
+from pipeline.goals.ledger import (
     HEADER,
     append_assignment,
     locked_ledger,
     read_ledger,
     write_ledger,
 )
-from pipeline.municipalities import load_register
+from pipeline.ingestion.register import load_register
 
 ROOT = Path(__file__).resolve().parents[2]
 CODES = ["0114", "0115", "0117", "0120", "0180"]
@@ -235,7 +235,7 @@ APPEND_FOREVER = """
 import sys
 from datetime import date
 from pathlib import Path
-from pipeline.ledger import append_assignment
+from pipeline.goals.ledger import append_assignment
 path, today = Path(sys.argv[1]), date(2026, 11, 26)
 print("ready", flush=True)
 while True:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError, ModelError
-from pipeline.parameters import ModelParameters, load_parameters
+from pipeline.core.errors import InputError, ModelError
+from pipeline.model.parameters import ModelParameters, load_parameters
 
 REPOSITORY_FILE = Path(__file__).resolve().parents[2] / "data" / "parameters.toml"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import share_pdf
-from pipeline.publication import (
+from pipeline.publication.editions import pdf as share_pdf
+from pipeline.publication.store import (
     CSV_COLUMNS,
     InputFile,
     PublicationError,

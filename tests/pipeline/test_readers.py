@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipeline.errors import InputError
-from pipeline.readers import read_region_table
-from pipeline.schemas import validate_statistic
+from pipeline.core.errors import InputError
+from pipeline.ingestion.readers import read_region_table
+from pipeline.ingestion.schemas import validate_statistic
 from tests.conftest import FIXTURES
 
 SCB_2017 = FIXTURES / "scb_pxweb_population_2017_latin1.csv"

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputError, ModelError
-from pipeline.municipalities import load_register
-from pipeline.redistribution import (
+from pipeline.core.errors import InputError, ModelError
+from pipeline.core.units import total_units
+from pipeline.ingestion.register import load_register
+from pipeline.redistribution.rules import (
     Agreement,
     AgreementError,
     apply_redistributions,
@@ -23,7 +24,6 @@ from pipeline.redistribution import (
     read_all_agreements,
     validate_agreements,
 )
-from pipeline.units import total_units
 
 REPO = Path(__file__).resolve().parents[2]
 DECIMALS = 2

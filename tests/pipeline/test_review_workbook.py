@@ -13,9 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from pipeline.errors import InputError
-from pipeline.municipalities import load_register
-from pipeline.redistribution import (
+from pipeline.core.errors import InputError
+from pipeline.ingestion.register import load_register
+from pipeline.redistribution.review_workbook import write_review_workbook, write_review_workbooks
+from pipeline.redistribution.rules import (
     AgreementError,
     apply_redistributions,
     check_invariants,
@@ -23,7 +24,6 @@ from pipeline.redistribution import (
     read_all_agreements,
     validate_agreements,
 )
-from pipeline.review_workbook import write_review_workbook, write_review_workbooks
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR = 2026

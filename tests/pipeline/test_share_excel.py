@@ -14,8 +14,14 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.publication import ILLUSTRATIVE_MARK, InputFile, PublicationInfo, render_csv
-from pipeline.share_excel import ABOUT_SHEET, HEADER_ROW, HEADERS, TABLE_SHEET, write_share_workbook
+from pipeline.publication.editions.excel import (
+    ABOUT_SHEET,
+    HEADER_ROW,
+    HEADERS,
+    TABLE_SHEET,
+    write_share_workbook,
+)
+from pipeline.publication.store import ILLUSTRATIVE_MARK, InputFile, PublicationInfo, render_csv
 from tests.publication_data import final_shares
 
 # LibreOffice CSV filter: comma, double quote, UTF-8, from line 1, en-US, cells as shown.

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from pipeline.publication import ILLUSTRATIVE_MARK, InputFile, PublicationInfo
-from pipeline.share_pdf import promille_text, write_share_pdf
+from pipeline.publication.editions.pdf import promille_text, write_share_pdf
+from pipeline.publication.store import ILLUSTRATIVE_MARK, InputFile, PublicationInfo
 from tests.publication_data import final_shares
 
 

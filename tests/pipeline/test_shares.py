@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pipeline.errors import ModelError
-from pipeline.parameters import ModelParameters
-from pipeline.shares import (
+from pipeline.core.errors import ModelError
+from pipeline.core.units import total_units
+from pipeline.model.parameters import ModelParameters
+from pipeline.model.shares import (
     INPUT_COLUMNS,
     adjusted_share,
     compute_shares,
@@ -23,7 +24,6 @@ from pipeline.shares import (
     validate_draft,
     water_fill,
 )
-from pipeline.units import total_units
 
 
 def params(**changes: object) -> ModelParameters:

@@ -19,9 +19,9 @@ from fractions import Fraction
 
 import polars as pl
 
-from pipeline.errors import AnvisningError, ModelError
-from pipeline.ledger import FIRST_DATE
-from pipeline.units import total_units
+from pipeline.core.errors import AnvisningError, ModelError
+from pipeline.core.units import total_units
+from pipeline.goals.ledger import FIRST_DATE
 
 Counts = Mapping[str, int] | Sequence[int]
 SHARE_COLUMNS = ["municipality_code", "municipality_name", "county_code", "share_units"]

@@ -2,9 +2,9 @@
 
 Sheet "Utkast" shows the county's draft shares with the inputs that explain them; sheet
 "Omfördelning" is the form the county board fills in with the agreed redistributions, read back by
-`pipeline.redistribution.read_agreements_workbook`. A workbook holds only its own county's data.
+`rules.read_agreements_workbook`. A workbook holds only its own county's data.
 
-Numbers are written as numbers with Swedish-locale formats (`pipeline.excel_formats`), so Excel
+Numbers are written as numbers with Swedish-locale formats (`pipeline.core.excel_formats`), so Excel
 on a Swedish system and LibreOffice anywhere show a decimal comma. Totals are written as values,
 not formulas.
 """
@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.excel_formats import number_format
-from pipeline.redistribution import FORM_HEADERS, FORM_SHEET, INFO_SHEET
+from pipeline.core.excel_formats import number_format
+from pipeline.redistribution.rules import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
 DRAFT_SHEET = "Utkast"
 CODES_SHEET = "Kommuner"

@@ -4,7 +4,7 @@ Excel workbooks with a header row.
 Both give the same rows: (line, municipality_code, municipality_name, value). A region is either
 one PxWeb label column ("0114 Upplands Väsby") or a code column and a name column. The last
 column holds the figures and is headed by the reference year ("2024", "Folkmängd 2024").
-Nothing here judges whether the municipalities are the right ones; that is `pipeline.schemas`.
+Nothing here judges whether the municipalities are the right ones; that is `schemas`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.core.errors import InputError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024

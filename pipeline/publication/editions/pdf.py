@@ -24,7 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pipeline.publication import (
+from pipeline.core.units import units_to_text
+from pipeline.publication.store import (
     ILLUSTRATIVE_MARK,
     PUBLISHER,
     UNIT_COLUMNS,
@@ -34,7 +35,6 @@ from pipeline.publication import (
     publication_title,
     valid_from_text,
 )
-from pipeline.units import units_to_text
 
 FONT = "Vera"
 FONT_BOLD = "Vera-Bold"

@@ -24,8 +24,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from pipeline.excel_formats import number_format
-from pipeline.publication import (
+from pipeline.core.excel_formats import number_format
+from pipeline.publication.store import (
     ILLUSTRATIVE_MARK,
     PUBLISHER,
     UNIT_COLUMNS,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError, ModelError
-from pipeline.files import parse_toml
+from pipeline.core.errors import InputError, ModelError
+from pipeline.core.files import parse_toml
 
 _FLOAT_FIELDS = (
     "weight_newcomers",

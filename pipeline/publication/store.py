@@ -31,9 +31,9 @@ from typing import Literal
 
 import polars as pl
 
-from pipeline.errors import AnvisningError
-from pipeline.files import neutralise_formula
-from pipeline.units import parse_promille, total_units, units_to_text
+from pipeline.core.errors import AnvisningError
+from pipeline.core.files import neutralise_formula
+from pipeline.core.units import parse_promille, total_units, units_to_text
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
@@ -519,8 +519,8 @@ def _render(
     staged: dict[str, Path], final: pl.DataFrame, info: PublicationInfo, csv_bytes: bytes
 ) -> None:
     # Imported here because the writers import this module's PublicationInfo and table helpers.
-    from pipeline.share_excel import write_share_workbook
-    from pipeline.share_pdf import write_share_pdf
+    from pipeline.publication.editions.excel import write_share_workbook
+    from pipeline.publication.editions.pdf import write_share_pdf
 
     staged["csv"].write_bytes(csv_bytes)
     write_share_workbook(staged["xlsx"], final, info)

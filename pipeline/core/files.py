@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputError
+from pipeline.core.errors import InputError
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

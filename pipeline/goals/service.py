@@ -1,5 +1,5 @@
 """Goal fulfilment, assignment and forecast as a user asks for them: the published share table
-of the year, the ledger, the rule (pipeline.fulfilment), and the files written."""
+of the year, the ledger, the rule (pipeline.goals.fulfilment), and the files written."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import AnvisningError
-from pipeline.files import read_sources, write_atomically
-from pipeline.fulfilment import (
+from pipeline.core.errors import AnvisningError
+from pipeline.core.files import read_sources, write_atomically
+from pipeline.goals.fulfilment import (
     MunicipalityForecast,
     assigned_counts,
     forecast_municipality,
@@ -18,10 +18,10 @@ from pipeline.fulfilment import (
     fulfilment_table,
     next_equalising,
 )
-from pipeline.fulfilment_report import forecast_csv, write_fulfilment
-from pipeline.ledger import CONNECTION, EQUALISING, locked_ledger, read_ledger
-from pipeline.municipalities import load_register
-from pipeline.publication import read_published_shares
+from pipeline.goals.ledger import CONNECTION, EQUALISING, locked_ledger, read_ledger
+from pipeline.goals.report import forecast_csv, write_fulfilment
+from pipeline.ingestion.register import load_register
+from pipeline.publication.store import read_published_shares
 
 
 def _register_codes(data_dir: Path) -> list[str]:

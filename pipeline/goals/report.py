@@ -9,9 +9,9 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pipeline.excel_formats import number_format
-from pipeline.files import inert_text, write_atomically
-from pipeline.units import promille_text
+from pipeline.core.excel_formats import number_format
+from pipeline.core.files import inert_text, write_atomically
+from pipeline.core.units import promille_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
                       "share_promille", "assigned", "target", "fulfilment_pct"]

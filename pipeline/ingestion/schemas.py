@@ -12,8 +12,8 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.errors import InputError
-from pipeline.readers import RegionTable
+from pipeline.core.errors import InputError
+from pipeline.ingestion.readers import RegionTable
 
 NAME_CHECK = "name_matches_register"
 _RULES = {

@@ -14,9 +14,9 @@ import numpy as np
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.errors import ModelError
-from pipeline.parameters import ModelParameters
-from pipeline.units import total_units, units_to_text
+from pipeline.core.errors import ModelError
+from pipeline.core.units import total_units, units_to_text
+from pipeline.model.parameters import ModelParameters
 
 INPUT_COLUMNS = (
     "population",

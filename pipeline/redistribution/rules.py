@@ -23,10 +23,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputError, ModelError
-from pipeline.municipalities import MUNICIPALITY_CODE
-from pipeline.readers import opened_workbook, sheet_values
-from pipeline.units import parse_promille, total_units, units_to_text
+from pipeline.core.errors import InputError, ModelError
+from pipeline.core.units import parse_promille, total_units, units_to_text
+from pipeline.ingestion.readers import opened_workbook, sheet_values
+from pipeline.ingestion.register import MUNICIPALITY_CODE
 
 CSV_COLUMNS = [
     "share_year", "giver_code", "receiver_code", "amount_promille", "approved_on", "reference",

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputError
-from pipeline.files import write_atomically
+from pipeline.core.errors import InputError
+from pipeline.core.files import write_atomically
 
 LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
 HEADER = ",".join(LEDGER_COLUMNS)

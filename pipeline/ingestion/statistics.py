@@ -13,10 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputError
-from pipeline.files import read_sources
-from pipeline.readers import read_region_table
-from pipeline.schemas import validate_statistic
+from pipeline.core.errors import InputError
+from pipeline.core.files import read_sources
+from pipeline.ingestion.readers import read_region_table
+from pipeline.ingestion.schemas import validate_statistic
 
 
 @dataclass(frozen=True)

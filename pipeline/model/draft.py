@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.files import inert_text
-from pipeline.shares import INPUT_COLUMNS
-from pipeline.units import promille_text
+from pipeline.core.files import inert_text
+from pipeline.core.units import promille_text
+from pipeline.model.shares import INPUT_COLUMNS
 
 DRAFT_CSV_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name", *INPUT_COLUMNS,
