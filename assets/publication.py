@@ -13,14 +13,8 @@ from assets.warehouse import execute, query
 from pipeline.core.files import read_sources
 from pipeline.core.units import units_to_text
 from pipeline.model.parameters import load_parameters
-from pipeline.publication.store import (
-    InputFile,
-    PublicationError,
-    PublicationInfo,
-    publish,
-    published_paths,
-    read_published_final,
-)
+from pipeline.publication.store import publish, published_paths, read_published_final
+from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]

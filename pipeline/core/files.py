@@ -1,11 +1,13 @@
-"""Writing outputs so that a reader never sees half a file: write beside, fsync, rename."""
+"""Files: atomic writes (a reader never sees half a file), hashing, TOML and inert CSV text."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -16,27 +18,49 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename; a crash leaves the old file or the new one.
+    """Replace `path` with `data` in one rename; a crash leaves the old file or the new one."""
+    write_atomically_with(path, lambda temporary: temporary.write_bytes(data))
 
-    The new file keeps the old one's permissions (0644 for a new file: mkstemp's 0600 would hide
+
+def write_atomically_with(path: Path, render: Callable[[Path], None]) -> None:
+    """Let `render` write a unique temporary file beside `path`, fsync it, rename it over `path`.
+
+    A symlink at `path` is followed, so the file it points to is replaced and the link kept. The
+    new file keeps the old one's permissions (0644 for a new file: mkstemp's 0600 would hide
     outputs from other readers), and the folder is fsynced so the rename itself is durable."""
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
         os.fchmod(handle, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+        os.close(handle)
+        render(temporary)
+        fsync_path(temporary)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
+    fsync_path(path.parent)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (a rename in it) to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(folder)
+        os.fsync(descriptor)
     finally:
-        os.close(folder)
+        os.close(descriptor)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def neutralise_formula(text: str) -> str:

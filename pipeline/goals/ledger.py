@@ -21,8 +21,8 @@ unique.
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +33,7 @@ import polars as pl
 
 from pipeline.core.errors import InputError
 from pipeline.core.files import write_atomically
+from pipeline.core.locks import exclusive_lock, lock_file_for
 
 LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
 HEADER = ",".join(LEDGER_COLUMNS)
@@ -211,11 +212,6 @@ class LedgerSession:
                              column="kind", value=kind)
 
 
-def lock_path(path: Path) -> Path:
-    """The sibling lock file: `assignments.csv` -> `assignments.csv.lock`."""
-    return path.with_name(path.name + ".lock")
-
-
 @contextmanager
 def locked_ledger(
     path: Path, register_codes: Iterable[str], today: date, *, create: bool = False
@@ -224,18 +220,12 @@ def locked_ledger(
 
     With `create=True` a missing ledger is treated as empty and written on the first append.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # a symlinked ledger: lock and write the real file
     codes = list(register_codes)
-    with open(lock_path(path), "a") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            if create and not path.exists():
-                ledger = empty_ledger()
-            else:
-                ledger = read_ledger(path, codes, today)
-            yield LedgerSession(path, codes, today, ledger)
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    with exclusive_lock(lock_file_for(path)):
+        fresh = create and not path.exists()
+        ledger = empty_ledger() if fresh else read_ledger(path, codes, today)
+        yield LedgerSession(path, codes, today, ledger)
 
 
 def append_assignment(

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pipeline.core.excel_formats import number_format
-from pipeline.core.files import inert_text, write_atomically
+from pipeline.core.files import inert_text, write_atomically, write_atomically_with
 from pipeline.core.units import promille_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
@@ -78,10 +78,7 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     sheet.freeze_panes = "A4"
     for column, width in zip("ABCDEFG", (10, 22, 9, 10, 20, 10, 18), strict=True):
         sheet.column_dimensions[column].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    workbook.save(temporary)
-    temporary.replace(path)
+    write_atomically_with(path, workbook.save)
 
 
 def write_fulfilment(out_dir: Path, table: pl.DataFrame, as_of: date, decimals: int,

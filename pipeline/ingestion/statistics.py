@@ -7,14 +7,13 @@ saying where each came from and whether it is illustrative.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.core.errors import InputError
-from pipeline.core.files import read_sources
+from pipeline.core.files import read_sources, sha256_file
 from pipeline.ingestion.readers import read_region_table
 from pipeline.ingestion.schemas import validate_statistic
 
@@ -86,7 +85,7 @@ def load_statistic(folder: Path, statistic: str, ref_year: int,
     file = SourceFile(
         statistic=statistic,
         path=path,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=sha256_file(path),
         illustrative=bool(described.get("illustrative", False)),
         source=str(described.get("source", "not documented in sources.toml")),
     )

@@ -11,7 +11,6 @@ not formulas.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import number_format
+from pipeline.core.files import write_atomically_with
 from pipeline.redistribution.rules import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
 DRAFT_SHEET = "Utkast"
@@ -96,12 +96,7 @@ def write_review_workbook(
                 illustrative)
     _info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
                 decimals, illustrative, parameter_set)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomically_with(path, workbook.save)
 
 
 def _county_rows(draft: pl.DataFrame, previous: pl.DataFrame | None,

@@ -12,13 +12,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.publication.editions import pdf as share_pdf
-from pipeline.publication.store import (
+from pipeline.publication import store
+from pipeline.publication.store import publish
+from pipeline.publication.table import (
     CSV_COLUMNS,
     InputFile,
     PublicationError,
     PublicationInfo,
-    publish,
     render_csv,
 )
 from tests.publication_data import final_shares
@@ -227,6 +227,11 @@ def test_a_reissue_needs_a_reason(tmp_path, final):
         publish(tmp_path / "2026", final, publication_info(), reissue_reason="  ")
 
 
+def break_pdf_edition(monkeypatch, writer) -> None:
+    editions = tuple(replace(e, write=writer) if e.key == "pdf" else e for e in store.EDITIONS)
+    monkeypatch.setattr(store, "EDITIONS", editions)
+
+
 def test_failed_rendering_leaves_the_published_files_untouched(tmp_path, final, monkeypatch):
     publish(tmp_path / "2026", final, publication_info())
     before = snapshot(tmp_path)
@@ -234,7 +239,7 @@ def test_failed_rendering_leaves_the_published_files_untouched(tmp_path, final, 
     def broken_pdf(*args, **kwargs):
         raise RuntimeError("printer on fire")
 
-    monkeypatch.setattr(share_pdf, "write_share_pdf", broken_pdf)
+    break_pdf_edition(monkeypatch, broken_pdf)
     with pytest.raises(RuntimeError, match="printer on fire"):
         publish(tmp_path / "2026", move_share(final, "0114", "0115", 5), publication_info(),
                 reissue_reason="correction")
@@ -243,7 +248,7 @@ def test_failed_rendering_leaves_the_published_files_untouched(tmp_path, final, 
 
 
 def test_failed_first_publication_leaves_no_files(tmp_path, final, monkeypatch):
-    monkeypatch.setattr(share_pdf, "write_share_pdf", lambda *args: 1 / 0)
+    break_pdf_edition(monkeypatch, lambda *args: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         publish(tmp_path / "2026", final, publication_info())
     assert snapshot(tmp_path) == {}

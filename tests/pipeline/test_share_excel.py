@@ -21,7 +21,7 @@ from pipeline.publication.editions.excel import (
     TABLE_SHEET,
     write_share_workbook,
 )
-from pipeline.publication.store import ILLUSTRATIVE_MARK, InputFile, PublicationInfo, render_csv
+from pipeline.publication.table import ILLUSTRATIVE_MARK, InputFile, PublicationInfo, render_csv
 from tests.publication_data import final_shares
 
 # LibreOffice CSV filter: comma, double quote, UTF-8, from line 1, en-US, cells as shown.

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.publication.editions.pdf import promille_text, write_share_pdf
-from pipeline.publication.store import ILLUSTRATIVE_MARK, InputFile, PublicationInfo
+from pipeline.publication.table import ILLUSTRATIVE_MARK, InputFile, PublicationInfo
 from tests.publication_data import final_shares
 
 

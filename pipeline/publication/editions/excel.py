@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.core.excel_formats import number_format
-from pipeline.publication.store import (
+from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     PUBLISHER,
     UNIT_COLUMNS,

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipeline.core.units import units_to_text
-from pipeline.publication.store import (
+from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     PUBLISHER,
     UNIT_COLUMNS,

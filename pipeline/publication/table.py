@@ -1,0 +1,148 @@
+"""The published share table (kommunandelar): its columns, what it states, its machine CSV.
+
+This is the contract every edition and every reader of a published year shares. The CSV is the
+decision in machine-readable form; the Excel and PDF editions present the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from pipeline.core.errors import AnvisningError
+from pipeline.core.files import neutralise_formula
+from pipeline.core.units import parse_promille, total_units, units_to_text
+
+TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
+UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
+FINAL_COLUMNS = TEXT_COLUMNS + UNIT_COLUMNS
+CSV_COLUMNS = TEXT_COLUMNS + [
+    "calculated_promille", "given_promille", "received_promille", "share_promille",
+]
+ILLUSTRATIVE_MARK = "ILLUSTRATIVA UPPGIFTER – inte ett beslut"
+PUBLISHER = "anvisning"
+
+
+class PublicationError(AnvisningError):
+    """Publishing would overwrite a published decision, or the published files were altered."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input a publication was computed from; `illustrative` marks made-up demo data."""
+
+    name: str
+    path: str
+    sha256: str
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    """What a published table states besides the shares: its year, decision and provenance.
+
+    `redistributions` are short Swedish notes, one per agreement (omfördelning), e.g.
+    "0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)".
+    """
+
+    share_year: int
+    decision_date: date
+    decimals: int
+    parameter_set: str
+    parameters: dict[str, object]
+    inputs: list[InputFile]
+    run_id: str
+    redistributions: list[str] = field(default_factory=list)
+
+    @property
+    def illustrative(self) -> bool:
+        return any(item.illustrative for item in self.inputs)
+
+
+@dataclass(frozen=True)
+class CountySection:
+    """One county (län) of the published table: its municipalities and their summed units."""
+
+    county_code: str
+    county_name: str
+    municipalities: pl.DataFrame
+    totals: tuple[int, ...]
+
+
+def publication_title(share_year: int) -> str:
+    return f"Kommunandelar för ensamkommande asylsökande barn {share_year}"
+
+
+def valid_from_text(share_year: int) -> str:
+    return f"Gäller från 1 januari {share_year}"
+
+
+def county_sections(final: pl.DataFrame) -> list[CountySection]:
+    """The final table grouped by county in code order, with each county's subtotals."""
+    ordered = final.sort("county_code", "municipality_code")
+    return [
+        CountySection(
+            county_code=part["county_code"][0],
+            county_name=part["county_name"][0],
+            municipalities=part,
+            totals=national_totals(part),
+        )
+        for part in ordered.partition_by("county_code", maintain_order=True)
+    ]
+
+
+def national_totals(final: pl.DataFrame) -> tuple[int, ...]:
+    """Sums of the unit columns, in `UNIT_COLUMNS` order (calculated, given, received, share)."""
+    return tuple(int(final[column].sum()) for column in UNIT_COLUMNS)
+
+
+def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
+    """The final shares as CSV bytes: the machine-readable form of the decision.
+
+    UTF-8 without BOM, '\\n' line ends, a decimal point, columns `CSV_COLUMNS`, rows in
+    municipality-code order, each promille with exactly `decimals` decimals. The bytes depend on
+    the shares alone (no timestamp), so unchanged inputs give a byte-identical file.
+
+    Text cells beginning with '=', '+', '-', '@', a tab or a carriage return are neutralised by a
+    leading single quote (the OWASP CSV-injection rule), so a spreadsheet opening the file never
+    runs them as a formula. Promille values are never negative, so no number is altered.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in final.sort("municipality_code").select(FINAL_COLUMNS).iter_rows():
+        texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
+        numbers = [units_to_text(value, decimals) for value in row[len(TEXT_COLUMNS) :]]
+        writer.writerow(texts + numbers)
+    return buffer.getvalue().encode("utf-8")
+
+
+def check_final(final: pl.DataFrame, decimals: int) -> None:
+    missing = [column for column in FINAL_COLUMNS if column not in final.columns]
+    if missing:
+        raise PublicationError(f"the final shares lack the columns {', '.join(missing)}")
+    if final.select(FINAL_COLUMNS).null_count().sum_horizontal().item():
+        raise PublicationError("the final shares hold empty values; nothing was published")
+    total = int(final["share_units"].sum())
+    if total != total_units(decimals):
+        raise PublicationError(
+            f"the final shares sum to {units_to_text(total, decimals)} ‰, not "
+            f"{units_to_text(total_units(decimals), decimals)} ‰; nothing was published"
+        )
+
+
+
+
+def parse_csv(data: bytes, decimals: int) -> pl.DataFrame:
+    """The machine CSV read back as `FINAL_COLUMNS` (promille text -> units)."""
+    frame = pl.read_csv(data, schema={c: pl.String for c in CSV_COLUMNS})
+    return frame.select(
+        *TEXT_COLUMNS,
+        *[pl.col(text).map_elements(lambda t: parse_promille(t, decimals),
+                                    return_dtype=pl.Int64).alias(units)
+          for text, units in zip(CSV_COLUMNS[len(TEXT_COLUMNS):], UNIT_COLUMNS, strict=True)],
+    )
