@@ -10,12 +10,9 @@ from assets.shares import draft_shares
 from assets.warehouse import execute, query
 from pipeline.core.units import promille_text, total_units, units_to_text
 from pipeline.model.parameters import load_parameters
+from pipeline.redistribution.agreements import read_all_agreements
 from pipeline.redistribution.review_workbook import write_review_workbooks
-from pipeline.redistribution.rules import (
-    apply_redistributions,
-    read_all_agreements,
-    validate_agreements,
-)
+from pipeline.redistribution.rules import apply_redistributions, validate_agreements
 
 GROUP = "redistribution"
 OWNERS = ["team:statistics"]

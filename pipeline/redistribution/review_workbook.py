@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import number_format
 from pipeline.core.files import write_atomically_with
-from pipeline.redistribution.rules import FORM_HEADERS, FORM_SHEET, INFO_SHEET
+from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
 DRAFT_SHEET = "Utkast"
 CODES_SHEET = "Kommuner"

@@ -37,15 +37,15 @@ from pipeline.ingestion.register import REGISTER_COLUMNS, load_register
 from pipeline.ingestion.schemas import validate_statistic
 from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
 from pipeline.model.parameters import ModelParameters, load_parameters
-from pipeline.redistribution.rules import (
+from pipeline.redistribution.agreements import (
     FORM_HEADERS,
     FORM_SHEET,
     INFO_SHEET,
     Agreement,
     read_agreements_csv,
     read_agreements_workbook,
-    validate_agreements,
 )
+from pipeline.redistribution.rules import validate_agreements
 from tests.conftest import DATA, FIXTURES, REPO
 
 T = TypeVar("T")

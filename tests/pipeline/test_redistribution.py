@@ -15,13 +15,11 @@ from hypothesis import strategies as st
 from pipeline.core.errors import InputError, ModelError
 from pipeline.core.units import total_units
 from pipeline.ingestion.register import load_register
+from pipeline.redistribution.agreements import Agreement, read_agreements_csv, read_all_agreements
 from pipeline.redistribution.rules import (
-    Agreement,
     AgreementError,
     apply_redistributions,
     check_invariants,
-    read_agreements_csv,
-    read_all_agreements,
     validate_agreements,
 )
 

@@ -15,13 +15,12 @@ from openpyxl.utils import range_boundaries
 
 from pipeline.core.errors import InputError
 from pipeline.ingestion.register import load_register
+from pipeline.redistribution.agreements import read_agreements_workbook, read_all_agreements
 from pipeline.redistribution.review_workbook import write_review_workbook, write_review_workbooks
 from pipeline.redistribution.rules import (
     AgreementError,
     apply_redistributions,
     check_invariants,
-    read_agreements_workbook,
-    read_all_agreements,
     validate_agreements,
 )
 
