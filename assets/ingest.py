@@ -14,7 +14,8 @@ from assets.partitions import share_year_of, share_years
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import create_tables, execute, query
 from pipeline.ingestion.register import load_register
-from pipeline.ingestion.statistics import STATISTICS, LoadedStatistic, load_statistic
+from pipeline.ingestion.registry import STATISTICS
+from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
 from pipeline.model.parameters import load_parameters
 
 GROUP = "ingestion"

@@ -14,7 +14,8 @@ from pipeline.core.files import write_atomically
 from pipeline.core.units import promille_text, total_units, units_to_text
 from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
 from pipeline.model.parameters import load_parameters
-from pipeline.model.shares import compute_shares, days_in_year, validate_draft
+from pipeline.model.shares import compute_shares, days_in_year
+from pipeline.model.validation import validate_draft
 
 GROUP = "shares"
 OWNERS = ["team:statistics"]

@@ -7,18 +7,29 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.ingestion.registry import INPUT_COLUMNS
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-STATISTIC_TABLES = frozenset({"population", "newcomers_settled", "minors_received",
-                              "asylum_housing_days", "minor_arrival_housing_days"})
+STATISTIC_TABLES = frozenset(INPUT_COLUMNS)
+# The parts of the SQL that list every statistic, derived from the registry.
+_REGISTRY_PARTS = {
+    "{statistic_columns}": ",\n    ".join(f"{name} BIGINT NOT NULL" for name in INPUT_COLUMNS),
+    "{statistic_values}": ", ".join(f"s{i}.value" for i in range(len(INPUT_COLUMNS))),
+    "{statistic_joins}": "\n".join(f"JOIN {name} AS s{i} USING (share_year, municipality_code)"
+                                   for i, name in enumerate(INPUT_COLUMNS)),
+}
 
 
 def sql(name: str, table: str | None = None) -> str:
-    """The text of sql/<name>.sql; `{table}` is filled only with a whitelisted table name."""
+    """The text of sql/<name>.sql; `{table}` is filled only with a whitelisted table name, and
+    the registry's placeholders with its statistics."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
     if table is not None:
         if table not in STATISTIC_TABLES:
             raise ValueError(f"not a statistic table: {table!r}")
         text = text.replace("{table}", table)
+    for placeholder, part in _REGISTRY_PARTS.items():
+        text = text.replace(placeholder, part)
     return text
 
 
@@ -49,3 +60,5 @@ def query(conn: duckdb.DuckDBPyConnection, name: str, *, table: str | None = Non
 
 def create_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(sql("create_tables"))
+    for table in INPUT_COLUMNS:
+        conn.execute(sql("create_statistic_table", table))

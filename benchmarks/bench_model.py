@@ -58,7 +58,10 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     rows = []
     for areas, floor, decimals in CASES:
-        params = ModelParameters("benchmark", 1.0, 1.0, 1.0, 1.0, 0.5, floor, decimals, 2)
+        params = ModelParameters.from_values({
+            "name": "benchmark", "weight_newcomers": 1.0, "weight_minors": 1.0,
+            "weight_asylum_days": 1.0, "weight_arrival_days": 1.0, "reception_adjustment": 0.5,
+            "floor_promille": floor, "decimals": decimals, "reference_year_offset": 2})
         basis = synthetic_basis(areas, rng)
         rows.append((areas, floor, decimals, median_seconds(basis, params)))
     base = rows[0][3]

@@ -1,35 +1,12 @@
--- The warehouse: one table per input, every row keyed by the share year it was loaded for.
+-- The warehouse: every row keyed by the share year it was loaded for. Each statistic of the
+-- registry (pipeline/ingestion/registry.py) has its own table (create_statistic_table.sql) and a
+-- column of share_basis (its statistic columns are filled in from the registry).
 CREATE TABLE IF NOT EXISTS municipality_register (
     share_year INTEGER NOT NULL,
     municipality_code VARCHAR NOT NULL,
     municipality_name VARCHAR NOT NULL,
     county_code VARCHAR NOT NULL,
     county_name VARCHAR NOT NULL,
-    PRIMARY KEY (share_year, municipality_code)
-);
-CREATE TABLE IF NOT EXISTS population (
-    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
-    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
-    PRIMARY KEY (share_year, municipality_code)
-);
-CREATE TABLE IF NOT EXISTS newcomers_settled (
-    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
-    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
-    PRIMARY KEY (share_year, municipality_code)
-);
-CREATE TABLE IF NOT EXISTS minors_received (
-    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
-    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
-    PRIMARY KEY (share_year, municipality_code)
-);
-CREATE TABLE IF NOT EXISTS asylum_housing_days (
-    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
-    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
-    PRIMARY KEY (share_year, municipality_code)
-);
-CREATE TABLE IF NOT EXISTS minor_arrival_housing_days (
-    share_year INTEGER NOT NULL, reference_year INTEGER NOT NULL,
-    municipality_code VARCHAR NOT NULL, value BIGINT NOT NULL CHECK (value >= 0),
     PRIMARY KEY (share_year, municipality_code)
 );
 -- Provenance: which file, with which hash, each input of a share year was loaded from.
@@ -80,10 +57,6 @@ CREATE TABLE IF NOT EXISTS share_basis (
     municipality_name VARCHAR NOT NULL,
     county_code VARCHAR NOT NULL,
     county_name VARCHAR NOT NULL,
-    population BIGINT NOT NULL,
-    newcomers_settled BIGINT NOT NULL,
-    minors_received BIGINT NOT NULL,
-    asylum_housing_days BIGINT NOT NULL,
-    minor_arrival_housing_days BIGINT NOT NULL,
+    {statistic_columns},
     PRIMARY KEY (share_year, municipality_code)
 );

@@ -1,4 +1,4 @@
-"""The five yearly statistics behind a share, and where a share year finds them.
+"""Loading the yearly statistics behind a share (the registry lists them), with provenance.
 
 `data/statistics/<R>/` holds one file per statistic for reference year R, named after it
 (`population.csv` always in SCB's PxWeb format; the others `.csv` or `.xlsx`), and `sources.toml`
@@ -15,31 +15,8 @@ import polars as pl
 from pipeline.core.errors import InputError
 from pipeline.core.files import read_sources, sha256_file
 from pipeline.ingestion.readers import read_region_table
+from pipeline.ingestion.registry import STATISTICS, Statistic
 from pipeline.ingestion.schemas import validate_statistic
-
-
-@dataclass(frozen=True)
-class Statistic:
-    name: str
-    swedish: str
-    unit: str
-    description: str
-
-
-STATISTICS: tuple[Statistic, ...] = (
-    Statistic("population", "folkmängd", "persons",
-              "Population (folkmängd) on 31 December of the reference year, SCB."),
-    Statistic("newcomers_settled", "kommunmottagna nyanlända", "persons",
-              "Newcomers with residence permits received for settlement during the year."),
-    Statistic("minors_received", "anvisade ensamkommande barn", "persons",
-              "Unaccompanied minors assigned to the municipality during the year."),
-    Statistic("asylum_housing_days", "boendedygn asylsökande", "days",
-              "Housing days of asylum seekers in the agency's reception system within the "
-              "municipality's borders during the year."),
-    Statistic("minor_arrival_housing_days", "boendedygn ankomstkommun", "days",
-              "Housing days of unaccompanied minors who had the municipality as arrival "
-              "municipality during the year."),
-)
 
 
 @dataclass(frozen=True)
@@ -60,10 +37,10 @@ class LoadedStatistic:
 
 
 def statistic_file(folder: Path, statistic: str) -> Path:
-    """The one file of a statistic in a reference-year folder (.csv or .xlsx)."""
+    """The one file of a statistic in a reference-year folder (in one of its formats)."""
     if not folder.is_dir():
         raise InputError(folder, "no statistics folder for this reference year")
-    suffixes = (".csv",) if statistic == "population" else (".csv", ".xlsx")
+    suffixes = _by_name(statistic).suffixes
     found = [folder / f"{statistic}{s}" for s in suffixes if (folder / f"{statistic}{s}").exists()]
     if not found:
         expected = " or ".join(f"{statistic}{s}" for s in suffixes)
@@ -90,3 +67,10 @@ def load_statistic(folder: Path, statistic: str, ref_year: int,
         source=str(described.get("source", "not documented in sources.toml")),
     )
     return LoadedStatistic(file, values)
+
+
+def _by_name(name: str) -> Statistic:
+    for statistic in STATISTICS:
+        if statistic.name == name:
+            return statistic
+    raise KeyError(name)

@@ -6,11 +6,12 @@ import polars as pl
 
 from pipeline.core.files import inert_text
 from pipeline.core.units import promille_text
-from pipeline.model.shares import INPUT_COLUMNS
+from pipeline.ingestion.registry import INPUT_COLUMNS
 
+MUNICIPALITY_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
+EXPLANATION_COLUMNS = ["population_share", "reception_share", "adjusted_share"]
 DRAFT_CSV_COLUMNS = [
-    "municipality_code", "municipality_name", "county_code", "county_name", *INPUT_COLUMNS,
-    "population_share", "reception_share", "adjusted_share", "at_floor", "share_promille",
+    *MUNICIPALITY_COLUMNS, *INPUT_COLUMNS, *EXPLANATION_COLUMNS, "at_floor", "share_promille",
 ]
 EXPLANATION_DECIMALS = 6
 
@@ -18,11 +19,11 @@ EXPLANATION_DECIMALS = 6
 def draft_csv(draft: pl.DataFrame, decimals: int) -> bytes:
     """UTF-8, decimal point; explanation shares in ‰ with 6 decimals, the share with `decimals`."""
     table = draft.select(
-        *[inert_text(c) for c in DRAFT_CSV_COLUMNS[:4]],
-        *DRAFT_CSV_COLUMNS[4:9],
+        *[inert_text(c) for c in MUNICIPALITY_COLUMNS],
+        *INPUT_COLUMNS,
         *[pl.col(c).round(EXPLANATION_DECIMALS).map_elements(
             lambda x: f"{x:.{EXPLANATION_DECIMALS}f}", return_dtype=pl.String).alias(c)
-          for c in ("population_share", "reception_share", "adjusted_share")],
+          for c in EXPLANATION_COLUMNS],
         pl.when(pl.col("at_floor")).then(pl.lit("true")).otherwise(pl.lit("false"))
         .alias("at_floor"),
         promille_text("share_units", decimals).alias("share_promille"),

@@ -16,15 +16,10 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError, ModelError
 from pipeline.core.files import parse_toml
+from pipeline.ingestion.registry import WEIGHT_PARAMETERS
 
-_FLOAT_FIELDS = (
-    "weight_newcomers",
-    "weight_minors",
-    "weight_asylum_days",
-    "weight_arrival_days",
-    "reception_adjustment",
-    "floor_promille",
-)
+# One weight per reception statistic of the registry, named there (e.g. weight_newcomers).
+_FLOAT_FIELDS = (*WEIGHT_PARAMETERS, "reception_adjustment", "floor_promille")
 _INT_FIELDS = ("decimals", "reference_year_offset")
 FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
 
@@ -34,26 +29,44 @@ _YEAR = re.compile(r"^\d{4}$")
 
 @dataclass(frozen=True)
 class ModelParameters:
-    """One named set of model parameters; construction enforces every rule on their values."""
+    """One named set of model parameters; construction enforces every rule on their values.
+
+    `weights` maps each reception statistic's weight parameter (registry order) to its value.
+    """
 
     name: str
-    weight_newcomers: float
-    weight_minors: float
-    weight_asylum_days: float
-    weight_arrival_days: float
+    weights: Mapping[str, float]
     reception_adjustment: float
     floor_promille: float
     decimals: int
     reference_year_offset: int
 
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> ModelParameters:
+        """Build from flat values as in the parameter file (`weight_newcomers = 1.0`, …)."""
+        missing = [field for field in FIELDS if field not in values]
+        if missing:
+            raise ModelError(f"parameter {missing[0]} is missing")
+        return cls(
+            name=values["name"],  # type: ignore[arg-type]
+            weights={field: values[field] for field in WEIGHT_PARAMETERS},  # type: ignore[misc]
+            **{field: values[field] for field in FIELDS
+               if field != "name" and field not in WEIGHT_PARAMETERS},  # type: ignore[arg-type]
+        )
+
     def __post_init__(self) -> None:
-        values = dataclasses.asdict(self)
+        values = self.as_dict()
         problem = parameter_problem(values)
         if problem is not None:
             field, rule = problem
             raise ModelError(f"parameter {field} = {values[field]!r}: {rule}")
-        for field in _FLOAT_FIELDS:
+        object.__setattr__(self, "weights",
+                           {field: float(values[field]) for field in WEIGHT_PARAMETERS})
+        for field in ("reception_adjustment", "floor_promille"):
             object.__setattr__(self, field, float(values[field]))
+
+    def weight(self, parameter: str) -> float:
+        return self.weights[parameter]
 
     @property
     def floor_units(self) -> int:
@@ -64,14 +77,18 @@ class ModelParameters:
         """The reference year R = Y - reference_year_offset whose statistics feed share year Y."""
         return share_year - self.reference_year_offset
 
-    def as_dict(self) -> dict[str, str | float | int]:
-        """The parameters as plain values, for recording next to a computed table."""
-        return dataclasses.asdict(self)
+    def as_dict(self) -> dict[str, object]:
+        """The parameters as flat plain values (as in the file), for recording beside a table."""
+        values = dataclasses.asdict(self)
+        weights = values.pop("weights")
+        return {"name": values.pop("name"), **weights, **values}
 
 
 def parameter_problem(values: Mapping[str, object]) -> tuple[str, str] | None:
     """The first rule a complete set of parameter values breaks, as (field, rule), or None."""
     for field in FIELDS:
+        if field not in values:
+            return field, f"parameter {field} is missing"
         rule = _field_rule(field, values[field])
         if rule is not None:
             return field, rule
@@ -179,7 +196,7 @@ def _checked(path: Path, text: str, table: str, values: Mapping[str, object]) ->
         field, rule = problem
         line = _line_of(text, table, field) or _line_of(text, "parameters", field)
         raise InputError(path, rule, line=line, column=field, value=values[field])
-    return ModelParameters(**values)
+    return ModelParameters.from_values(values)
 
 
 def _line_of(text: str, table: str | None, key: str | None) -> int | None:

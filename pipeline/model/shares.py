@@ -9,22 +9,16 @@ one row per municipality; `validate_draft` is step 6.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 
 import numpy as np
-import pandera.polars as pa
 import polars as pl
 
 from pipeline.core.errors import ModelError
 from pipeline.core.units import total_units, units_to_text
+from pipeline.ingestion.registry import INPUT_COLUMNS, POPULATION, RECEPTION
 from pipeline.model.parameters import ModelParameters
 
-INPUT_COLUMNS = (
-    "population",
-    "newcomers_settled",
-    "minors_received",
-    "asylum_housing_days",
-    "minor_arrival_housing_days",
-)
 SHARE_COLUMNS = (
     "population_share",
     "reception_share",
@@ -53,22 +47,19 @@ def population_share(population: np.ndarray) -> np.ndarray:
 
 
 def reception_person_years(
-    newcomers: np.ndarray,
-    minors: np.ndarray,
-    asylum_days: np.ndarray,
-    arrival_days: np.ndarray,
-    params: ModelParameters,
-    days_in_year: int,
+    inputs: Mapping[str, np.ndarray], params: ModelParameters, days_in_year: int
 ) -> np.ndarray:
-    """Step 2a: Rc_k = w_N·N_k + w_E·E_k + (w_A·A_k + w_B·B_k) / D, in person-years."""
+    """Step 2a: Rc_k = w_N·N_k + w_E·E_k + (w_A·A_k + w_B·B_k) / D, in person-years.
+
+    The terms are the registry's reception statistics: persons count as they are, days are
+    divided by D; `inputs` maps each statistic's name to its values."""
     if days_in_year not in (365, 366):
         raise ModelError(f"days_in_year must be 365 or 366, not {days_in_year}")
-    return (
-        params.weight_newcomers * newcomers
-        + params.weight_minors * minors
-        + (params.weight_asylum_days * asylum_days + params.weight_arrival_days * arrival_days)
-        / days_in_year
-    )
+    persons = sum((params.weight(s.weight) * inputs[s.name] for s in RECEPTION
+                   if s.unit == "persons"), np.zeros(len(inputs[POPULATION])))
+    days = sum((params.weight(s.weight) * inputs[s.name] for s in RECEPTION
+                if s.unit == "days"), np.zeros(len(inputs[POPULATION])))
+    return persons + days / days_in_year
 
 
 def reception_share(person_years: np.ndarray, population_share: np.ndarray) -> np.ndarray:
@@ -161,15 +152,8 @@ def compute_shares(basis: pl.DataFrame, params: ModelParameters, days_in_year: i
     at_floor and share_units (Int64, units of 10^-decimals ‰ summing to total_units(decimals)).
     """
     inputs = _checked_inputs(basis)
-    p = population_share(inputs["population"])
-    person_years = reception_person_years(
-        inputs["newcomers_settled"],
-        inputs["minors_received"],
-        inputs["asylum_housing_days"],
-        inputs["minor_arrival_housing_days"],
-        params,
-        days_in_year,
-    )
+    p = population_share(inputs[POPULATION])
+    person_years = reception_person_years(inputs, params, days_in_year)
     r = reception_share(person_years, p)
     a = adjusted_share(p, r, params.reception_adjustment)
     s, at_floor = water_fill(a, params.floor_promille / 1000)
@@ -209,82 +193,3 @@ def _checked_inputs(basis: pl.DataFrame) -> dict[str, np.ndarray]:
             )
         inputs[column] = series.to_numpy().astype(np.int64, copy=False)
     return inputs
-
-
-def draft_schema(params: ModelParameters, expected_codes: list[str]) -> pa.DataFrameSchema:
-    """Step 6 as a pandera schema: exactly the expected municipalities, each once, none below the
-    floor, the total exactly 1000 ‰ in units."""
-    expected = set(expected_codes)
-    total = total_units(params.decimals)
-    return pa.DataFrameSchema(
-        {
-            "municipality_code": pa.Column(
-                pl.String, pa.Check.isin(expected, error=_UNEXPECTED), nullable=False, unique=True
-            ),
-            "share_units": pa.Column(
-                pl.Int64, pa.Check.ge(params.floor_units, error=_BELOW_FLOOR), nullable=False
-            ),
-        },
-        checks=[
-            pa.Check(lambda data: data.lazyframe.select(pl.len() == len(expected)),
-                     error=_ROW_COUNT),
-            pa.Check(lambda data: data.lazyframe.select(pl.col("share_units").sum() == total),
-                     error=_TOTAL),
-        ],
-        name="draft_shares",
-    )
-
-
-def validate_draft(
-    frame: pl.DataFrame, params: ModelParameters, expected_codes: list[str]
-) -> pl.DataFrame:
-    """Step 6: check the draft table; raise ModelError naming each broken rule and municipality."""
-    absent_columns = [c for c in ("municipality_code", "share_units") if c not in frame.columns]
-    if absent_columns:
-        raise ModelError(f"the draft shares lack the column(s) {', '.join(absent_columns)}")
-    try:
-        draft_schema(params, expected_codes).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        problems = [
-            _describe(str(check[0]), group, frame, params, expected_codes)
-            for check, group in errors.failure_cases.group_by("check", maintain_order=True)
-        ]
-        raise ModelError("the draft shares are not valid: " + "; ".join(problems)) from errors
-    return frame
-
-
-_UNEXPECTED = "not an expected municipality"
-_BELOW_FLOOR = "share below the floor"
-_ROW_COUNT = "not exactly one row per expected municipality"
-_TOTAL = "the shares do not add up to exactly 1000 ‰"
-_LISTED = 10
-
-
-def _describe(
-    rule: str,
-    failures: pl.DataFrame,
-    frame: pl.DataFrame,
-    params: ModelParameters,
-    expected_codes: list[str],
-) -> str:
-    rows = [i for i in failures["index"].to_list() if i is not None][:_LISTED]
-    if rule == _BELOW_FLOOR:
-        floor = units_to_text(params.floor_units, params.decimals)
-        shares = ", ".join(
-            f"{frame['municipality_code'][i]} "
-            f"({units_to_text(frame['share_units'][i], params.decimals)} ‰)"
-            for i in rows
-        )
-        return f"{rule} {floor} ‰: {shares}"
-    if rule in (_UNEXPECTED, "field_uniqueness"):
-        codes = ", ".join(sorted({str(v) for v in failures["failure_case"]})[:_LISTED])
-        return f"{'municipality appears more than once' if rule != _UNEXPECTED else rule}: {codes}"
-    if rule == _ROW_COUNT:
-        absent = sorted(set(expected_codes) - set(frame["municipality_code"].drop_nulls()))
-        return (f"{rule}: {frame.height} rows for {len(set(expected_codes))} municipalities, "
-                f"missing: {', '.join(absent[:_LISTED]) or 'none'}")
-    if rule == _TOTAL:
-        total = units_to_text(frame["share_units"].sum(), params.decimals)
-        return f"{rule}: they add up to {total} ‰"
-    cases = ", ".join(str(v) for v in failures["failure_case"].to_list()[:_LISTED])
-    return f"{failures['column'][0]} breaks {rule}: {cases}"

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import number_format
 from pipeline.core.files import write_atomically_with
+from pipeline.ingestion.registry import STATISTICS
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
 DRAFT_SHEET = "Utkast"
@@ -40,14 +41,8 @@ WARNING = Font(bold=True, color="C00000")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
-# (heading, draft column) of the explanation columns, in sheet order.
-COUNT_COLUMNS = [
-    ("Folkmängd", "population"),
-    ("Nyanlända", "newcomers_settled"),
-    ("Ensamkommande barn", "minors_received"),
-    ("Boendedygn asylsökande", "asylum_housing_days"),
-    ("Boendedygn ankomstkommun", "minor_arrival_housing_days"),
-]
+# (heading, draft column) of the explanation columns, in sheet order: the registry's statistics.
+COUNT_COLUMNS = [(statistic.swedish, statistic.name) for statistic in STATISTICS]
 SHARE_COLUMNS = [
     ("Befolkningsandel ‰", "population_share"),
     ("Mottagandeandel ‰", "reception_share"),

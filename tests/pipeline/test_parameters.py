@@ -25,6 +25,13 @@ reference_year_offset = 2
 """
 
 
+def values(**changes: object) -> dict[str, object]:
+    """The default parameter values as the file holds them, with some changed."""
+    return {"name": "x", "weight_newcomers": 1.0, "weight_minors": 1.0,
+            "weight_asylum_days": 1.0, "weight_arrival_days": 1.0, "reception_adjustment": 0.5,
+            "floor_promille": 1.0, "decimals": 2, "reference_year_offset": 2, **changes}
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "parameters.toml"
     path.write_text(text, encoding="utf-8")
@@ -55,9 +62,9 @@ def test_repository_file_holds_the_model_md_defaults() -> None:
 
 
 def test_whole_numbers_are_accepted_for_weights() -> None:
-    parameters = ModelParameters("w", 1, 2, 0, 0, 0, 1, 2, 2)
-    assert parameters.weight_minors == 2.0
-    assert isinstance(parameters.weight_minors, float)
+    parameters = ModelParameters.from_values(values(weight_minors=2, weight_newcomers=1))
+    assert parameters.weight("weight_minors") == 2.0
+    assert isinstance(parameters.weight("weight_minors"), float)
 
 
 def test_a_year_override_applies_to_its_share_year_only_and_is_named(tmp_path: Path) -> None:
@@ -155,4 +162,4 @@ def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
 def test_building_parameters_in_code_enforces_the_same_rules() -> None:
     with pytest.raises(ModelError, match="reception_adjustment must be between 0 and 1"):
-        ModelParameters("x", 1.0, 1.0, 1.0, 1.0, 1.5, 1.0, 2, 2)
+        ModelParameters.from_values(values(reception_adjustment=1.5))

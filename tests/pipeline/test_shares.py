@@ -11,9 +11,9 @@ from hypothesis.extra import numpy as hnp
 
 from pipeline.core.errors import ModelError
 from pipeline.core.units import total_units
+from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.parameters import ModelParameters
 from pipeline.model.shares import (
-    INPUT_COLUMNS,
     adjusted_share,
     compute_shares,
     days_in_year,
@@ -21,9 +21,9 @@ from pipeline.model.shares import (
     population_share,
     reception_person_years,
     reception_share,
-    validate_draft,
     water_fill,
 )
+from pipeline.model.validation import validate_draft
 
 
 def params(**changes: object) -> ModelParameters:
@@ -38,7 +38,14 @@ def params(**changes: object) -> ModelParameters:
         "decimals": 2,
         "reference_year_offset": 2,
     }
-    return ModelParameters(**{**values, **changes})
+    return ModelParameters.from_values({**values, **changes})
+
+
+def reception(newcomers, minors, asylum_days, arrival_days) -> dict[str, np.ndarray]:
+    """The model's inputs by statistic name (population is not part of reception)."""
+    return {"population": np.zeros(len(newcomers)), "newcomers_settled": newcomers,
+            "minors_received": minors, "asylum_housing_days": asylum_days,
+            "minor_arrival_housing_days": arrival_days}
 
 
 def basis(codes: list[str], population: list[int], **inputs: list[int]) -> pl.DataFrame:
@@ -69,7 +76,8 @@ def test_reception_counts_housing_days_as_person_years() -> None:
     # Rc = N + E + (A + B) / 365:
     #   1 + 0 + (365 + 0) / 365 = 2;  0 + 1 + (0 + 365) / 365 = 2;  2 + 0 + (730 + 0) / 365 = 4
     rc = reception_person_years(
-        np.array([1, 0, 2]), np.array([0, 1, 0]), np.array([365, 0, 730]), np.array([0, 365, 0]),
+        reception(np.array([1, 0, 2]), np.array([0, 1, 0]), np.array([365, 0, 730]),
+                  np.array([0, 365, 0])),
         params(), 365,
     )
     np.testing.assert_allclose(rc, [2, 2, 4])
@@ -80,7 +88,7 @@ def test_reception_counts_housing_days_as_person_years() -> None:
 def test_reception_weights_and_leap_year_days() -> None:
     # w_N = 2, w_A = 0.5, D = 366: Rc = 2·3 + 1·1 + (0.5·732 + 1·366) / 366 = 6 + 1 + 1 + 1 = 9
     rc = reception_person_years(
-        np.array([3]), np.array([1]), np.array([732]), np.array([366]),
+        reception(np.array([3]), np.array([1]), np.array([732]), np.array([366])),
         params(weight_newcomers=2.0, weight_asylum_days=0.5), 366,
     )
     np.testing.assert_allclose(rc, [9])
@@ -94,7 +102,7 @@ def test_zero_national_reception_means_reception_share_is_population_share() -> 
 @pytest.mark.parametrize("days", [364, 0, 367])
 def test_days_in_year_other_than_365_or_366_is_a_model_error(days: int) -> None:
     with pytest.raises(ModelError, match="365 or 366"):
-        reception_person_years(np.ones(2), np.ones(2), np.ones(2), np.ones(2), params(), days)
+        reception_person_years(reception(*[np.ones(2)] * 4), params(), days)
 
 
 def test_days_in_year_follows_the_calendar() -> None:
