@@ -10,7 +10,6 @@ cross-multiplying integers (shares in units of 10^-decimals ‰), never in float
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -129,12 +128,34 @@ def _aligned(
     return codes, counts, shares
 
 
-def _precedes(a1: int, s1: int, c1: str, a2: int, s2: int, c2: str) -> bool:
-    """Does a1/s1 come before a2/s2 in the equalising order (ratio, larger share, lower code)?"""
-    left, right = a1 * s2, a2 * s1
-    if left != right:
-        return left < right
-    return s1 > s2 if s1 != s2 else c1 < c2
+@dataclass(frozen=True, slots=True)
+class QueueKey:
+    """A municipality's place in the queue for the next equalising assignment: the one tie rule.
+
+    Lower goal fulfilment first (the ratio assigned/share, compared exactly by cross-multiplying
+    integers), then the larger share, then the lower municipality code. `assign`, `forecast`, the
+    step-by-step reference and the queue ranks all order municipalities by this key.
+    """
+
+    assigned: int
+    share: int
+    code: str
+
+    def __lt__(self, other: QueueKey) -> bool:
+        left, right = self.assigned * other.share, other.assigned * self.share
+        if left != right:
+            return left < right
+        if self.share != other.share:
+            return self.share > other.share
+        return self.code < other.code
+
+
+def queue_order(assigned: Counts, share_units: Counts,
+                codes: Sequence[str] | None = None) -> list[str]:
+    """The municipalities with a positive share in the order of the equalising rule."""
+    codes, counts, shares = _aligned(assigned, share_units, codes)
+    return [key.code for key in sorted(QueueKey(a, s, c) for c, a, s
+                                       in zip(codes, counts, shares, strict=True) if s > 0)]
 
 
 def next_equalising(
@@ -142,13 +163,10 @@ def next_equalising(
 ) -> str:
     """The municipality that receives the next equalising assignment."""
     codes, counts, shares = _aligned(assigned, share_units, codes)
-    best: tuple[int, int, str] | None = None
-    for code, a, s in zip(codes, counts, shares, strict=True):
-        if s > 0 and (best is None or _precedes(a, s, code, *best)):
-            best = (a, s, code)
-    if best is None:
+    keys = [QueueKey(a, s, c) for c, a, s in zip(codes, counts, shares, strict=True) if s > 0]
+    if not keys:
         raise ModelError("no municipality has a positive share to receive an assignment")
-    return best[2]
+    return min(keys).code
 
 
 def forecast(
@@ -189,12 +207,12 @@ def forecast(
             hi = mid
     next_up = [(max(a, lo * s // q + 1), s, c) for c, a, s in active]
     threshold = min(Fraction(v, s) for v, s, _ in next_up)
-    tied = sorted((-s, c) for v, s, c in next_up if v * threshold.denominator ==
-                  s * threshold.numerator)
+    tied = sorted(QueueKey(v, s, c) for v, s, c in next_up
+                  if v * threshold.denominator == s * threshold.numerator)
     for c, a, s in active:
         result[c] = max(0, lo * s // q - a + 1)
-    for _, c in tied[: m - taken_up_to(lo)]:
-        result[c] += 1
+    for key in tied[: m - taken_up_to(lo)]:
+        result[key.code] += 1
     _verify(result, active, m, threshold)
     return result
 
@@ -217,24 +235,20 @@ def step_by_step(
 ) -> dict[str, int]:
     """The rule applied m times, one assignment after another: the reference for `forecast`.
 
-    A heap keyed by (a_k × L/s_k, −s_k, code) with L the least common multiple of the positive
-    shares: a_k × L/s_k is the ratio a_k/s_k scaled to an exact integer.
+    A heap of `QueueKey`s: take the first, give it one more assignment, put it back.
     """
     codes, counts, shares = _aligned(assigned, share_units, codes)
     result = dict.fromkeys(codes, 0)
     if m == 0:
         return result
-    positive = [s for s in shares if s > 0]
-    if not positive:
+    heap = [QueueKey(a, s, c) for c, a, s in zip(codes, counts, shares, strict=True) if s > 0]
+    if not heap:
         raise ModelError("no municipality has a positive share to receive an assignment")
-    lcm = math.lcm(*positive)
-    heap = [(a * (lcm // s), -s, c, lcm // s)
-            for c, a, s in zip(codes, counts, shares, strict=True) if s > 0]
     heapq.heapify(heap)
     for _ in range(m):
-        key, negative_share, code, step = heap[0]
-        result[code] += 1
-        heapq.heapreplace(heap, (key + step, negative_share, code, step))
+        first = heap[0]
+        result[first.code] += 1
+        heapq.heapreplace(heap, QueueKey(first.assigned + 1, first.share, first.code))
     return result
 
 
