@@ -6,25 +6,18 @@ import dagster as dg
 
 from assets.goals import goal_fulfilment
 from assets.ingest import ingest_statistics
+from assets.jobs import JOBS
 from assets.publication import share_table_publication
 from assets.redistribution import final_shares, review_workbooks
 from assets.resources import resources
-from assets.schedules import SHARE_RUN_JOB, december_share_run
+from assets.schedules import december_share_run
 from assets.sensors import redistribution_files_sensor
 from assets.shares import draft_shares, share_basis
-
-share_run = dg.define_asset_job(
-    SHARE_RUN_JOB,
-    selection=dg.AssetSelection.all(),
-    executor_def=dg.in_process_executor,
-    description="The yearly share run for one share year (partition): ingest, draft, review "
-    "workbooks, redistributions, publication and goal fulfilment.",
-)
 
 defs = dg.Definitions(
     assets=[ingest_statistics, share_basis, draft_shares, review_workbooks, final_shares,
             share_table_publication, goal_fulfilment],
-    jobs=[share_run],
+    jobs=JOBS,
     schedules=[december_share_run],
     sensors=[redistribution_files_sensor],
     resources=resources(),

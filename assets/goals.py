@@ -24,8 +24,8 @@ def goal_fulfilment(context: dg.AssetExecutionContext, settings: RunSettings):
     share_year = share_year_of(context)
     today = date.today()
     as_of = min(max(today, date(share_year, 1, 1)), date(share_year, 12, 31))
-    ledger = settings.data / "ledger" / "assignments.csv"
-    table, paths = fulfilment_as_of(as_of, ledger, settings.data, settings.out, max(today, as_of))
+    ledger = settings.layout.ledger
+    table, paths = fulfilment_as_of(as_of, settings.layout, ledger, max(today, as_of))
     lowest = table.filter(table["share_units"] > 0).sort("fulfilment_pct", nulls_last=True)
     return dg.MaterializeResult(metadata={
         "as_of": as_of.isoformat(),

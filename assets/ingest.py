@@ -62,10 +62,10 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
                       warehouse: WarehouseResource):
     """Read, validate and load the register and the five statistics of one share year."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.parameters_path, share_year)
+    params = load_parameters(settings.layout.parameters, share_year)
     ref_year = params.reference_year(share_year)
-    register = load_register(settings.register_path)
-    folder = settings.statistics_folder(ref_year)
+    register = load_register(settings.layout.register)
+    folder = settings.layout.statistics_folder(ref_year)
     loaded = [load_statistic(folder, s.name, ref_year, register) for s in STATISTICS]
     context.log.info(f"share year {share_year}: read and validated {len(loaded)} statistics "
                      f"for reference year {ref_year} from {folder}")
@@ -88,7 +88,7 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
         asset_key=REGISTER_KEY,
         metadata={"dagster/row_count": register.height,
                   "counties": register["county_code"].n_unique(),
-                  "path": str(settings.register_path)},
+                  "path": str(settings.layout.register)},
     )
     for item in loaded:
         yield from _results(item, ref_year, summaries[item.file.statistic].row(0, named=True))

@@ -1,6 +1,5 @@
 """The published share table for 1 January: CSV, Excel and PDF, versioned and immutable."""
 
-import hashlib
 import json
 from datetime import date
 
@@ -10,7 +9,7 @@ from assets.partitions import share_year_of, share_years
 from assets.redistribution import final_shares
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
-from pipeline.core.files import read_sources
+from pipeline.core.files import read_sources, sha256_file
 from pipeline.core.units import units_to_text
 from pipeline.model.parameters import load_parameters
 from pipeline.publication.store import publish, published_paths, read_published_final
@@ -36,12 +35,12 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     out/<Y>/shares_<Y>.csv, .xlsx and .pdf with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.parameters_path, share_year)
+    params = load_parameters(settings.layout.parameters, share_year)
     with warehouse.get_connection() as conn:
         final = query(conn, "final_for_year", share_year=share_year)
         files = query(conn, "input_files_for_year", share_year=share_year)
         agreements = query(conn, "agreements_for_year", share_year=share_year)
-    out = settings.year_out(share_year)
+    out = settings.layout.year_out(share_year)
     info = PublicationInfo(
         share_year=share_year,
         decision_date=_decision_date(config, out, share_year, agreements),
@@ -93,11 +92,11 @@ def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
     inputs = [InputFile(name=row["statistic"], path=row["path"], sha256=row["sha256"],
                         illustrative=bool(row["illustrative"]))
               for row in files.iter_rows(named=True)]
-    inputs.append(_file_input("parameters", settings.parameters_path, illustrative=False))
-    folder = settings.data / "redistributions"
-    described = read_sources(folder)
-    candidates = [folder / f"{share_year}.csv",
-                  *sorted((folder / str(share_year)).glob("*.xlsx"))]
+    inputs.append(_file_input("parameters", settings.layout.parameters, illustrative=False))
+    layout = settings.layout
+    described = read_sources(layout.redistributions)
+    candidates = [layout.agreements_csv(share_year),
+                  *sorted(layout.returned_forms(share_year).glob("*.xlsx"))]
     for path in candidates:
         if path.is_file() and not path.name.startswith("~$"):
             flag = bool(described.get(path.name, {}).get("illustrative", False))
@@ -107,7 +106,7 @@ def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
 
 def _file_input(name: str, path, illustrative: bool) -> InputFile:
     return InputFile(name=name, path=str(path),
-                     sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                     sha256=sha256_file(path),
                      illustrative=illustrative)
 
 

@@ -29,14 +29,14 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     municipalities with inputs, explanation shares, draft share, last year's final share and the
     change, plus the `Omfördelning` form the county board fills in. out/<Y>/review/."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.parameters_path, share_year)
+    params = load_parameters(settings.layout.parameters, share_year)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year)
         previous = query(conn, "previous_final_shares", share_year=share_year)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
-    folder = settings.year_out(share_year) / "review"
-    paths = write_review_workbooks(folder, share_year, draft,
+    folder = settings.layout.review_folder(share_year)
+    paths = write_review_workbooks(settings.layout, share_year, draft,
                                    previous if previous.height else None, params.decimals,
                                    illustrative, params.name)
     return dg.MaterializeResult(metadata={
@@ -65,9 +65,9 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     approved in December from data/redistributions/<Y>.csv and the filled-in review workbooks in
     data/redistributions/<Y>/, every one validated against the rules of MODEL.md."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.parameters_path, share_year)
+    params = load_parameters(settings.layout.parameters, share_year)
     decimals = params.decimals
-    agreements = read_all_agreements(settings.data / "redistributions", share_year, decimals)
+    agreements = read_all_agreements(settings.layout.redistributions, share_year, decimals)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year)
         register = draft.select("municipality_code", "municipality_name", "county_code",

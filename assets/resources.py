@@ -10,12 +10,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
-from filelock import FileLock, Timeout
 
-from pipeline.core.errors import AnvisningError
+from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
+from pipeline.core.locks import exclusive_lock
 
-DEFAULT_DATA_DIR = "data"
-DEFAULT_OUT_DIR = "out"
 DEFAULT_WAREHOUSE = ".warehouse/anvisning.duckdb"
 
 
@@ -27,26 +25,9 @@ class RunSettings(dg.ConfigurableResource):
     out_dir: str = DEFAULT_OUT_DIR
 
     @property
-    def data(self) -> Path:
-        return Path(self.data_dir)
-
-    @property
-    def out(self) -> Path:
-        return Path(self.out_dir)
-
-    def statistics_folder(self, reference_year: int) -> Path:
-        return self.data / "statistics" / str(reference_year)
-
-    @property
-    def register_path(self) -> Path:
-        return self.data / "reference" / "municipalities.csv"
-
-    @property
-    def parameters_path(self) -> Path:
-        return self.data / "parameters.toml"
-
-    def year_out(self, share_year: int) -> Path:
-        return self.out / str(share_year)
+    def layout(self) -> Layout:
+        """Every path of this run's data and output folders."""
+        return Layout(Path(self.data_dir), Path(self.out_dir))
 
 
 class WarehouseResource(DuckDBResource):
@@ -58,22 +39,14 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        lock = FileLock(f"{self.database}.lock", timeout=self.lock_timeout_seconds)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise AnvisningError(
-                f"{self.database}: the warehouse is still in use by another run after "
-                f"{self.lock_timeout_seconds:.0f} s; try again when it has finished") from None
-        try:
+        with exclusive_lock(Path(f"{self.database}.lock"), timeout=self.lock_timeout_seconds,
+                            busy="in use by another run (the warehouse)"):
             conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
                                                          **self.connection_config})
             try:
                 yield conn
             finally:
                 conn.close()
-        finally:
-            lock.release()
 
 
 def warehouse_path() -> str:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-SHARE_RUN_JOB = "share_run"
+from assets.job_names import SHARE_RUN_JOB
 
 
 @dg.schedule(cron_schedule="0 6 15 12 *", job_name=SHARE_RUN_JOB,

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.job_names import SHARE_RUN_JOB
 from assets.partitions import share_years
-from assets.resources import DEFAULT_DATA_DIR
-from assets.schedules import SHARE_RUN_JOB
+from pipeline.core.files import sha256_file
+from pipeline.core.layout import DEFAULT_DATA_DIR, Layout
 
 SENSOR_NAME = "redistribution_files_sensor"
 TRIGGER_TAG = "anvisning/trigger"
@@ -43,7 +44,7 @@ def watched_files(folder: Path) -> dict[str, str]:
         if year_folder.is_dir() and _YEAR_FOLDER.match(year_folder.name):
             candidates += [p for p in year_folder.glob("*.xlsx")
                            if p.is_file() and not p.name.startswith("~$")]
-    return {p.relative_to(folder).as_posix(): _sha256(p) for p in candidates}
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in candidates}
 
 
 def share_year_of_file(relative: str) -> str:
@@ -69,7 +70,7 @@ def changed_share_years(before: dict[str, str], after: dict[str, str]) -> list[s
     "the December redistribution round.",
 )
 def redistribution_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    folder = Path(os.environ.get("ANVISNING_DATA_DIR", DEFAULT_DATA_DIR)) / "redistributions"
+    folder = Layout(Path(os.environ.get("ANVISNING_DATA_DIR", DEFAULT_DATA_DIR))).redistributions
     after = watched_files(folder)
     if not context.cursor:
         return dg.SensorResult(cursor=_cursor(after, revision=0),
@@ -102,11 +103,3 @@ def _state_hash(files: dict[str, str], year: str, revision: int) -> str:
     mine = {name: digest for name, digest in files.items() if share_year_of_file(name) == year}
     text = json.dumps({"files": mine, "revision": revision}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -61,7 +61,7 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     out/<Y>/draft_shares_<Y>.csv, the change against the previous share year, and the provenance
     (parameter set, input files by hash)."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.parameters_path, share_year)
+    params = load_parameters(settings.layout.parameters, share_year)
     ref_year = params.reference_year(share_year)
     with warehouse.get_connection() as conn:
         basis = query(conn, "share_basis_for_year", share_year=share_year)
@@ -76,9 +76,9 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
 
     previous_year = int(previous["share_year"][0]) if previous.height else None
     comparison = compare_with_previous(draft, previous, previous_year, params.decimals)
-    out = settings.year_out(share_year)
-    write_atomically(out / f"draft_shares_{share_year}.csv", draft_csv(draft, params.decimals))
-    write_atomically(out / f"draft_change_{share_year}.csv",
+    layout = settings.layout
+    write_atomically(layout.draft_csv(share_year), draft_csv(draft, params.decimals))
+    write_atomically(layout.draft_change_csv(share_year),
                      comparison_csv(comparison, params.decimals))
     provenance = {
         "share_year": share_year, "reference_year": ref_year,
@@ -86,7 +86,7 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "input_files": files.to_dicts(), "run_id": context.run.run_id,
         "illustrative": bool(files["illustrative"].any()),
     }
-    write_atomically(out / f"draft_shares_{share_year}.json",
+    write_atomically(layout.draft_provenance(share_year),
                      json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8"))
 
     yield dg.MaterializeResult(metadata={
@@ -96,7 +96,7 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "at_floor": int(summary["at_floor"]),
         "illustrative_inputs": bool(files["illustrative"].any()),
         "compared_with_share_year": previous_year if previous_year else "none",
-        "csv": dg.MetadataValue.path(str(out / f"draft_shares_{share_year}.csv")),
+        "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
         "largest_shares": dg.MetadataValue.md(preview(_readable(draft, params.decimals))),
     })
     yield from _checks(summary, params)

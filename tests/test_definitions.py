@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.definitions import SHARE_RUN_JOB, defs
+from assets.definitions import defs
+from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
 
 
 def test_definitions_load():
@@ -26,3 +27,15 @@ def test_every_yearly_asset_is_partitioned_by_share_year():
     for spec in defs.resolve_all_asset_specs():
         if spec.partitions_def is not None:
             assert "2026" in spec.partitions_def.get_partition_keys()
+
+
+def test_draft_and_publish_are_named_jobs_with_their_own_selections():
+    def keys(job_name: str) -> set[str]:
+        job = defs.resolve_job_def(job_name)
+        return {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+
+    draft, publish, everything = keys(DRAFT_JOB), keys(PUBLISH_JOB), keys(SHARE_RUN_JOB)
+    assert {"population", "draft_shares", "review_workbooks"} <= draft
+    assert not {"final_shares", "share_table_publication", "goal_fulfilment"} & draft
+    assert draft < publish < everything
+    assert "share_table_publication" in publish and "goal_fulfilment" not in publish

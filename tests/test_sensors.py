@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.schedules import SHARE_RUN_JOB
+from assets.job_names import SHARE_RUN_JOB
 from assets.sensors import SENSOR_NAME, redistribution_files_sensor
 
 HEADER = "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"

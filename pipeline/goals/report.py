@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from pipeline.core.excel_formats import number_format
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
+from pipeline.core.layout import Layout
 from pipeline.core.units import promille_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
@@ -81,10 +82,9 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     write_atomically_with(path, workbook.save)
 
 
-def write_fulfilment(out_dir: Path, table: pl.DataFrame, as_of: date, decimals: int,
+def write_fulfilment(layout: Layout, table: pl.DataFrame, as_of: date, decimals: int,
                      illustrative: bool) -> tuple[Path, Path]:
-    csv_path = out_dir / f"fulfilment_{as_of.isoformat()}.csv"
-    xlsx_path = csv_path.with_suffix(".xlsx")
+    csv_path, xlsx_path = layout.fulfilment_csv(as_of), layout.fulfilment_xlsx(as_of)
     write_atomically(csv_path, fulfilment_csv(table, decimals))
     write_fulfilment_workbook(xlsx_path, table, as_of, decimals, illustrative)
     return csv_path, xlsx_path

@@ -10,6 +10,7 @@ import polars as pl
 
 from pipeline.core.errors import AnvisningError
 from pipeline.core.files import read_sources, write_atomically
+from pipeline.core.layout import Layout
 from pipeline.goals.fulfilment import (
     MunicipalityForecast,
     assigned_counts,
@@ -24,9 +25,8 @@ from pipeline.ingestion.register import load_register
 from pipeline.publication.store import read_published_shares
 
 
-def _register_codes(data_dir: Path) -> list[str]:
-    register = load_register(data_dir / "reference" / "municipalities.csv")
-    return register["municipality_code"].to_list()
+def _register_codes(layout: Layout) -> list[str]:
+    return load_register(layout.register)["municipality_code"].to_list()
 
 
 def ledger_is_illustrative(ledger_path: Path) -> bool:
@@ -34,32 +34,32 @@ def ledger_is_illustrative(ledger_path: Path) -> bool:
     return bool(described.get("illustrative", False))
 
 
-def _fulfilment(share_year: int, as_of: date, ledger_path: Path, data_dir: Path,
-                out_dir: Path, today: date) -> tuple[pl.DataFrame, int]:
+def _fulfilment(share_year: int, as_of: date, layout: Layout, ledger_path: Path,
+                today: date) -> tuple[pl.DataFrame, int]:
     """The fulfilment table on `as_of` against share year's published shares, and its decimals."""
-    shares, decimals = read_published_shares(out_dir / str(share_year), share_year)
-    ledger = read_ledger(ledger_path, _register_codes(data_dir), today)
+    shares, decimals = read_published_shares(layout.year_out(share_year), share_year)
+    ledger = read_ledger(ledger_path, _register_codes(layout), today)
     return fulfilment_table(ledger, shares, as_of, decimals), decimals
 
 
-def fulfilment_as_of(as_of: date, ledger_path: Path, data_dir: Path, out_dir: Path,
+def fulfilment_as_of(as_of: date, layout: Layout, ledger_path: Path,
                      today: date) -> tuple[pl.DataFrame, tuple[Path, Path]]:
     """Goal fulfilment per municipality on `as_of`, against that year's published shares;
     writes <out>/fulfilment_<DATE>.csv and .xlsx. The ledger may hold nothing after `today`."""
-    table, decimals = _fulfilment(as_of.year, as_of, ledger_path, data_dir, out_dir, today)
-    paths = write_fulfilment(out_dir, table, as_of, decimals, ledger_is_illustrative(ledger_path))
+    table, decimals = _fulfilment(as_of.year, as_of, layout, ledger_path, today)
+    paths = write_fulfilment(layout, table, as_of, decimals, ledger_is_illustrative(ledger_path))
     return table, paths
 
 
-def assign(when: date, connection: str | None, ledger_path: Path, data_dir: Path,
-           out_dir: Path, today: date) -> tuple[str, str, str, str]:
+def assign(when: date, connection: str | None, layout: Layout, ledger_path: Path,
+           today: date) -> tuple[str, str, str, str]:
     """Record one assignment: equalising by the rule on the ledger as it is under the lock, or a
     connection assignment to `connection`. Returns code, name, kind and the assignment id."""
-    shares, _ = read_published_shares(out_dir / str(when.year), when.year)
+    shares, _ = read_published_shares(layout.year_out(when.year), when.year)
     names = dict(zip(shares["municipality_code"], shares["municipality_name"], strict=True))
     if connection is not None and connection not in names:
         raise AnvisningError(f"--connection {connection!r} is not a municipality code")
-    with locked_ledger(ledger_path, _register_codes(data_dir), today) as session:
+    with locked_ledger(ledger_path, _register_codes(layout), today) as session:
         if connection is not None:
             code, kind = connection, CONNECTION
         else:
@@ -69,14 +69,14 @@ def assign(when: date, connection: str | None, ledger_path: Path, data_dir: Path
     return code, names[code], kind, assignment_id
 
 
-def forecast_year(share_year: int, children: int, as_of: date, ledger_path: Path,
-                  municipality: str | None, data_dir: Path, out_dir: Path,
+def forecast_year(share_year: int, children: int, as_of: date, layout: Layout,
+                  ledger_path: Path, municipality: str | None,
                   today: date) -> tuple[Path, MunicipalityForecast | None]:
     """What each municipality receives of `children` equalising assignments from the ledger's
-    state on `as_of`; writes <out>/<Y>/forecast_<Y>.csv."""
-    table, decimals = _fulfilment(share_year, as_of, ledger_path, data_dir, out_dir, today)
-    path = out_dir / str(share_year) / f"forecast_{share_year}.csv"
-    write_atomically(path, forecast_csv(forecast_table(table, children, decimals), decimals))
+    state on `as_of`; writes <out>/<Y>/forecast_<Y>.csv (only once everything asked is valid)."""
+    table, decimals = _fulfilment(share_year, as_of, layout, ledger_path, today)
     one = (forecast_municipality(table, municipality, children, decimals)
            if municipality is not None else None)
+    path = layout.forecast_csv(share_year)
+    write_atomically(path, forecast_csv(forecast_table(table, children, decimals), decimals))
     return path, one

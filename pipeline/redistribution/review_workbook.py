@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import number_format
 from pipeline.core.files import write_atomically_with
+from pipeline.core.layout import Layout
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 
@@ -51,7 +52,7 @@ SHARE_COLUMNS = [
 
 
 def write_review_workbooks(
-    out_dir: Path,
+    layout: Layout,
     share_year: int,
     draft: pl.DataFrame,
     previous: pl.DataFrame | None,
@@ -59,11 +60,10 @@ def write_review_workbooks(
     illustrative: bool,
     parameter_set: str,
 ) -> list[Path]:
-    """Write review_<Y>_<county_code>.xlsx for every county in the draft; return the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write every county's review workbook (named by the layout); return the paths."""
     paths = []
     for county_code in sorted(draft["county_code"].unique()):
-        path = out_dir / f"review_{share_year}_{county_code}.xlsx"
+        path = layout.review_workbook(share_year, county_code)
         write_review_workbook(path, share_year, county_code, draft, previous, decimals,
                               illustrative, parameter_set)
         paths.append(path)

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from pipeline.core.errors import InputError
+from pipeline.core.layout import Layout
 from pipeline.ingestion.register import load_register
 from pipeline.redistribution.agreements import read_agreements_workbook, read_all_agreements
 from pipeline.redistribution.review_workbook import write_review_workbook, write_review_workbooks
@@ -201,11 +202,13 @@ def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> Non
 
 def test_writes_one_workbook_per_county(
         tmp_path: Path, draft: pl.DataFrame, previous: pl.DataFrame) -> None:
-    paths = write_review_workbooks(tmp_path / "out", YEAR, draft, previous, DECIMALS,
+    paths = write_review_workbooks(Layout(tmp_path / "data", tmp_path / "out"), YEAR, draft,
+                                   previous, DECIMALS,
                                    illustrative=True, parameter_set="standard")
     assert len(paths) == 21
     assert paths[0].name == "review_2026_01.xlsx" and paths[-1].name == "review_2026_25.xlsx"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [p.name for p in paths]
+    folder = tmp_path / "out" / str(YEAR) / "review"
+    assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]
 
 
 def test_filled_in_form_round_trips_into_final_shares(

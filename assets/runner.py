@@ -1,0 +1,179 @@
+"""Running the share run's jobs in process on the shared Dagster instance, for the CLI.
+
+The run appears in the UI's run history (same DAGSTER_HOME); progress is read from the instance's
+event log as it happens; a failed run becomes one AnvisningError with the user's message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.core.errors import AnvisningError
+from pipeline.core.layout import Layout
+from pipeline.core.locks import exclusive_lock
+
+RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
+
+
+def materialise(share_year: int, layout: Layout, job_name: str,
+                op_config: dict | None = None) -> None:
+    """Run the named job for one share-year partition, printing its progress."""
+    _default_dagster_home()
+    # Imported after DAGSTER_HOME is set: loading the Definitions reads the instance settings.
+    import dagster as dg
+
+    from assets.definitions import defs
+    from assets.partitions import share_years
+    from assets.resources import warehouse_path
+
+    if str(share_year) not in share_years.get_partition_keys():
+        keys = share_years.get_partition_keys()
+        raise AnvisningError(f"share year {share_year} is outside {keys[0]}–{keys[-1]}")
+    job = defs.resolve_job_def(job_name)
+    instance = dg.DagsterInstance.get()
+    run_id = str(uuid.uuid4())
+    run_config = {
+        "resources": {"settings": {"config": {"data_dir": str(layout.data_dir),
+                                              "out_dir": str(layout.out_dir)}},
+                      "warehouse": {"config": {"database": warehouse_path()}}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    if op_config:
+        run_config["ops"] = op_config
+    started = time.monotonic()
+    with _share_year_lock(warehouse_path(), share_year):
+        print(f"anvisning: share year {share_year}, run {run_id[:8]} "
+              f"(Dagster instance {os.environ['DAGSTER_HOME']})")
+        with _Progress(instance, run_id):
+            result = job.execute_in_process(
+                run_config=run_config, instance=instance, partition_key=str(share_year),
+                raise_on_error=False, run_id=run_id,
+            )
+    if not result.success:
+        raise AnvisningError(_failure_message(result))
+    print(f"done in {time.monotonic() - started:.1f} s; outputs in {layout.year_out(share_year)}")
+
+
+@contextmanager
+def _share_year_lock(warehouse: str, share_year: int) -> Iterator[None]:
+    """One CLI run per share year at a time: a second one says so and waits (flock, released by
+    the kernel even if the first run is killed)."""
+    def waiting() -> None:
+        print(f"anvisning: another run for share year {share_year} is in progress; waiting "
+              f"up to {RUN_LOCK_WAIT_SECONDS // 60} minutes for it to finish", flush=True)
+
+    with exclusive_lock(Path(f"{warehouse}.run-{share_year}.lock"),
+                        timeout=RUN_LOCK_WAIT_SECONDS, on_wait=waiting,
+                        busy=f"held by another run for share year {share_year}"):
+        yield
+
+
+def _default_dagster_home() -> None:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path.cwd() / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+def _failure_message(result) -> str:
+    """The user's error from a failed run: our own error's message, without Dagster's wrapping."""
+    ours = _error_class_names(AnvisningError)
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.step_failure_data.error
+        while error is not None:
+            if error.cls_name in ours:
+                return re.sub(rf"^[\w.]*{error.cls_name}: ", "", error.message.strip())
+            error = error.cause
+        return f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+    failed_checks = [e.asset_check_evaluation_data for e in result.all_events
+                     if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                     and not e.asset_check_evaluation_data.passed]
+    if failed_checks:
+        names = ", ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_checks)
+        return f"blocking asset checks failed: {names}"
+    return "the run failed; see the run in the Dagster UI"
+
+
+def _error_class_names(base: type) -> set[str]:
+    names = {base.__name__}
+    for sub in base.__subclasses__():
+        names |= _error_class_names(sub)
+    return names
+
+
+class _Progress:
+    """Prints each step, materialisation and check of a run as it happens, read from the
+    instance's event log (the same events the UI shows)."""
+
+    def __init__(self, instance, run_id: str) -> None:
+        self._instance = instance
+        self._run_id = run_id
+        self._seen = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _Progress:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._print_new()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            self._print_new()
+
+    def _print_new(self) -> None:
+        try:
+            records = self._instance.all_logs(self._run_id)
+        except Exception:  # the run may not be stored yet
+            return
+        for record in records[self._seen:]:
+            line = _describe(record)
+            if line:
+                print(line, flush=True)
+        self._seen = len(records)
+
+
+def _describe(record) -> str | None:
+    event = record.dagster_event
+    if event is None:
+        return None
+    kind = event.event_type_value
+    if kind == "STEP_START":
+        return f"  ▸ {event.step_key}"
+    if kind == "ASSET_MATERIALIZATION":
+        materialization = event.event_specific_data.materialization
+        meta = materialization.metadata
+        detail = []
+        if "dagster/row_count" in meta:
+            detail.append(f"{meta['dagster/row_count'].value} rows")
+        if "national_total" in meta:
+            detail.append(f"total {meta['national_total'].value:,}".replace(",", " "))
+        if meta.get("illustrative") and meta["illustrative"].value:
+            detail.append("ILLUSTRATIVE")
+        for key in ("message", "workbooks", "as_of"):
+            if key in meta:
+                detail.append(f"{key.replace('_', ' ')} {meta[key].value}")
+        return f"    ✓ {materialization.asset_key.to_user_string()}  {', '.join(detail)}"
+    if kind == "ASSET_CHECK_EVALUATION":
+        check = event.event_specific_data
+        if not check.passed:
+            return f"    ✗ check {check.asset_key.to_user_string()}:{check.check_name} failed"
+        return None
+    if kind == "STEP_FAILURE":
+        return f"  ✗ {event.step_key} failed"
+    return None
+
