@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core.errors import AnvisningError, ModelError
@@ -169,7 +169,6 @@ def cases(draw, prior: bool):
     return assigned, shares, codes, draw(st.integers(0, 300))
 
 
-@settings(max_examples=150, deadline=None)
 @given(cases(prior=False))
 def test_forecast_equals_the_rule_step_by_step_from_an_empty_ledger(case):
     expected = step_by_step(*case)
@@ -177,7 +176,6 @@ def test_forecast_equals_the_rule_step_by_step_from_an_empty_ledger(case):
     assert sum(expected.values()) == case[3]
 
 
-@settings(max_examples=150, deadline=None)
 @given(cases(prior=True))
 def test_forecast_equals_the_rule_step_by_step_after_a_prior_ledger(case):
     assert forecast(*case) == step_by_step(*case) == rule_applied(*case)

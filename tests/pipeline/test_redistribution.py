@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.core.errors import InputError, ModelError
@@ -326,7 +326,6 @@ def scenarios(draw: st.DrawFn) -> tuple[pl.DataFrame, dict[str, int], list[Agree
     return register, units, agreements
 
 
-@settings(max_examples=150, deadline=None)
 @given(scenarios())
 def test_redistribution_keeps_totals_and_leaves_others_untouched(scenario) -> None:
     register, units, agreements = scenario
@@ -345,7 +344,6 @@ def test_redistribution_keeps_totals_and_leaves_others_untouched(scenario) -> No
     assert (final["share_units"] >= 0).all()
 
 
-@settings(max_examples=50, deadline=None)
 @given(scenarios(), st.data())
 def test_giving_one_unit_more_than_the_share_is_always_rejected(scenario, data) -> None:
     register, units, agreements = scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -321,7 +321,6 @@ def model_cases(draw: st.DrawFn) -> tuple[pl.DataFrame, ModelParameters]:
     return frame, parameters
 
 
-@settings(max_examples=150, deadline=None)
 @given(model_cases(), st.sampled_from([365, 366]))
 def test_shares_add_up_exactly_and_none_is_below_the_floor(
     case: tuple[pl.DataFrame, ModelParameters], days: int
@@ -332,7 +331,6 @@ def test_shares_add_up_exactly_and_none_is_below_the_floor(
     assert result["share_units"].min() >= parameters.floor_units
 
 
-@settings(max_examples=100, deadline=None)
 @given(model_cases())
 def test_without_reception_adjustment_shares_are_floored_population_shares(
     case: tuple[pl.DataFrame, ModelParameters],
@@ -346,7 +344,6 @@ def test_without_reception_adjustment_shares_are_floored_population_shares(
     np.testing.assert_allclose(result["unrounded_share"], expected * 1000, rtol=1e-9, atol=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
 @given(model_cases(), st.data())
 def test_more_population_with_everything_else_equal_never_lowers_the_share(
     case: tuple[pl.DataFrame, ModelParameters], data: st.DataObject
@@ -364,7 +361,6 @@ def test_more_population_with_everything_else_equal_never_lowers_the_share(
     assert share[larger] >= share[smaller] * (1 - 1e-12)
 
 
-@settings(max_examples=100, deadline=None)
 @given(model_cases())
 def test_zero_national_reception_gives_the_population_share_as_reception_share(
     case: tuple[pl.DataFrame, ModelParameters],
