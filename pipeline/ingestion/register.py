@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.core.errors import InputError
+from pipeline.ingestion.readers import decode_text
 
 REGISTER_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
@@ -19,10 +20,6 @@ MAX_REGISTER_BYTES = 1024 * 1024
 def load_register(path: Path) -> pl.DataFrame:
     """Read the municipality register (UTF-8 CSV with the header `REGISTER_COLUMNS`); codes kept
     as text with their leading zero, unique, each municipality's code starting with its county's."""
-    from pipeline.ingestion.readers import (
-        decode_text,  # readers import schemas, which need no register
-    )
-
     if not path.is_file():
         raise InputError(path, "the municipality register is missing")
     if path.stat().st_size > MAX_REGISTER_BYTES:

@@ -371,3 +371,39 @@ def test_zero_national_reception_gives_the_population_share_as_reception_share(
     np.testing.assert_allclose(result["reception_share"], result["population_share"])
     np.testing.assert_allclose(result["adjusted_share"], result["population_share"])
     assert result["share_units"].sum() == total_units(parameters.decimals)
+
+
+@given(hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(0, 1000)),
+       st.floats(0, 0.02))
+def test_water_filling_solves_its_equation(adjusted: np.ndarray, floor: float) -> None:
+    # MODEL.md step 4: find c with Σ max(f, c·a_k) = 1; s_k = max(f, c·a_k).
+    if adjusted.size * floor > 1 or not np.any(adjusted > 0):
+        return
+    shares, at_floor = water_fill(adjusted, floor)
+    free = ~at_floor & (adjusted > 0)
+    np.testing.assert_allclose(shares.sum(), 1.0, rtol=0, atol=1e-9)
+    assert np.all(shares >= floor - 1e-12)
+    if free.any():
+        c = shares[free][0] / adjusted[free][0]
+        np.testing.assert_allclose(shares, np.maximum(floor, c * adjusted), rtol=1e-9, atol=1e-12)
+
+
+@given(st.lists(st.integers(0, 7), min_size=2, max_size=30), st.data())
+def test_largest_remainder_breaks_equal_remainders_by_the_lower_code(
+        sevenths: list[int], data: st.DataObject) -> None:
+    # Shares built from sevenths of a unit have many exactly equal remainders.
+    units = np.array(sevenths, dtype=float) + 1
+    exact = units / units.sum() * total_units(2)
+    codes = data.draw(st.permutations([f"{1000 + i:04d}" for i in range(len(units))]))
+    rounded = largest_remainder(exact / total_units(2), pl.Series(codes), 2)
+    assert int(rounded.sum()) == total_units(2)
+    floors = np.floor(exact + 1e-6).astype(np.int64)
+    extra = rounded - floors
+    assert set(extra.tolist()) <= {0, 1}
+    remainders = np.round(exact - floors, 6)
+    for i in range(len(codes)):
+        for j in range(len(codes)):
+            if extra[i] == 1 and extra[j] == 0:
+                # Whoever got a unit had the larger remainder, or an equal one and a lower code.
+                assert remainders[i] > remainders[j] or (
+                    remainders[i] == remainders[j] and codes[i] < codes[j])
