@@ -212,6 +212,21 @@ def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
                          "kind": "equalising"}
 
 
+def test_assign_without_ledger_writes_the_ledger_of_its_data_dir(world, tmp_path, capsys):
+    data = tmp_path / "other-data"
+    shutil.copytree(world.data, data)
+    shutil.copy2(world.ledger, data / "ledger" / "assignments.csv")
+    shipped = (DATA / "ledger" / "assignments.csv").read_bytes()
+    before = read_rows(data / "ledger" / "assignments.csv")
+
+    code = main(["assign", "--date", WHEN.isoformat(), "--data-dir", str(data),
+                 "--out-dir", str(world.out)])
+
+    assert code == 0, capsys.readouterr().err
+    assert len(read_rows(data / "ledger" / "assignments.csv")) == len(before) + 1
+    assert (DATA / "ledger" / "assignments.csv").read_bytes() == shipped
+
+
 def test_assign_with_a_connection_records_that_municipality(world, capsys):
     before = read_rows(world.ledger)
     shares = published_shares(world)
