@@ -48,7 +48,6 @@ FORM_HEADERS = [
 ]
 
 
-
 @dataclass(frozen=True)
 class Agreement:
     """One approved transfer of share from a giving to a receiving municipality.
@@ -66,7 +65,6 @@ class Agreement:
     source: str
 
 
-
 def read_agreements_csv(path: Path, decimals: int) -> list[Agreement]:
     """Read an agreement CSV (UTF-8, BOM tolerated) with the header `CSV_COLUMNS`, all as text."""
     parsers = _parsers(decimals, _parse_code, _parse_amount, _parse_date, str)
@@ -74,7 +72,6 @@ def read_agreements_csv(path: Path, decimals: int) -> list[Agreement]:
         return _agreements_from_text(path, _utf8_text(path), parsers)
     except csv.Error as error:
         raise InputError(path, f"not a readable CSV file ({error})") from None
-
 
 
 def _utf8_text(path: Path) -> str:
@@ -87,7 +84,6 @@ def _utf8_text(path: Path) -> str:
         raise InputError(path, "unreadable encoding: an agreement file is UTF-8",
                          line=raw.count(b"\n", 0, error.start) + 1,
                          value=f"byte 0x{raw[error.start]:02X}") from None
-
 
 
 def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreement]:
@@ -118,7 +114,6 @@ def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreemen
     return agreements
 
 
-
 def read_agreements_workbook(path: Path, decimals: int) -> list[Agreement]:
     """Read the filled-in "Omfördelning" sheet of a review workbook; the share year is on "Info"."""
     with opened_workbook(path) as workbook:
@@ -146,7 +141,6 @@ def read_agreements_workbook(path: Path, decimals: int) -> list[Agreement]:
     return agreements
 
 
-
 def read_all_agreements(directory: Path, share_year: int, decimals: int) -> list[Agreement]:
     """Every agreement for a share year: `<directory>/<Y>.csv`, then `<directory>/<Y>/*.xlsx`
     in name order (Excel's "~$" lock files are skipped)."""
@@ -162,13 +156,11 @@ def read_all_agreements(directory: Path, share_year: int, decimals: int) -> list
     return agreements
 
 
-
 def _agreement(parsed: dict, source: str) -> Agreement:
     return Agreement(share_year=parsed["share_year"], giver_code=parsed["giver_code"],
                      receiver_code=parsed["receiver_code"],
                      amount_units=parsed["amount_promille"], approved_on=parsed["approved_on"],
                      reference=parsed["reference"], source=source)
-
 
 
 def _parsers(decimals: int, code, amount, approved_on, reference) -> dict:
@@ -183,19 +175,16 @@ def _parsers(decimals: int, code, amount, approved_on, reference) -> dict:
     }
 
 
-
 def _parse_year(text: str) -> int:
     if not YEAR.match(text):
         raise ValueError("the share year is a 4-digit year")
     return int(text)
 
 
-
 def _parse_code(text: str) -> str:
     if not MUNICIPALITY_CODE.match(text):
         raise ValueError("a municipality code is 4 digits, leading zero kept (e.g. 0114)")
     return text
-
 
 
 def _parse_amount(text: str, decimals: int) -> int | None:
@@ -212,7 +201,6 @@ def _parse_amount(text: str, decimals: int) -> int | None:
     return -units if negative else units
 
 
-
 def _parse_date(text: str) -> date:
     try:
         if ISO_DATE.match(text):
@@ -222,22 +210,18 @@ def _parse_date(text: str) -> date:
     raise ValueError("the approval date is a date written YYYY-MM-DD")
 
 
-
 def _parse_reference(text: str) -> str:
     if not text:
         raise ValueError("the county board's reference (diarienummer) is required")
     return text
 
 
-
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-
 def _cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
-
 
 
 def _cell_code(value: object) -> str:
@@ -249,13 +233,11 @@ def _cell_code(value: object) -> str:
     return _parse_code(_cell_text(value))
 
 
-
 def _cell_amount(value: object, decimals: int) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # repr of a float is the shortest text that reads back to it: what the user typed.
         value = format(Decimal(repr(value)), "f")
     return _parse_amount(_cell_text(value), decimals)
-
 
 
 def _cell_date(value: object) -> date:
@@ -270,7 +252,6 @@ def _cell_date(value: object) -> date:
     raise ValueError("the approval date is a date written YYYY-MM-DD")
 
 
-
 def _workbook_share_year(path: Path, workbook) -> int:
     if INFO_SHEET in workbook.sheetnames:
         for key, value, *_ in workbook[INFO_SHEET].iter_rows(values_only=True):
@@ -278,7 +259,6 @@ def _workbook_share_year(path: Path, workbook) -> int:
                 return value
     raise InputError(path, "the workbook must keep the hidden 'Info' sheet with share_year; "
                      "fill in the review workbook the pipeline wrote", sheet=INFO_SHEET)
-
 
 
 def _form_header_row(path: Path, rows: list[tuple]) -> int:

@@ -22,7 +22,6 @@ RESULT_COLUMNS = [
 ]
 
 
-
 class AgreementError(InputError):
     """An agreement that breaks a redistribution rule; the message names the agreement and rule."""
 
@@ -36,7 +35,6 @@ class AgreementError(InputError):
         return (f"{a.source}: agreement {a.giver_code} -> {a.receiver_code}, "
                 f"{_amount_text(a.amount_units, self.decimals)}, reference {a.reference!r}: "
                 f"{self.rule}")
-
 
 
 def validate_agreements(
@@ -68,7 +66,6 @@ def validate_agreements(
         if rule is not None:
             raise AgreementError(agreement, rule, decimals)
         earlier.append(agreement)
-
 
 
 def apply_redistributions(
@@ -104,7 +101,6 @@ def apply_redistributions(
         .select(RESULT_COLUMNS)
         .sort("municipality_code")
     )
-
 
 
 def check_invariants(final: pl.DataFrame, decimals: int = 2) -> list[str]:
@@ -143,7 +139,6 @@ def check_invariants(final: pl.DataFrame, decimals: int = 2) -> list[str]:
     return problems
 
 
-
 def _rule_broken_alone(
     agreement: Agreement, share_year: int, county_of: dict[str, str],
     draft_units: dict[str, int], decimals: int,
@@ -171,7 +166,6 @@ def _rule_broken_alone(
     return None
 
 
-
 def _rule_broken_with(
     earlier: list[Agreement], agreement: Agreement, share_year: int
 ) -> str | None:
@@ -189,15 +183,12 @@ def _rule_broken_with(
     return None
 
 
-
 def _resolve(agreement: Agreement, calculated: int) -> int:
     return calculated if agreement.amount_units is None else agreement.amount_units
 
 
-
 def _units(units: int, decimals: int) -> str:
     return units_to_text(units, decimals)
-
 
 
 def _amount_text(amount_units: int | None, decimals: int) -> str:

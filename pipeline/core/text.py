@@ -1,0 +1,48 @@
+"""Text a person typed or a publisher wrote: characters that must never pass ingestion.
+
+Control characters, line and paragraph separators and bidirectional overrides in a name, a
+reference or a parameter would pass as text and break a later step (a CSV, a workbook, a PDF) or
+make one name look like another. They are refused where the text enters, naming where it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pipeline.core.errors import InputError
+
+# In one value (a name, a reference): C0 and C1 controls (tab allowed), DEL, the line and
+# paragraph separators, and the bidirectional marks, embeddings, overrides and isolates.
+_IN_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c"
+                       "\u202a-\u202e\u2066-\u2069]")
+# In a whole text file: the same, except that lines end with \n or \r\n.
+_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c"
+                      "\u202a-\u202e\u2066-\u2069]")
+
+
+def describe_character(character: str) -> str:
+    """"U+2028 LINE SEPARATOR": how an error names an unwanted character."""
+    name = unicodedata.name(character, "control character")
+    return f"U+{ord(character):04X} {name}"
+
+
+def first_unsafe(text: str, *, whole_file: bool = False) -> re.Match | None:
+    return (_IN_FILE if whole_file else _IN_VALUE).search(text)
+
+
+def checked_text(path: str | Path, text: str, *, line: int | None = None,
+                 column: str | None = None, sheet: str | None = None) -> str:
+    """`text` unchanged, or an InputError naming the character and where it stands."""
+    bad = first_unsafe(text)
+    if bad is not None:
+        raise InputError(path, f"the text holds {describe_character(bad.group())}, which is not "
+                         "allowed in a name, reference or parameter", line=line, column=column,
+                         sheet=sheet, value=text.encode("unicode_escape").decode("ascii"))
+    return text
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: "Österåker" typed with combining marks (NFD) equals the register's."""
+    return unicodedata.normalize("NFC", text)
