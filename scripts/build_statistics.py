@@ -1,52 +1,123 @@
-"""Build data/statistics/<R>/ for the shipped reference years from data/sources/.
+"""Build data/statistics/<R>/ for every reference year 2015–2024 (share years 2017–2026).
 
-Real data is converted into the publishers' formats; what is not available as real data is
-generated, seeded and labelled illustrative in the folder's sources.toml.
+    .venv/bin/python scripts/build_statistics.py     # rewrites data/statistics/2015 … 2024
 
-    .venv/bin/python scripts/build_statistics.py        # rewrites data/statistics/2016 and 2024
+Deterministic: a re-run leaves every file byte-identical. Real data is converted from
+data/sources/ into the publishers' formats; everything else is generated (seed 20261127) and
+marked `illustrative = true` in the folder's sources.toml, which this script also writes.
 
-Real:
-- population (both years): SCB figures from data/sources/population_2010_2019_2024.csv, written as
-  a PxWeb export (2016 as ISO-8859-1, comma-delimited, like SCB's older exports; 2024 as UTF-8 with
-  BOM, semicolon-delimited, with a title line and space-grouped figures, like today's exports).
-- newcomers settled 2016: Migrationsverket, data/sources/newcomers_settled_2015_2016.csv, written as
-  an Excel workbook with a header row (Migrationsverket publishes workbooks).
+Real
+- population 2015–2021 and 2024: SCB, data/sources/population_2010_2019_2024.csv and
+  population_2020_2021.csv, written as a PxWeb CSV export: up to 2019 in SCB's older format
+  (ISO-8859-1, comma-delimited, plain figures), from 2020 in today's (UTF-8 with BOM,
+  semicolon-delimited, a title line, space-grouped figures).
+- newcomers settled 2015 and 2016: Migrationsverket, data/sources/newcomers_settled_2015_2016.csv,
+  written as a workbook with a header row.
 
-Illustrative (seed 20261127, numpy default_rng):
-- newcomers settled 2024, minors received, asylum seekers' housing days, minors' arrival housing
-  days. Each national total is a plausible figure (below); it is spread over the municipalities in
-  proportion to population × a log-normal factor (σ = 0.6). Asylum housing days go 70 % to twelve
-  municipalities with large reception centres, several of them small; arrival housing days go 60 %
-  to the big cities and the southern ports where children first report. Totals are exact
-  (largest remainder).
+Illustrative
+- population 2022 and 2023: per municipality, linear between 31 December 2021 and 2024,
+  P(2021) + (P(2024) − P(2021)) · k / 3 for k = 1, 2, rounded to the nearest integer (a third is
+  never exactly a half, so there are no ties). National sums 10 497 461 and 10 542 575 (SCB's real
+  totals, not used: 10 521 556 and 10 551 707).
+- the national totals below, spread over the 290 municipalities in proportion to
+  population × a per-capita factor per municipality; for the housing days a fixed share goes to a
+  fixed set of hubs first (asylum days: 70 % to the twelve RECEPTION_CENTRES, several of them small
+  municipalities; arrival days: 60 % to the eight ARRIVAL cities where children first report:
+  Stockholm, Göteborg, Malmö, Trelleborg, Helsingborg, Linköping, Mölndal, Uppsala). Totals are
+  exact (largest remainder).
+
+  The spread persists from year to year. The factors (log-normal, σ = 0.6) and hub weights
+  (uniform 0.5–1.5) are drawn once for 2016 and once for 2024, in the order of the earlier build,
+  so both years are exactly what they were. A year between takes the straight line between the two
+  draws (each normalised), times a mild seeded perturbation per municipality and hub (log-normal,
+  σ = 0.1, its own stream per year); 2015 takes 2016's draw with the same perturbation. Newcomers
+  settled 2017–2023 run in the same way from the real 2016 pattern (per-capita rate) to the 2024
+  draw.
+
+National totals (R = reference year; share year R + 2):
+
+    R     minors received   asylum housing days   arrival housing days   newcomers settled
+    2015  35 369            36 500 000            8 336 573              51 197 (real)
+    2016   2 199            52 000 000            8 500 000              68 761 (real)
+    2017   1 336            39 861 339            3 906 920              47 000
+    2018     944            30 556 276              548 222              30 000
+    2019     902            23 423 348              371 354              21 000
+    2020     500            17 955 501              238 069              14 000
+    2021     507            13 764 044              166 706              12 500
+    2022     630            10 551 024              163 198              12 000
+    2023     560 (chosen)    8 088 037              143 008              11 500
+    2024     480 (chosen)    6 200 000              110 000              11 200
+
+- minors received = SCB's national count of unaccompanied asylum-seeking children in R (COUNTS);
+  2023 and 2024 are chosen (falling from 2022's 630; 480 is the earlier build's 2024 total).
+  The formula below also uses 2013's 3 852 and 2014's 7 049.
+- arrival housing days (children in the reception system by arrival municipality) =
+  D · (½·n(R) + g·n(R−1) + g²·n(R−2)): half a year for a child arriving in R, a fraction g of the
+  previous year's arrivals and g² of the year before's still there (children age out after that);
+  g falls linearly from 0.56 (2016 and before) to 0.10 (2024) as processing times shortened. 2016
+  and 2024 keep the earlier build's totals (the formula gives 8 460 715 and 110 642). D is the
+  number of days in R. 2017's 3 906 920 days are about 10 700 children on average (Migrationsverket
+  had 11 349 unaccompanied minors enrolled on 31 October 2017).
+- asylum housing days count all asylum seekers, of whom unaccompanied minors were 22 % in 2015
+  and about 5 % from 2017, so they fall more slowly than the minors' count: a geometric path
+  from 2016's 52 000 000 (about 142 000 enrolled on average) to 2024's 6 200 000 (about 17 000),
+  −23 % a year; 2015: 36 500 000 (about 100 000 on average as the system filled in the autumn).
+- newcomers settled 2017–2023: chosen, falling from 2016's real 68 761 to the earlier build's
+  11 200 for 2024.
+
+Workbooks are written with fixed timestamps; an existing workbook whose sheet already holds
+exactly the generated cells is left as it is (openpyxl stamps the time of writing into a workbook,
+so the shipped 2016 and 2024 workbooks keep their bytes).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
+STATISTICS = ROOT / "data" / "statistics"
 REGISTER = ROOT / "data" / "reference" / "municipalities.csv"
 SEED = 20261127
+YEARS = range(2015, 2025)
+ANCHORS = (2016, 2024)  # the years drawn from the seed; the others follow from them
+SCRIPT = "scripts/build_statistics.py"
 
-# Plausible national totals (illustrative). Minors received follow SCB's national counts of
-# unaccompanied asylum-seeking children for the year; housing days follow the order of magnitude of
-# the agency's reception system (2016: ~150 000 enrolled, 2024: ~17 000 on average).
-TOTALS = {
-    2016: {"minors_received": 2199, "asylum_housing_days": 52_000_000,
-           "minor_arrival_housing_days": 8_500_000},
-    2024: {"newcomers_settled": 11_200, "minors_received": 480,
-           "asylum_housing_days": 6_200_000, "minor_arrival_housing_days": 110_000},
-}
+# SCB's national counts of asylum-seeking unaccompanied children (2013 and 2014 only feed the
+# housing-day formula). 2023 and 2024 are chosen, not published counts.
+COUNTS = {2013: 3852, 2014: 7049, 2015: 35_369, 2016: 2199, 2017: 1336, 2018: 944, 2019: 902,
+          2020: 500, 2021: 507, 2022: 630, 2023: 560, 2024: 480}
+CHOSEN_COUNTS = {2023, 2024}
+# Newcomers settled: real for 2015 and 2016 (data/sources), chosen for the other years.
+NEWCOMERS = {2017: 47_000, 2018: 30_000, 2019: 21_000, 2020: 14_000, 2021: 12_500,
+             2022: 12_000, 2023: 11_500, 2024: 11_200}
+# Housing-day totals of the earlier build, kept; the other years are derived (docstring).
+ASYLUM_DAYS = {2015: 36_500_000, 2016: 52_000_000, 2024: 6_200_000}
+ARRIVAL_DAYS = {2016: 8_500_000, 2024: 110_000}
+G_2016, G_2024 = 0.56, 0.10
+
 # Municipalities with large reception centres (several small ones) and arrival municipalities.
 RECEPTION_CENTRES = ["2582", "2080", "0882", "1384", "1880", "2181", "2480", "0680", "1281",
                      "0381", "1781", "2262"]
 ARRIVAL = ["0180", "1480", "1280", "1287", "1283", "0580", "1481", "0380"]
+HUBS = {"asylum_housing_days": (RECEPTION_CENTRES, 0.70),
+        "minor_arrival_housing_days": (ARRIVAL, 0.60)}
+GENERATED = ["newcomers_settled", "minors_received", "asylum_housing_days",
+             "minor_arrival_housing_days"]
+FILE_NAMES = {"population": "population.csv", "newcomers_settled": "newcomers_settled.xlsx",
+              "minors_received": "minors_received.csv",
+              "asylum_housing_days": "asylum_housing_days.xlsx",
+              "minor_arrival_housing_days": "minor_arrival_housing_days.csv"}
+SHEET_HEADERS = {"newcomers_settled": "Kommunmottagna", "asylum_housing_days": "Boendedygn"}
+WORKBOOK_TIME = datetime(2026, 11, 27)
 
 
 def main() -> None:
@@ -54,32 +125,54 @@ def main() -> None:
     codes = [row["municipality_code"] for row in register]
     names = {row["municipality_code"]: row["municipality_name"] for row in register}
     population = _population(codes)
-    rng = np.random.default_rng(SEED)
-    for year in (2016, 2024):
-        folder = ROOT / "data" / "statistics" / str(year)
+    newcomers = _real_newcomers(codes)
+    anchors = _anchor_draws(codes, population, newcomers)
+    for year in YEARS:
+        folder = STATISTICS / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.*"):
-            if stale.suffix in {".csv", ".xlsx"}:
+            if stale.suffix in {".csv", ".xlsx"} and stale.name not in FILE_NAMES.values():
                 stale.unlink()
         pop = population[year]
         _write_pxweb(folder / "population.csv", year, codes, names, pop,
-                     latin1=(year == 2016))
-        if year == 2016:
-            _write_xlsx(folder / "newcomers_settled.xlsx", year, codes, names,
-                        _newcomers_2016(codes), "Kommunmottagna 2016")
-        else:
-            values = _spread(rng, pop, TOTALS[year]["newcomers_settled"])
-            _write_xlsx(folder / "newcomers_settled.xlsx", year, codes, names, values,
-                        "Kommunmottagna 2024")
-        minors = _spread(rng, pop, TOTALS[year]["minors_received"])
-        _write_code_csv(folder / "minors_received.csv", year, codes, names, minors)
-        asylum = _concentrated(rng, codes, pop, TOTALS[year]["asylum_housing_days"],
-                               RECEPTION_CENTRES, 0.70)
-        _write_xlsx(folder / "asylum_housing_days.xlsx", year, codes, names, asylum,
-                    f"Boendedygn {year}")
-        arrival = _concentrated(rng, codes, pop, TOTALS[year]["minor_arrival_housing_days"],
-                                ARRIVAL, 0.60)
-        _write_code_csv(folder / "minor_arrival_housing_days.csv", year, codes, names, arrival)
+                     illustrative=year in (2022, 2023))
+        values = {}
+        if year in newcomers:
+            values["newcomers_settled"] = newcomers[year]
+        for statistic in GENERATED:
+            if statistic not in values:
+                factors, hub_weights = _profile(anchors, statistic, year)
+                values[statistic] = _spread(codes, pop, factors, hub_weights, statistic,
+                                            totals(year)[statistic])
+        for statistic in GENERATED:
+            path = folder / FILE_NAMES[statistic]
+            if path.suffix == ".xlsx":
+                _write_xlsx(path, year, codes, names, values[statistic],
+                            f"{SHEET_HEADERS[statistic]} {year}")
+            else:
+                _write_code_csv(path, year, codes, names, values[statistic])
+        _write_sources(folder / "sources.toml", year)
+
+
+def totals(year: int) -> dict[str, int]:
+    """The national totals of the generated statistics for one reference year."""
+    if year in ASYLUM_DAYS:
+        asylum = ASYLUM_DAYS[year]
+    else:
+        rate = (ASYLUM_DAYS[2024] / ASYLUM_DAYS[2016]) ** (1 / 8)
+        asylum = round(ASYLUM_DAYS[2016] * rate ** (year - 2016))
+    result = {"minors_received": COUNTS[year], "asylum_housing_days": asylum,
+              "minor_arrival_housing_days": ARRIVAL_DAYS.get(year, arrival_days_formula(year))}
+    if year in NEWCOMERS:
+        result["newcomers_settled"] = NEWCOMERS[year]
+    return result
+
+
+def arrival_days_formula(year: int) -> int:
+    """D · (½·n(R) + g·n(R−1) + g²·n(R−2)), g falling linearly from 0.56 (2016) to 0.10 (2024)."""
+    days = 366 if year % 4 == 0 else 365
+    g = G_2016 + (G_2024 - G_2016) * min(max(year - 2016, 0), 8) / 8
+    return round(days * (COUNTS[year] / 2 + g * COUNTS[year - 1] + g * g * COUNTS[year - 2]))
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -88,34 +181,74 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def _population(codes: list[str]) -> dict[int, np.ndarray]:
-    rows = _read_csv(SOURCES / "population_2010_2019_2024.csv")
+    rows = (_read_csv(SOURCES / "population_2010_2019_2024.csv")
+            + _read_csv(SOURCES / "population_2020_2021.csv"))
+    by_year: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_year.setdefault(int(row["year"]), {})[row["municipality_code"]] = int(
+            row["population_dec31"])
+    result = {year: np.array([by_year[year][c] for c in codes], dtype=np.int64)
+              for year in YEARS if year in by_year}
+    # 2022 and 2023 are not available: linear between 2021 and 2024, rounded to the nearest
+    # integer (numerators are whole, a third is never exactly a half).
+    start, end = result[2021], result[2024]
+    for k, year in ((1, 2022), (2, 2023)):
+        result[year] = start + (2 * (end - start) * k + 3) // 6
+    return result
+
+
+def _real_newcomers(codes: list[str]) -> dict[int, np.ndarray]:
+    rows = _read_csv(SOURCES / "newcomers_settled_2015_2016.csv")
     result = {}
-    for year in (2016, 2024):
-        by_code = {r["municipality_code"]: int(r["population_dec31"])
+    for year in (2015, 2016):
+        by_code = {r["municipality_code"]: int(r["newcomers_settled"])
                    for r in rows if int(r["year"]) == year}
         result[year] = np.array([by_code[c] for c in codes], dtype=np.int64)
     return result
 
 
-def _newcomers_2016(codes: list[str]) -> np.ndarray:
-    rows = _read_csv(SOURCES / "newcomers_settled_2015_2016.csv")
-    by_code = {r["municipality_code"]: int(r["newcomers_settled"])
-               for r in rows if r["year"] == "2016"}
-    return np.array([by_code[c] for c in codes], dtype=np.int64)
+def _anchor_draws(codes: list[str], population: dict[int, np.ndarray],
+                  newcomers: dict[int, np.ndarray]) -> dict:
+    """(factors, hub weights) per (statistic, anchor year), drawn in the earlier build's order."""
+    rng = np.random.default_rng(SEED)
+    n = len(codes)
+    anchors = {}
+    # 2016's newcomers are real: their per-capita rate is the 2016 end of the newcomers' line.
+    anchors["newcomers_settled", 2016] = (newcomers[2016] / population[2016], None)
+    for year in ANCHORS:
+        if year == 2024:
+            anchors["newcomers_settled", year] = (rng.lognormal(0.0, 0.6, size=n), None)
+        anchors["minors_received", year] = (rng.lognormal(0.0, 0.6, size=n), None)
+        for statistic, (hubs, _) in HUBS.items():
+            factors = rng.lognormal(0.0, 0.6, size=n)
+            anchors[statistic, year] = (factors, rng.uniform(0.5, 1.5, size=len(hubs)))
+    return anchors
 
 
-def _spread(rng: np.random.Generator, population: np.ndarray, total: int) -> np.ndarray:
-    weights = population * rng.lognormal(0.0, 0.6, size=population.size)
-    return _exact(weights, total)
+def _profile(anchors: dict, statistic: str, year: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The factors and hub weights of a statistic in a year: the anchor draw itself in 2016 and
+    2024, else the straight line between them times a mild perturbation of the year."""
+    if year in ANCHORS:
+        return anchors[statistic, year]
+    (f16, h16), (f24, h24) = anchors[statistic, 2016], anchors[statistic, 2024]
+    t = max(year - 2016, 0) / 8
+    factors = (1 - t) * f16 / f16.mean() + t * f24 / f24.mean()
+    rng = np.random.default_rng([SEED, year, GENERATED.index(statistic)])
+    factors = factors * rng.lognormal(0.0, 0.1, size=factors.size)
+    if h16 is None:
+        return factors, None
+    hub_weights = (1 - t) * h16 / h16.sum() + t * h24 / h24.sum()
+    return factors, hub_weights * rng.lognormal(0.0, 0.1, size=hub_weights.size)
 
 
-def _concentrated(rng: np.random.Generator, codes: list[str], population: np.ndarray,
-                  total: int, hubs: list[str], hub_fraction: float) -> np.ndarray:
-    weights = population * rng.lognormal(0.0, 0.6, size=population.size)
-    weights = weights / weights.sum() * (1 - hub_fraction)
-    hub_index = [codes.index(code) for code in hubs]
-    hub_weights = rng.uniform(0.5, 1.5, size=len(hubs))
-    weights[hub_index] += hub_weights / hub_weights.sum() * hub_fraction
+def _spread(codes: list[str], population: np.ndarray, factors: np.ndarray,
+            hub_weights: np.ndarray | None, statistic: str, total: int) -> np.ndarray:
+    weights = population * factors
+    if hub_weights is not None:
+        hubs, hub_fraction = HUBS[statistic]
+        weights = weights / weights.sum() * (1 - hub_fraction)
+        hub_index = [codes.index(code) for code in hubs]
+        weights[hub_index] += hub_weights / hub_weights.sum() * hub_fraction
     return _exact(weights, total)
 
 
@@ -128,14 +261,16 @@ def _exact(weights: np.ndarray, total: int) -> np.ndarray:
 
 
 def _write_pxweb(path: Path, year: int, codes: list[str], names: dict[str, str],
-                 values: np.ndarray, latin1: bool) -> None:
-    if latin1:
+                 values: np.ndarray, illustrative: bool) -> None:
+    if year <= 2019:  # SCB's older export: ISO-8859-1, comma-delimited
         lines = [f'"region","{year}"']
         lines += [f'"{c} {names[c]}",{v}' for c, v in zip(codes, values, strict=True)]
         path.write_bytes(("\r\n".join(lines) + "\r\n").encode("iso-8859-1"))
         return
-    lines = ['"Folkmängd efter region och år"', "",
-             f'"region";"Folkmängd {year}"']
+    title = "Folkmängd efter region och år"
+    if illustrative:
+        title += " (illustrativ: linjär mellan 2021 och 2024)"
+    lines = [f'"{title}"', "", f'"region";"Folkmängd {year}"']
     lines += [f'"{c} {names[c]}";"{_grouped(v)}"' for c, v in zip(codes, values, strict=True)]
     path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8"))
 
@@ -154,13 +289,83 @@ def _write_code_csv(path: Path, year: int, codes: list[str], names: dict[str, st
 
 def _write_xlsx(path: Path, year: int, codes: list[str], names: dict[str, str],
                 values: np.ndarray, value_header: str) -> None:
+    rows = [("Kommunkod", "Kommun", value_header)]
+    rows += [(code, names[code], int(value)) for code, value in zip(codes, values, strict=True)]
+    if path.exists() and _sheet_rows(path) == (str(year), rows):
+        return  # same cells: keep the file's bytes (and its original timestamps)
     workbook = Workbook()
+    workbook.properties.created = workbook.properties.modified = WORKBOOK_TIME
     sheet = workbook.active
     sheet.title = str(year)
-    sheet.append(["Kommunkod", "Kommun", value_header])
-    for code, value in zip(codes, values, strict=True):
-        sheet.append([code, names[code], int(value)])
-    workbook.save(path)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(_fixed_zip_times(buffer.getvalue()))
+
+
+def _sheet_rows(path: Path) -> tuple[str, list[tuple]]:
+    workbook = load_workbook(path, read_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same archive with every member dated 1980-01-01 and the workbook's `modified` property
+    fixed (zip and openpyxl both store the time of writing)."""
+    stamp = WORKBOOK_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(member, content)
+    return output.getvalue()
+
+
+def _write_sources(path: Path, year: int) -> None:
+    lines = [f"# Where each file of reference year {year} (share year {year + 2}) comes from.",
+             "# `illustrative = true` marks generated values: every output built on them says so.",
+             ""]
+    for statistic, file_name in FILE_NAMES.items():
+        source, illustrative = _source_text(statistic, year)
+        lines += [f'["{file_name}"]', f'source = "{source}"',
+                  f"illustrative = {'true' if illustrative else 'false'}", ""]
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+
+
+def _source_text(statistic: str, year: int) -> tuple[str, bool]:
+    generated = f"Illustrative: generated by {SCRIPT} (seed {SEED})"
+    if statistic == "population":
+        if year in (2022, 2023):
+            return (f"{generated}: linear per municipality between SCB's folkmängd 31 december "
+                    f"2021 and 2024, rounded to the nearest integer (SCB's real figures for "
+                    f"{year} are not in data/sources)", True)
+        origin = {2020: "malmogram/malmogram@a10ed309", 2021: "mattiasnordin/Regression@9f8e7e31",
+                  2024: "via Kolada N01951, ordnaswe/val26@c968600e"}.get(
+                      year, "odectra/popu-sweden@f8515537")
+        style = ("SCB's older PxWeb CSV export format (ISO-8859-1)" if year <= 2019
+                 else "PxWeb CSV export format")
+        return (f"SCB, folkmängd 31 december {year} ({origin}), written in {style} "
+                f"by {SCRIPT}", False)
+    if statistic == "newcomers_settled" and year in (2015, 2016):
+        return (f"Migrationsverket, kommunmottagna {year} "
+                f"(jensfinnas/dagenssamhalle-notebooks@63e05129), written as a workbook by "
+                f"{SCRIPT}", False)
+    total = _grouped(totals(year)[statistic])
+    if statistic == "minors_received":
+        kind = "chosen, not a published count" if year in CHOSEN_COUNTS else (
+            f"SCB's national count for {year}")
+        return f"{generated}, national total {total} ({kind})", True
+    unit = " days" if statistic.endswith("_days") else ""
+    return f"{generated}, national total {total}{unit}", True
 
 
 if __name__ == "__main__":

@@ -1,0 +1,63 @@
+"""The shipped statistics for every reference year 2015–2024 (share years 2017–2026): complete,
+documented, and consistent with SCB's national figures (scripts/build_statistics.py builds them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.files import read_sources
+from pipeline.statistics import load_statistic, statistic_file
+from tests.conftest import DATA
+
+YEARS = range(2015, 2025)
+STATISTICS = ["population", "newcomers_settled", "minors_received", "asylum_housing_days",
+              "minor_arrival_housing_days"]
+# SCB's national counts of asylum-seeking unaccompanied children; 2023 and 2024 are the chosen
+# figures documented in scripts/build_statistics.py and data/statistics/README.md.
+MINORS = {2015: 35_369, 2016: 2199, 2017: 1336, 2018: 944, 2019: 902, 2020: 500, 2021: 507,
+          2022: 630, 2023: 560, 2024: 480}
+# SCB's national population on 31 December (data/sources/national_population_totals.csv).
+SCB_POPULATION = {2020: 10_379_295, 2021: 10_452_326}
+
+
+def _values(register, year: int, statistic: str) -> dict[str, int]:
+    loaded = load_statistic(DATA / "statistics" / str(year), statistic, year, register)
+    frame = loaded.values
+    return dict(zip(frame["municipality_code"].to_list(), frame[statistic].to_list(),
+                    strict=True))
+
+
+@pytest.mark.parametrize("year", sorted(SCB_POPULATION))
+def test_real_population_sums_to_scb_national_total(register, year):
+    assert sum(_values(register, year, "population").values()) == SCB_POPULATION[year]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_year_has_five_statistics_of_290_rows_named_in_sources_toml(register, year):
+    folder = DATA / "statistics" / str(year)
+    described = read_sources(folder)
+    files = set()
+    for statistic in STATISTICS:
+        path = statistic_file(folder, statistic)
+        files.add(path.name)
+        assert len(_values(register, year, statistic)) == 290, path
+    assert set(described) == files
+    for name, entry in described.items():
+        assert entry["source"].strip(), name
+        assert isinstance(entry["illustrative"], bool), name
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_minors_received_total_the_documented_national_count(register, year):
+    assert sum(_values(register, year, "minors_received").values()) == MINORS[year]
+
+
+def test_population_2022_and_2023_lie_between_2021_and_2024(register):
+    before = _values(register, 2021, "population")
+    after = _values(register, 2024, "population")
+    for year in (2022, 2023):
+        values = _values(register, year, "population")
+        for code, value in values.items():
+            low, high = sorted((before[code], after[code]))
+            assert low <= value <= high, (year, code)
+        assert read_sources(DATA / "statistics" / str(year))["population.csv"]["illustrative"]
