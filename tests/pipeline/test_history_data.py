@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.files import read_sources
-from pipeline.statistics import load_statistic, statistic_file
+from pipeline.core.files import read_sources
+from pipeline.ingestion.statistics import load_statistic, statistic_file
 from tests.conftest import DATA
 
 YEARS = range(2015, 2025)
