@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
-from pipeline.core.errors import AnvisningError
+from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on a usage error
+# Only the documented form: date.fromisoformat also reads 20261127 and 2026W485.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except AnvisningError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        # A missing folder, a read-only file system, a full disk: the path and the cause.
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -107,6 +114,8 @@ def _add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _date(text: str) -> date:
     try:
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
@@ -173,10 +182,12 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    from pipeline.goals.fulfilment import MAX_FORECAST
     from pipeline.goals.service import forecast_year
 
-    if args.children < 0:
-        raise AnvisningError(f"--children must be 0 or more, not {args.children}")
+    if not 0 <= args.children <= MAX_FORECAST:
+        raise AnvisningError(f"--children {args.children}: a forecast takes 0 to "
+                             f"{MAX_FORECAST} children")
     today = date.today()
     as_of = args.as_of or min(today, date(args.year, 12, 31))
     path, one = forecast_year(args.year, args.children, as_of, _layout(args), _ledger(args),

@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from assets.failures import user_failures
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
 from assets.publication import share_table_publication
@@ -16,6 +17,7 @@ OWNERS = ["team:statistics"]
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel"}, owners=OWNERS,
           deps=[share_table_publication])
+@user_failures
 def goal_fulfilment(context: dg.AssetExecutionContext, settings: RunSettings):
     """Aktuellt mottagande och måluppfyllelse per kommun: assignments since 2016-01-01 from
     data/ledger/assignments.csv against the share year's published shares, as of today (or the

@@ -9,8 +9,10 @@ and a re-run or backfill is idempotent.
 import dagster as dg
 import polars as pl
 
+from assets.failures import user_failures
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
+from assets.published import restore_published_final_shares
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import create_tables, execute, query
 from pipeline.ingestion.register import load_register
@@ -58,6 +60,7 @@ _CHECKS = [
 
 @dg.multi_asset(specs=_SPECS, check_specs=_CHECKS, partitions_def=share_years,
                 name="ingest_statistics", can_subset=False)
+@user_failures
 def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
                       warehouse: WarehouseResource):
     """Read, validate and load the register and the five statistics of one share year."""
@@ -72,6 +75,10 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
 
     with warehouse.get_connection() as conn:
         create_tables(conn)
+        restored = restore_published_final_shares(conn, settings.layout)
+        if restored:
+            context.log.warning("final shares put back to the published tables of "
+                                f"{', '.join(map(str, restored))} (an earlier run ended early)")
         conn.execute("BEGIN TRANSACTION")
         try:
             _load_all(conn, share_year, ref_year, register, loaded)

@@ -5,15 +5,18 @@ from datetime import date
 
 import dagster as dg
 
+from assets.failures import user_failures
 from assets.partitions import share_year_of, share_years
+from assets.published import restore_published_final_shares
 from assets.redistribution import final_shares
 from assets.resources import RunSettings, WarehouseResource
-from assets.warehouse import execute, query
-from pipeline.core.files import read_sources, sha256_file
+from assets.warehouse import query
+from pipeline.core.config import described_file, read_sources
+from pipeline.core.files import sha256_file
 from pipeline.core.units import units_to_text
 from pipeline.model.parameters import load_parameters
-from pipeline.publication.store import publish, published_paths, read_published_final
-from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
+from pipeline.publication.store import publish, published_paths
+from pipeline.publication.table import InputFile, PublicationInfo
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]
@@ -29,6 +32,7 @@ class PublicationConfig(dg.Config):
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel", "pdf"},
           owners=OWNERS, deps=[final_shares])
+@user_failures
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
                             settings: RunSettings, warehouse: WarehouseResource):
     """The share table (kommunandelar) for 1 January of the share year, published as
@@ -53,14 +57,11 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     )
     try:
         result = publish(out, final, info, reissue_reason=config.reissue_reason)
-    except PublicationError:
-        # A refused decision must not stay in the warehouse, where the next share year compares
-        # with it: put the published one back.
-        published = read_published_final(out, share_year)
-        if published is not None:
-            with warehouse.get_connection() as conn:
-                execute(conn, "replace_final_shares", incoming=published, share_year=share_year,
-                        decimals=params.decimals)
+    except BaseException:
+        # However publishing ends early (refused, disk full, interrupted), the warehouse must
+        # hold what is published, which the next share year compares with.
+        with warehouse.get_connection() as conn:
+            restore_published_final_shares(conn, settings.layout, [share_year])
         raise
     context.log.info(result.message)
     return dg.MaterializeResult(metadata={
@@ -94,12 +95,18 @@ def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
               for row in files.iter_rows(named=True)]
     inputs.append(_file_input("parameters", settings.layout.parameters, illustrative=False))
     layout = settings.layout
-    described = read_sources(layout.redistributions)
-    candidates = [layout.agreements_csv(share_year),
-                  *sorted(layout.returned_forms(share_year).glob("*.xlsx"))]
-    for path in candidates:
+    agreements = layout.agreements_csv(share_year)
+    if agreements.is_file():
+        # An agreement file says in sources.toml whether it is illustrative; no default.
+        flag = described_file(agreements)["illustrative"]
+        inputs.append(_file_input(f"redistributions/{agreements.name}", agreements, flag))
+    # A form returned by a county board is its own statement, official unless the folder's
+    # sources.toml lists it as illustrative.
+    forms = layout.returned_forms(share_year)
+    described = read_sources(forms)
+    for path in sorted(forms.glob("*.xlsx")):
         if path.is_file() and not path.name.startswith("~$"):
-            flag = bool(described.get(path.name, {}).get("illustrative", False))
+            flag = described.get(path.name, {}).get("illustrative", False)
             inputs.append(_file_input(f"redistributions/{path.name}", path, flag))
     return inputs
 

@@ -3,8 +3,10 @@
 import dagster as dg
 import polars as pl
 
+from assets.failures import user_failures
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
+from assets.published import previous_published
 from assets.resources import RunSettings, WarehouseResource
 from assets.shares import draft_shares
 from assets.warehouse import execute, query
@@ -23,6 +25,7 @@ CHECK_UNTOUCHED = "municipalities_outside_agreements_unchanged"
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"excel"}, owners=OWNERS,
           deps=[draft_shares])
+@user_failures
 def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                      warehouse: WarehouseResource):
     """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
@@ -32,12 +35,12 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     params = load_parameters(settings.layout.parameters, share_year)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year)
-        previous = query(conn, "previous_final_shares", share_year=share_year)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
     folder = settings.layout.review_folder(share_year)
     paths = write_review_workbooks(settings.layout, share_year, draft,
-                                   previous if previous.height else None, params.decimals,
+                                   previous_published(settings.layout, share_year),
+                                   params.decimals,
                                    illustrative, params.name)
     return dg.MaterializeResult(metadata={
         "workbooks": len(paths),
@@ -59,6 +62,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                           "calculated share exactly."),
     ],
 )
+@user_failures
 def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                  warehouse: WarehouseResource):
     """Final shares (slutliga andelstal): calculated − given + received, after the agreements

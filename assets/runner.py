@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.core.errors import AnvisningError
+from pipeline.core.errors import AnvisningError, describe_os_error
+from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
 from pipeline.core.locks import exclusive_lock
 
@@ -25,10 +26,7 @@ RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
 def materialise(share_year: int, layout: Layout, job_name: str,
                 op_config: dict | None = None) -> None:
     """Run the named job for one share-year partition, printing its progress."""
-    _default_dagster_home()
-    # Imported after DAGSTER_HOME is set: loading the Definitions reads the instance settings.
-    import dagster as dg
-
+    instance = prepare_instance()
     from assets.definitions import defs
     from assets.partitions import share_years
     from assets.resources import warehouse_path
@@ -37,7 +35,6 @@ def materialise(share_year: int, layout: Layout, job_name: str,
         keys = share_years.get_partition_keys()
         raise AnvisningError(f"share year {share_year} is outside {keys[0]}–{keys[-1]}")
     job = defs.resolve_job_def(job_name)
-    instance = dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())
     run_config = {
         "resources": {"settings": {"config": {"data_dir": str(layout.data_dir),
@@ -75,26 +72,53 @@ def _share_year_lock(warehouse: str, share_year: int) -> Iterator[None]:
         yield
 
 
-def _default_dagster_home() -> None:
+def prepare_instance():
+    """The Dagster instance of DAGSTER_HOME (default `.dagster_home/`), set up once.
+
+    Setting up a new home's storage (SQLite files, schema migrations) is serialised by a lock in
+    the home, so two CLI runs, or `make setup` and a run, never create it at the same time.
+    """
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path.cwd() / ".dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            write_atomically(config, b"telemetry:\n  enabled: false\n")
+    except OSError as error:
+        raise AnvisningError(f"DAGSTER_HOME {describe_os_error(error)}") from None
+    if not os.access(home, os.W_OK):
+        raise AnvisningError(f"DAGSTER_HOME {home}: not writable (the run history is kept there)")
+    # Imported after DAGSTER_HOME is set: Dagster reads the instance settings from it.
+    import dagster as dg
+
+    with exclusive_lock(home / ".instance.lock", timeout=RUN_LOCK_WAIT_SECONDS,
+                        busy="setting up the Dagster instance in another process"):
+        try:
+            return dg.DagsterInstance.get()
+        except Exception as error:  # SQLite or migration errors of a broken home
+            raise AnvisningError(f"DAGSTER_HOME {home}: the Dagster instance cannot be set up "
+                                 f"({type(error).__name__}: {error})") from None
 
 
 def _failure_message(result) -> str:
-    """The user's error from a failed run: our own error's message, without Dagster's wrapping."""
+    """The user's error from a failed run, one line: an expected failure's own sentence, or the
+    root cause of an unexpected one (type, message, path); the full trace stays in the run log."""
     ours = _error_class_names(AnvisningError)
     for event in result.all_events:
         if event.event_type_value != "STEP_FAILURE":
             continue
-        error = event.step_failure_data.error
+        failure = event.step_failure_data
+        if failure.user_failure_data is not None and failure.user_failure_data.description:
+            return failure.user_failure_data.description
+        error, root = failure.error, failure.error
         while error is not None:
             if error.cls_name in ours:
                 return re.sub(rf"^[\w.]*{error.cls_name}: ", "", error.message.strip())
-            error = error.cause
-        return f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+            root, error = error, error.cause or error.context
+        cause = root.message.strip().splitlines()[0] if root.message.strip() else root.cls_name
+        if not cause.startswith(root.cls_name):
+            cause = f"{root.cls_name}: {cause}"
+        return f"step {event.step_key} failed: {cause} (the full trace is in the run's log)"
     failed_checks = [e.asset_check_evaluation_data for e in result.all_events
                      if e.event_type_value == "ASSET_CHECK_EVALUATION"
                      and not e.asset_check_evaluation_data.passed]

@@ -5,9 +5,11 @@ import json
 import dagster as dg
 import polars as pl
 
+from assets.failures import user_failures
 from assets.ingest import REGISTER_KEY, STATISTIC_KEYS
 from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
+from assets.published import previous_published
 from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import execute, query
 from pipeline.core.files import write_atomically
@@ -28,6 +30,7 @@ CHECK_FLOOR = "every_share_at_least_the_floor"
     partitions_def=share_years, group_name=GROUP, kinds={"duckdb", "sql"}, owners=OWNERS,
     deps=[REGISTER_KEY, *STATISTIC_KEYS],
 )
+@user_failures
 def share_basis(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The five inputs per municipality (underlag), joined in SQL from the warehouse tables of
     the share year: population, newcomers settled, minors received, asylum seekers' housing days
@@ -54,6 +57,7 @@ def share_basis(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
                           description="No share is below the floor (1.00 ‰ by default)."),
     ],
 )
+@user_failures
 def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                  warehouse: WarehouseResource):
     """Draft shares (utkast till andelstal) by the model in MODEL.md: population share,
@@ -71,10 +75,10 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         execute(conn, "replace_draft_shares", incoming=draft, share_year=share_year,
                 decimals=params.decimals, parameter_set=params.name)
         summary = query(conn, "draft_summary", share_year=share_year).row(0, named=True)
-        previous = query(conn, "previous_final_shares", share_year=share_year)
         files = query(conn, "input_files_for_year", share_year=share_year)
 
-    previous_year = int(previous["share_year"][0]) if previous.height else None
+    previous = previous_published(settings.layout, share_year)
+    previous_year = share_year - 1 if previous is not None else None
     comparison = compare_with_previous(draft, previous, previous_year, params.decimals)
     layout = settings.layout
     write_atomically(layout.draft_csv(share_year), draft_csv(draft, params.decimals))

@@ -57,3 +57,10 @@ def _show(value: object) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return repr(text)
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for an operating-system error: the path(s) and the cause, no traceback."""
+    cause = error.strerror or type(error).__name__
+    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {cause}" if paths else f"{cause} ({error})"

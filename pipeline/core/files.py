@@ -87,15 +87,3 @@ def parse_toml(path: Path, text: str) -> dict:
                          line=int(match.group(1)) if match else None) from None
     except (ValueError, RecursionError) as error:
         raise InputError(path, f"not readable TOML ({type(error).__name__})") from None
-
-
-def read_sources(folder: Path) -> dict[str, dict]:
-    """sources.toml: per file name, its `source` text and `illustrative` flag."""
-    path = folder / "sources.toml"
-    if not path.exists():
-        return {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"not readable UTF-8 text ({type(error).__name__})") from None
-    return parse_toml(path, text)

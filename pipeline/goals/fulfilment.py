@@ -252,6 +252,17 @@ def step_by_step(
     return result
 
 
+# The most children a forecast takes: far above any year's arrivals (35 369 in 2015), and low
+# enough that every count and target stays exact in 64-bit integers (share units × total).
+MAX_FORECAST = 10**9
+
+
+def check_forecast_size(m: int) -> None:
+    if not 0 <= m <= MAX_FORECAST:
+        raise ModelError(f"the number of children to forecast must be 0 to "
+                         f"{MAX_FORECAST:,}".replace(",", " ") + f", not {m}")
+
+
 @dataclass(frozen=True)
 class MunicipalityForecast:
     """One municipality's expected equalising assignments and its fulfilment after them."""
@@ -272,6 +283,7 @@ def forecast_table(table: pl.DataFrame, m: int, decimals: int = 2) -> pl.DataFra
     """The forecast of `m` equalising assignments from a `fulfilment_table`, per municipality:
     assigned_before, expected, assigned_after, total_after and target / target_exact /
     fulfilment_pct on the national total after them (the table's total + m)."""
+    check_forecast_size(m)
     codes = table["municipality_code"].to_list()
     expected = forecast(table["assigned"].to_list(), table["share_units"].to_list(), codes, m)
     total_after = int(table["assigned"].sum()) + m

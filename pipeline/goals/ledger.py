@@ -40,6 +40,8 @@ HEADER = ",".join(LEDGER_COLUMNS)
 KINDS = ("equalising", "connection")
 EQUALISING, CONNECTION = KINDS
 FIRST_DATE = date(2016, 1, 1)
+# About 35 bytes a line: room for two million assignments, at most ~0.3 GB in memory to read.
+MAX_LEDGER_BYTES = 64 * 2**20
 ID_PREFIX = "A"
 ID_DIGITS = 7
 LEDGER_SCHEMA = {
@@ -68,6 +70,11 @@ def read_ledger(path: Path, register_codes: Iterable[str], today: date) -> pl.Da
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "the assignment ledger is missing")
+    size = path.stat().st_size
+    if size > MAX_LEDGER_BYTES:
+        raise InputError(path, f"the ledger is larger than {MAX_LEDGER_BYTES // 2**20} MiB "
+                         "(about two million assignments); split or archive it",
+                         value=f"{size} bytes")
     raw = path.read_bytes()
     _check_header(path, raw)
     try:

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from pipeline.core.excel_formats import number_format
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
 from pipeline.core.layout import Layout
+from pipeline.core.locks import exclusive_lock, lock_file_for
 from pipeline.core.units import promille_text
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
@@ -85,6 +86,9 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
 def write_fulfilment(layout: Layout, table: pl.DataFrame, as_of: date, decimals: int,
                      illustrative: bool) -> tuple[Path, Path]:
     csv_path, xlsx_path = layout.fulfilment_csv(as_of), layout.fulfilment_xlsx(as_of)
-    write_atomically(csv_path, fulfilment_csv(table, decimals))
-    write_fulfilment_workbook(xlsx_path, table, as_of, decimals, illustrative)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    # Two writers of one day's files take turns, so the CSV and the workbook stay a pair.
+    with exclusive_lock(lock_file_for(csv_path)):
+        write_atomically(csv_path, fulfilment_csv(table, decimals))
+        write_fulfilment_workbook(xlsx_path, table, as_of, decimals, illustrative)
     return csv_path, xlsx_path

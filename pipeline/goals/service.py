@@ -8,8 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
-from pipeline.core.files import read_sources, write_atomically
+from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
 from pipeline.goals.fulfilment import (
     MunicipalityForecast,
@@ -30,8 +31,7 @@ def _register_codes(layout: Layout) -> list[str]:
 
 
 def ledger_is_illustrative(ledger_path: Path) -> bool:
-    described = read_sources(ledger_path.parent).get(ledger_path.name, {})
-    return bool(described.get("illustrative", False))
+    return described_file(ledger_path)["illustrative"]
 
 
 def _fulfilment(share_year: int, as_of: date, layout: Layout, ledger_path: Path,

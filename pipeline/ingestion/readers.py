@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import re
 import zipfile
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+from pipeline.core.text import checked_text, describe_character, first_unsafe
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -32,7 +34,6 @@ _CODE = re.compile(r"^\d{1,4}$")
 # Thousands separators SCB and spreadsheets use: space, no-break space, narrow no-break space.
 _GROUPED = re.compile(r"^\d{1,3}([ \u00a0\u202f\u2009]\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+$")
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CODE_HEADERS = {"kommunkod", "municipality_code", "kod", "code"}
 _NAME_HEADERS = {"kommun", "municipality_name", "namn", "name", "kommunnamn"}
 
@@ -85,11 +86,12 @@ def decode_text(path: Path, raw: bytes) -> str:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("iso-8859-1")
-    bad = _BAD_CHARS.search(text)
+    bad = first_unsafe(text, whole_file=True)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise InputError(path, "unreadable encoding: the file is not UTF-8 or ISO-8859-1 text",
-                         line=line, value=f"control character U+{ord(bad.group()):04X}")
+        raise InputError(path, "unreadable encoding or unsafe text: the file holds "
+                         f"{describe_character(bad.group())}, not allowed in statistics",
+                         line=line, value=f"control character {describe_character(bad.group())}")
     if not text.strip():
         raise InputError(path, "the file is empty")
     return text
@@ -105,15 +107,19 @@ def _decode(path: Path, raw: bytes, encoding: str) -> str:
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     text = decode_text(path, path.read_bytes())
-    lines = text.splitlines()
-    delimiter = _sniff_delimiter(lines)
-    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=True)
+    delimiter = _sniff_delimiter(text.splitlines())
+    # The whole text through the CSV parser: a quoted line break stays inside its cell (and is
+    # refused there as not a figure) instead of joining two lines into one number.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
+                        strict=True)
     rows: list[tuple[int, list[str]]] = []
+    ended = 0  # the line the previous record ended on: a record starts on the next one
     try:
         for cells in reader:
             if reader.line_num > MAX_ROWS:
                 raise InputError(path, f"more than {MAX_ROWS} lines", line=reader.line_num)
-            rows.append((reader.line_num, [cell.strip() for cell in cells]))
+            rows.append((ended + 1, [cell.strip() for cell in cells]))
+            ended = reader.line_num
     except csv.Error as error:
         raise InputError(path, f"not a readable CSV file ({error})",
                          line=reader.line_num) from None
@@ -257,11 +263,13 @@ def _region_row(path: Path, line: int, cells: list[str], header: list[str],
                              'like "0114 Upplands Väsby"', line=line, column=header[0],
                              value=cells[0])
         code, name = match.group(1), match.group(2).strip()
+        checked_text(path, name, line=line, column=header[0])
     else:
         if not _CODE.match(cells[0]):
             raise InputError(path, "a municipality code is 4 digits", line=line,
                              column=header[0], value=cells[0])
-        code, name = cells[0].zfill(4), cells[1]
+        code, name = cells[0].zfill(4), checked_text(path, cells[1], line=line,
+                                                     column=header[1])
     figure = cells[len(header) - 1]  # a trailing delimiter adds an empty cell after it
     return RegionRow(line, code, name, parse_figure(path, line, header[-1], figure))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.core.errors import InputError
+from pipeline.core.text import checked_text
 from pipeline.ingestion.readers import decode_text
 
 REGISTER_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
@@ -24,7 +26,7 @@ def load_register(path: Path) -> pl.DataFrame:
         raise InputError(path, "the municipality register is missing")
     if path.stat().st_size > MAX_REGISTER_BYTES:
         raise InputError(path, f"the register is larger than {MAX_REGISTER_BYTES} bytes")
-    reader = csv.reader(decode_text(path, path.read_bytes()).splitlines())
+    reader = csv.reader(io.StringIO(decode_text(path, path.read_bytes()), newline=""))
     try:
         header = next(reader)
         if header != REGISTER_COLUMNS:
@@ -60,4 +62,6 @@ def _check_row(path: Path, line: int, cells: list[str], seen: dict[str, int]) ->
     if not name.strip() or not county_name.strip():
         raise InputError(path, "every municipality and county has a name", line=line,
                          column="municipality_name", value=name)
+    checked_text(path, name, line=line, column="municipality_name")
+    checked_text(path, county_name, line=line, column="county_name")
     seen[code] = line

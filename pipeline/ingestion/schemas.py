@@ -13,6 +13,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.core.errors import InputError
+from pipeline.core.text import nfc
 from pipeline.ingestion.readers import RegionTable
 
 NAME_CHECK = "name_matches_register"
@@ -63,13 +64,15 @@ def validate_statistic(path: Path, table: RegionTable, register: pl.DataFrame,
         {
             "line": [r.line for r in rows],
             "municipality_code": [r.municipality_code for r in rows],
-            "municipality_name": [r.municipality_name for r in rows],
+            # NFC: a name typed with combining marks (NFD "Österåker") is the same name.
+            "municipality_name": [nfc(r.municipality_name) for r in rows],
             "value": [r.value for r in rows],
         },
         schema={"line": pl.Int64, "municipality_code": pl.String,
                 "municipality_name": pl.String, "value": pl.Int64},
     )
-    names = register.select("municipality_code", register_name="municipality_name")
+    names = register.select("municipality_code", register_name=pl.col("municipality_name")
+                            .map_elements(nfc, return_dtype=pl.String))
     frame = frame.join(names, on="municipality_code", how="left", maintain_order="left")
     try:
         statistic_schema(register).validate(frame, lazy=True)

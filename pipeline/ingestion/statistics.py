@@ -12,8 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.core.config import described_file
 from pipeline.core.errors import InputError
-from pipeline.core.files import read_sources, sha256_file
+from pipeline.core.files import sha256_file
 from pipeline.ingestion.readers import read_region_table
 from pipeline.ingestion.registry import STATISTICS, Statistic
 from pipeline.ingestion.schemas import validate_statistic
@@ -58,13 +59,13 @@ def load_statistic(folder: Path, statistic: str, ref_year: int,
     path = statistic_file(folder, statistic)
     table = read_region_table(path, ref_year)
     values = validate_statistic(path, table, register, statistic)
-    described = read_sources(folder).get(path.name, {})
+    described = described_file(path)
     file = SourceFile(
         statistic=statistic,
         path=path,
         sha256=sha256_file(path),
-        illustrative=bool(described.get("illustrative", False)),
-        source=str(described.get("source", "not documented in sources.toml")),
+        illustrative=described["illustrative"],
+        source=described["source"],
     )
     return LoadedStatistic(file, values)
 

@@ -14,16 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.config import line_of
 from pipeline.core.errors import InputError, ModelError
 from pipeline.core.files import parse_toml
+from pipeline.core.text import describe_character, first_unsafe
 from pipeline.ingestion.registry import WEIGHT_PARAMETERS
 
 # One weight per reception statistic of the registry, named there (e.g. weight_newcomers).
 _FLOAT_FIELDS = (*WEIGHT_PARAMETERS, "reception_adjustment", "floor_promille")
 _INT_FIELDS = ("decimals", "reference_year_offset")
+# A weight counts one person or one person-year of reception; a thousandfold weight is already
+# far outside any sensible model, and larger ones only overflow the arithmetic.
+MAX_WEIGHT = 1000
 FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
 
-_TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -105,14 +109,17 @@ def _field_rule(field: str, value: object) -> str | None:
     if field == "name":
         if not isinstance(value, str) or not value.strip():
             return "name must be a non-empty text"
+        bad = first_unsafe(value)
+        if bad is not None:
+            return f"name holds {describe_character(bad.group())}, which is not allowed"
         return None
     if field in _INT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int):
             return f"{field} must be a whole number"
         if field == "decimals" and not 0 <= value <= 4:
             return "decimals must be between 0 and 4"
-        if field == "reference_year_offset" and value < 1:
-            return "reference_year_offset must be at least 1"
+        if field == "reference_year_offset" and not 1 <= value <= 10:
+            return "reference_year_offset must be between 1 and 10"
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return f"{field} must be a number"
@@ -120,8 +127,8 @@ def _field_rule(field: str, value: object) -> str | None:
         return "reception_adjustment must be between 0 and 1"
     if field == "floor_promille" and not 0 <= value < 1000:
         return "floor_promille must be at least 0 and below 1000"
-    if value < 0:
-        return f"{field} must not be negative"
+    if field in WEIGHT_PARAMETERS and not 0 <= value <= MAX_WEIGHT:
+        return f"{field} must be between 0 and {MAX_WEIGHT}"
     return None
 
 
@@ -137,7 +144,7 @@ def load_parameters(path: Path, share_year: int) -> ModelParameters:
     unknown_tables = sorted(set(document) - {"parameters", "years"})
     if unknown_tables:
         raise InputError(path, "only [parameters] and [years.<share year>] tables are allowed",
-                         line=_line_of(text, unknown_tables[0], None), value=unknown_tables[0])
+                         line=line_of(text, unknown_tables[0], None), value=unknown_tables[0])
     defaults = document.get("parameters")
     if not isinstance(defaults, dict):
         raise InputError(path, "the [parameters] table is missing")
@@ -147,17 +154,17 @@ def load_parameters(path: Path, share_year: int) -> ModelParameters:
     years = document.get("years", {})
     if not isinstance(years, dict):
         raise InputError(path, "years must be a table of [years.<share year>] tables",
-                         line=_line_of(text, None, "years"), column="years")
+                         line=line_of(text, None, "years"), column="years")
     chosen = base
     for year, overrides in years.items():
         table = f"years.{year}"
         if not _YEAR.match(year) or not isinstance(overrides, dict):
             raise InputError(path, "a year override is a table named [years.<4-digit share year>]",
-                             line=_line_of(text, table, None), value=table)
+                             line=line_of(text, table, None), value=table)
         _check_fields(path, text, table, overrides, required=False)
         if "name" in overrides:
             raise InputError(path, "a year override cannot rename the parameter set",
-                             line=_line_of(text, table, "name"), column="name",
+                             line=line_of(text, table, "name"), column="name",
                              value=overrides["name"])
         values = {**base.as_dict(), **overrides, "name": f"{base.name}+{year} overrides"}
         overridden = _checked(path, text, table, values)
@@ -182,7 +189,7 @@ def _check_fields(
     for field in values:
         if field not in FIELDS:
             raise InputError(path, f"unknown parameter; known parameters: {', '.join(FIELDS)}",
-                             line=_line_of(text, table, field), column=field, value=values[field])
+                             line=line_of(text, table, field), column=field, value=values[field])
     if required:
         for field in FIELDS:
             if field not in values:
@@ -194,27 +201,6 @@ def _checked(path: Path, text: str, table: str, values: Mapping[str, object]) ->
     problem = parameter_problem(values)
     if problem is not None:
         field, rule = problem
-        line = _line_of(text, table, field) or _line_of(text, "parameters", field)
+        line = line_of(text, table, field) or line_of(text, "parameters", field)
         raise InputError(path, rule, line=line, column=field, value=values[field])
     return ModelParameters.from_values(values)
-
-
-def _line_of(text: str, table: str | None, key: str | None) -> int | None:
-    """The 1-based line of `key =` inside `[table]` (or of the header when key is None).
-
-    tomllib reports no positions for values, so the line is found by a plain scan; None when the
-    key is written in a form the scan does not follow (dotted keys, inline tables).
-    """
-    current = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _TABLE_HEADER.match(line)
-        if header:
-            current = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
-            if key is None and current == table:
-                return number
-            continue
-        if key is not None and current == table and re.match(
-            rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line
-        ):
-            return number
-    return None

@@ -166,9 +166,17 @@ def _read_manifest(path: Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise PublicationError(f"{path}: the manifest cannot be read: {error}") from None
+    expected = {"share_year": int, "version": int, "decimals": int, "files": dict}
+    wrong = [key for key, kind in expected.items()
+             if not isinstance(manifest, dict) or not isinstance(manifest.get(key), kind)
+             or isinstance(manifest.get(key), bool)]
+    if wrong:
+        raise PublicationError(f"{path}: not a publication manifest (no valid {wrong[0]!r}); "
+                               "restore it from versions/ or move the year's folder away")
+    return manifest
 
 
 def _refuse_files_without_manifest(paths: dict[str, Path]) -> None:
@@ -263,9 +271,26 @@ def read_published_shares(out_year_dir: Path, share_year: int) -> tuple[pl.DataF
 def read_published_final(out_year_dir: Path, share_year: int) -> pl.DataFrame | None:
     """The published decision as `FINAL_COLUMNS` (units), or None when nothing is published or
     the published CSV no longer matches its manifest."""
+    decision = read_published_decision(out_year_dir, share_year)
+    return None if decision is None else decision[0]
+
+
+def read_published_decision(out_year_dir: Path,
+                            share_year: int) -> tuple[pl.DataFrame, int] | None:
+    """The published decision as `FINAL_COLUMNS` (units) and its decimals, or None."""
     paths = published_paths(Path(out_year_dir), share_year)
     manifest = _read_manifest(paths["manifest"])
     if (manifest is None or not paths["csv"].is_file()
-            or sha256_file(paths["csv"]) != manifest.get("files", {}).get(paths["csv"].name)):
+            or sha256_file(paths["csv"]) != manifest["files"].get(paths["csv"].name)):
         return None
-    return parse_csv(paths["csv"].read_bytes(), int(manifest["decimals"]))
+    decimals = manifest["decimals"]
+    return parse_csv(paths["csv"].read_bytes(), decimals), decimals
+
+
+def published_years(out_dir: Path) -> list[int]:
+    """The share years with a publication manifest under `out_dir`, in order."""
+    if not Path(out_dir).is_dir():
+        return []
+    return sorted(int(folder.name) for folder in Path(out_dir).iterdir()
+                  if folder.name.isdigit() and len(folder.name) == 4
+                  and published_paths(folder, int(folder.name))["manifest"].exists())

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+from pipeline.core.text import describe_character, first_unsafe
 from pipeline.core.units import parse_promille
 from pipeline.ingestion.readers import opened_workbook, sheet_values
 from pipeline.ingestion.register import MUNICIPALITY_CODE
@@ -213,6 +214,10 @@ def _parse_date(text: str) -> date:
 def _parse_reference(text: str) -> str:
     if not text:
         raise ValueError("the county board's reference (diarienummer) is required")
+    bad = first_unsafe(text)
+    if bad is not None:
+        raise ValueError(f"the reference holds {describe_character(bad.group())}, which is not "
+                         "allowed in a reference")
     return text
 
 

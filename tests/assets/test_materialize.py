@@ -74,3 +74,54 @@ def test_review_workbooks_are_written_per_county(data_dir, tmp_path, selection) 
     result = materialise(data_dir, tmp_path, [*UP_TO_DRAFT, *selection])
     assert result.success
     assert len(list((tmp_path / "out" / YEAR / "review").glob("*.xlsx"))) == 21
+
+
+UP_TO_PUBLICATION = [*UP_TO_FINAL, "share_table_publication"]
+
+
+def final_units(tmp_path: Path) -> list[tuple]:
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        return conn.execute("SELECT municipality_code, share_units FROM final_shares "
+                            "WHERE share_year = 2026 ORDER BY 1").fetchall()
+
+
+def published_units(tmp_path: Path) -> list[tuple]:
+    from pipeline.publication.store import read_published_final
+
+    final = read_published_final(tmp_path / "out" / YEAR, int(YEAR))
+    return sorted(final.select("municipality_code", "share_units").iter_rows())
+
+
+def test_a_publication_failing_on_a_full_disk_leaves_the_published_shares_stored(
+        data_dir, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from pipeline.publication import store
+
+    assert materialise(data_dir, tmp_path, UP_TO_PUBLICATION).success
+    (data_dir / "redistributions" / "2026.csv").unlink()  # the final shares will differ
+
+    def full_disk(path, *args):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "EDITIONS", tuple(
+        replace(e, write=full_disk) if e.key == "pdf" else e for e in store.EDITIONS))
+    result = dg.materialize(
+        [a for a in defs.assets if any(k.to_user_string() in UP_TO_PUBLICATION for k in a.keys)],
+        partition_key=YEAR, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        resources={"settings": RunSettings(data_dir=str(data_dir), out_dir=str(tmp_path / "out")),
+                   "warehouse": WarehouseResource(database=str(tmp_path / "warehouse.duckdb"))},
+        run_config={"ops": {"share_table_publication": {"config": {"reissue_reason": "test"}}}},
+    )
+    assert not result.success
+    assert final_units(tmp_path) == published_units(tmp_path)
+
+
+def test_final_shares_left_by_a_killed_run_are_put_back_at_the_next_start(data_dir, tmp_path):
+    assert materialise(data_dir, tmp_path, UP_TO_PUBLICATION).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:  # what a kill leaves
+        conn.execute("UPDATE final_shares SET share_units = share_units + 1 "
+                     "WHERE share_year = 2026 AND municipality_code = '0114'")
+    assert final_units(tmp_path) != published_units(tmp_path)
+    assert materialise(data_dir, tmp_path, ["population"]).success
+    assert final_units(tmp_path) == published_units(tmp_path)

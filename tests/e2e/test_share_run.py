@@ -34,7 +34,7 @@ from assets.cli import main
 from tests.conftest import DATA, environment
 
 YEAR = 2026
-EARLIER_YEAR = 2018
+EARLIER_YEAR = 2025  # the year before: what a draft compares with
 DRAFT_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name", "population",
     "newcomers_settled", "minors_received", "asylum_housing_days", "minor_arrival_housing_days",
@@ -249,7 +249,7 @@ def refused_change(published, tmp_path_factory) -> RefusedChange:
 
 @pytest.fixture(scope="module")
 def two_share_years(published, tmp_path_factory) -> tuple[Workspace, Outcome, Outcome]:
-    """The published 2026 workspace, then share year 2018 run into it, then 2026 run again."""
+    """The published 2026 workspace, then share year 2025 run into it, then 2026 run again."""
     workspace = published[0].copy(tmp_path_factory.mktemp("two_years") / "ws")
     earlier = anvisning(workspace, "run", "--year", str(EARLIER_YEAR))
     assert earlier.code == 0, earlier.stderr
@@ -543,7 +543,7 @@ def test_an_agreement_across_counties_is_refused_and_nothing_is_published(drafte
 # --- two share years in one warehouse ----------------------------------------------------------
 
 
-def test_the_draft_change_compares_with_the_latest_earlier_share_year(published,
+def test_the_draft_change_compares_with_the_previous_years_published_table(published,
                                                                      two_share_years):
     workspace, _, again = two_share_years
     first_change = read_rows(published[0].year_out() / f"draft_change_{YEAR}.csv")
@@ -554,7 +554,7 @@ def test_the_draft_change_compares_with_the_latest_earlier_share_year(published,
                      warehouse_final_rows(workspace, EARLIER_YEAR)}
     draft = shares(workspace.year_out() / f"draft_shares_{YEAR}.csv")
 
-    # Nothing earlier than 2026 existed at first, and 2018 never compares with the later 2026.
+    # Nothing was published for 2025 at first, and 2025 never compares with the later 2026.
     assert {row["previous_share_year"] for row in first_change} == {""}
     assert {row["previous_share_year"] for row in earlier_change} == {""}
     assert {row["previous_share_year"] for row in change} == {str(EARLIER_YEAR)}
@@ -580,4 +580,4 @@ def test_the_review_workbook_names_the_share_year_it_compares_with(two_share_yea
         workbook.close()
 
     assert any(f"Andel {EARLIER_YEAR}" in text for text in texts), texts
-    assert not any(f"Andel {YEAR - 1}" in text for text in texts), texts
+    assert not any(f"Andel {YEAR - 2}" in text for text in texts), texts

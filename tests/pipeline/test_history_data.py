@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.files import read_sources
+from pipeline.core.config import read_sources
 from pipeline.ingestion.statistics import load_statistic, statistic_file
 from tests.conftest import DATA
 
