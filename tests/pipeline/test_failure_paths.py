@@ -8,7 +8,6 @@ import json
 import os
 import threading
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
