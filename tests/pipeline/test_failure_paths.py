@@ -30,7 +30,7 @@ TODAY = date(2026, 11, 27)
 HEADER = "Kommunkod,Kommun,2024\n"
 
 
-# --- configuration files have a schema ---------------------------------------------------------
+# --- configuration files have a schema -----------------------------------------------------
 
 SOURCES = '["population.csv"]\nsource = "SCB"\nillustrative = false\n'
 
@@ -59,7 +59,7 @@ def test_a_data_file_without_an_entry_is_never_official_by_default(tmp_path):
         described_file(tmp_path / "minors_received.csv")
 
 
-# --- control characters are refused where text enters -------------------------------------------
+# --- control characters are refused where text enters ---------------------------------------
 
 @pytest.mark.parametrize("character", ["\x1b", "\u2028", "\u202e", "\x85", "\x07"])
 def test_a_register_name_with_a_control_character_is_refused(tmp_path, character):
@@ -90,7 +90,7 @@ def test_a_statistic_name_with_a_bidirectional_override_is_refused(tmp_path):
     assert raised.value.line == 2
 
 
-# --- CSV text is parsed whole, line breaks inside a figure are refused ---------------------------
+# --- CSV text is parsed whole, line breaks inside a figure are refused -----------------------
 
 @pytest.mark.parametrize("figure", ['"35\n119"', '"35\r\n119"', "1\u20280", '"1\u20290"'])
 def test_a_line_break_inside_a_figure_is_refused_not_joined(tmp_path, figure):
@@ -109,7 +109,7 @@ def test_a_quoted_line_break_is_not_read_as_a_bigger_number(tmp_path):
         read_region_table(path, 2024)
 
 
-# --- a name in another Unicode normalisation form is the same name -----------------------------
+# --- a name in another Unicode normalisation form is the same name -------------------------
 
 def test_a_name_written_in_nfd_matches_the_register(register, tmp_path):
     import unicodedata
@@ -122,7 +122,7 @@ def test_a_name_written_in_nfd_matches_the_register(register, tmp_path):
     assert values.height == 290
 
 
-# --- operating-system errors and corrupt files ---------------------------------------------------
+# --- operating-system errors and corrupt files -----------------------------------------------
 
 @pytest.mark.parametrize("content", ["[1, 2]", '{"version": "two"}', "{not json"])
 def test_a_corrupt_or_wrong_type_manifest_is_one_clear_error(tmp_path, content):
@@ -132,7 +132,7 @@ def test_a_corrupt_or_wrong_type_manifest_is_one_clear_error(tmp_path, content):
         read_published_final(tmp_path, 2026)
 
 
-# --- concurrent writers of one output --------------------------------------------------------------
+# --- concurrent writers of one output ----------------------------------------------------------
 
 def fulfilment_frame(register) -> pl.DataFrame:
     shares = register.select("municipality_code", "municipality_name", "county_code").with_columns(
@@ -166,7 +166,7 @@ def test_six_concurrent_fulfilment_writers_of_one_day_all_succeed(register, tmp_
             "fulfilment_2026-06-30.xlsx"]
 
 
-# --- a symlinked ledger ----------------------------------------------------------------------------
+# --- a symlinked ledger ------------------------------------------------------------------------
 
 def test_an_assignment_through_a_symlinked_ledger_reaches_the_real_file(register, tmp_path):
     real = tmp_path / "real" / "assignments.csv"
@@ -191,7 +191,7 @@ def test_two_links_to_one_ledger_take_one_lock(register, tmp_path):
     assert lock_file_for(tmp_path / "a.csv") == lock_file_for(tmp_path / "b.csv")
 
 
-# --- arithmetic that could wrap ------------------------------------------------------------------
+# --- arithmetic that could wrap --------------------------------------------------------------
 
 def test_a_forecast_above_the_documented_limit_is_refused(register):
     table = fulfilment_frame(register)
@@ -207,7 +207,7 @@ def test_the_largest_forecast_keeps_fulfilment_near_one_hundred_percent(register
     assert 99.9 <= stockholm["fulfilment_pct"] <= 100.1
 
 
-# --- limits ---------------------------------------------------------------------------------------
+# --- limits -----------------------------------------------------------------------------------
 
 def test_a_ledger_above_the_size_limit_is_refused_before_it_is_read(register, tmp_path):
     path = tmp_path / "assignments.csv"
