@@ -72,6 +72,7 @@ def four_formats(tmp_path_factory, draft) -> dict[str, Path]:
             "xlsm": convert(xlsx, "xlsm:Calc MS Excel 2007 VBA XML", out)}
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("suffix", ["ods", "xls", "xlsm"])
 def test_the_same_form_reads_the_same_in_every_format(four_formats, suffix, register,
