@@ -25,11 +25,6 @@ def promille(units: int, decimals: int) -> str:
     return f"{units_to_text(units, decimals, ',')} ‰"
 
 
-def swedish_date(day) -> str:
-    """5 december 2025."""
-    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
-
-
 # --- refusals of one typed value ----------------------------------------------------------------
 MISSING_MUNICIPALITY = ("Kommun saknas: ange kommunkod (t.ex. 1499), namn eller båda "
                         "(1499 Falköping)")
@@ -135,15 +130,6 @@ def gives_too_much(name: str, given: int, calculated: int, rows: str, decimals: 
 def wrong_share_year(form_year: int, share_year: int) -> str:
     return (f"Blanketten gäller andelsår {form_year}, inte {share_year}: lägg den i mappen för "
             f"{form_year} eller fyll i blanketten för {share_year}")
-
-
-def where_row(file: str, sheet: str | None, row: int | None) -> str:
-    parts = [file]
-    if sheet is not None:
-        parts.append(f"blad {sheet}")
-    if row is not None:
-        parts.append(f"rad {row}")
-    return ", ".join(parts)
 
 
 # --- files in a redistribution folder ---------------------------------------------------------
