@@ -1,0 +1,125 @@
+"""The validation report a county board receives: every problem of its forms, one row each.
+
+`granskning_<Y>_<county code>_<slug>.xlsx`, one sheet "Granskning" with the columns Fil, Blad,
+Rad, Kolumn, Värde, Fel; printed on A4 landscape, one page wide; one named sans-serif font (Arial,
+which LibreOffice replaces by the metric-compatible Liberation Sans) on every style, the
+workbook's default style included. Written atomically: a reader sees the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+
+from pipeline.core.files import write_atomically
+from pipeline.redistribution.forms.problems import Notice, Problem
+
+REPORT_SHEET = "Granskning"
+REPORT_COLUMNS = ["Fil", "Blad", "Rad", "Kolumn", "Värde", "Fel"]
+REPORT_WIDTHS = [28, 14, 7, 30, 24, 80]
+FONT_NAME = "Arial"
+HEADER_ROW = 4
+_PLAIN = Font(name=FONT_NAME, size=11, family=2)
+_BOLD = Font(name=FONT_NAME, size=11, family=2, bold=True)
+_TITLE = Font(name=FONT_NAME, size=14, family=2, bold=True)
+_WARNING = Font(name=FONT_NAME, size=11, family=2, bold=True, color="C00000")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_SLUG_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def county_slug(name: str) -> str:
+    """An ASCII file-name slug of a county name: "Västra Götalands län" -> "vastra-gotalands-lan"
+    (å and ä become a, ö becomes o, spaces and other signs a hyphen, lower case)."""
+    text = unicodedata.normalize("NFC", name).casefold().translate(_SLUG_LETTERS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def report_name(share_year: int, county_code: str, county_name: str) -> str:
+    return f"granskning_{share_year}_{county_code}_{county_slug(county_name)}.xlsx"
+
+
+def write_validation_report(
+    out_dir: Path,
+    share_year: int,
+    county_code: str,
+    county_name: str,
+    problems: Sequence[Problem],
+    notices: Sequence[Notice] = (),
+) -> Path:
+    """Write the county's report of `problems` (and of the files not read, `notices`) to
+    `out_dir/granskning_<Y>_<county code>_<slug>.xlsx`; return its path. With no problem the
+    report says so (the form was approved as read)."""
+    path = out_dir / report_name(share_year, county_code, county_name)
+    workbook = Workbook()
+    _arial_everywhere(workbook)
+    sheet = workbook.active
+    sheet.title = REPORT_SHEET
+    _put(sheet.cell(1, 1), f"Granskning av omfördelningar {share_year} – {county_name}", _TITLE)
+    summary = (f"{len(problems)} fel att rätta. Rätta blanketten och skicka in den igen."
+               if problems else "Inga fel: blanketten kunde läsas och följer reglerna.")
+    _put(sheet.cell(2, 1), summary, _WARNING if problems else _BOLD)
+    for column, heading in enumerate(REPORT_COLUMNS, start=1):
+        cell = _put(sheet.cell(HEADER_ROW, column), heading, _BOLD)
+        cell.fill, cell.alignment = _HEADER_FILL, _WRAP
+    rows = [[p.file, p.sheet or "", p.row, p.column or "", p.value, p.message] for p in problems]
+    rows += [[n.file, "", None, "", "", f"Varning: {n.message}"] for n in notices]
+    for row, values in enumerate(rows, start=HEADER_ROW + 1):
+        for column, value in enumerate(values, start=1):
+            _put(sheet.cell(row, column), value, _PLAIN).alignment = _WRAP
+    for column, width in enumerate(REPORT_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(path, buffer.getvalue())
+    return path
+
+
+def _arial_everywhere(workbook: Workbook) -> None:
+    """The default font (style 0 and the Normal style) is Arial too, not openpyxl's Calibri."""
+    workbook._fonts = IndexedList([_PLAIN])
+    workbook._named_styles["Normal"].font = _PLAIN
+
+
+def _put(cell: Cell, value: object, font: Font) -> Cell:
+    """Text stays text (a value beginning with '=' is not a formula); numbers stay numbers."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type != "s":
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.font = font
+    return cell
+
+
+def problems_by_county(forms: Sequence, problems: Sequence[Problem]
+                       ) -> tuple[dict[str, list[Problem]], list[Problem]]:
+    """Problems grouped by the county of the form (file) they were found in, and those of files
+    that belong to no read form (an unreadable spreadsheet: its county is unknown).
+
+    `forms` are `spreadsheets.CountyForm`s; a problem belongs to a form by its file name."""
+    county_of = {form.path.name: form.county_code for form in forms}
+    grouped: dict[str, list[Problem]] = {form.county_code: [] for form in forms}
+    unattributed: list[Problem] = []
+    for problem in problems:
+        county = county_of.get(problem.file)
+        if county is None:
+            unattributed.append(problem)
+        else:
+            grouped[county].append(problem)
+    return grouped, unattributed

@@ -1,0 +1,43 @@
+"""A filled review workbook, as a county board returns it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from openpyxl import load_workbook
+
+from pipeline.redistribution.agreements import FORM_SHEET
+from pipeline.redistribution.review_workbook import FORM_HEADER_ROW, write_review_workbook
+
+YEAR = 2026
+DECIMALS = 2
+SHARE_UNITS = 345  # every municipality's calculated share in the made-up draft: 3,45 ‰
+VASTRA_GOTALAND = "14"
+
+
+# What a county board types into rows 5-8 of the form: text codes, a numeric code, a name, a
+# "code name", amounts as text and as a number, dates as a date cell and as typed text.
+FILLED_ROWS = [
+    ["1499", "1496", 0.5, date(2025, 12, 5), "Lst 851-1-2025"],
+    [1401, "Partille", "0,25 ‰", "5 december 2025", "Lst 851-2-2025"],
+    ["1497 Hjo", "Skövde", "hela andelen", "5/12/2025", "Lst 851-3-2025"],
+    ["Tibro", "1496 Skövde", "1.5", "2025-12-5", 8512025],
+]
+
+
+def filled_review_workbook(folder: Path, draft: pl.DataFrame, rows: list[list],
+                           county: str = VASTRA_GOTALAND, name: str = "form.xlsx") -> Path:
+    """A review workbook written by review_workbook, its form filled with openpyxl as
+    a county board would fill it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    write_review_workbook(path, YEAR, county, draft, None, DECIMALS, True, "default")
+    workbook = load_workbook(path)
+    sheet = workbook[FORM_SHEET]
+    for offset, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(FORM_HEADER_ROW + offset, column).value = value
+    workbook.save(path)
+    return path
