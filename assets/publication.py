@@ -17,6 +17,7 @@ from pipeline.core.units import units_to_text
 from pipeline.model.parameters import load_parameters
 from pipeline.publication.store import publish, published_paths
 from pipeline.publication.table import InputFile, PublicationInfo
+from pipeline.redistribution.forms.spreadsheets import classify_folder
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]
@@ -104,10 +105,9 @@ def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
     # sources.toml lists it as illustrative.
     forms = layout.returned_forms(share_year)
     described = read_sources(forms)
-    for path in sorted(forms.glob("*.xlsx")):
-        if path.is_file() and not path.name.startswith("~$"):
-            flag = described.get(path.name, {}).get("illustrative", False)
-            inputs.append(_file_input(f"redistributions/{path.name}", path, flag))
+    for path in classify_folder(forms).spreadsheets:
+        flag = described.get(path.name, {}).get("illustrative", False)
+        inputs.append(_file_input(f"redistributions/{path.name}", path, flag))
     return inputs
 
 

@@ -12,9 +12,9 @@ from assets.shares import draft_shares
 from assets.warehouse import execute, query
 from pipeline.core.units import promille_text, total_units, units_to_text
 from pipeline.model.parameters import load_parameters
-from pipeline.redistribution.agreements import read_all_agreements
+from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_workbook import write_review_workbooks
-from pipeline.redistribution.rules import apply_redistributions, validate_agreements
+from pipeline.redistribution.rules import apply_redistributions
 
 GROUP = "redistribution"
 OWNERS = ["team:statistics"]
@@ -71,14 +71,17 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
     decimals = params.decimals
-    agreements = read_all_agreements(settings.layout.redistributions, share_year, decimals)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year)
-        register = draft.select("municipality_code", "municipality_name", "county_code",
-                                "county_name")
-        units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-        validate_agreements(agreements, share_year, units, register, decimals)
-        final = apply_redistributions(draft, agreements, decimals)
+    register = draft.select("municipality_code", "municipality_name", "county_code",
+                            "county_name")
+    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+    december = collect_agreements(settings.layout, share_year, register, units, decimals)
+    for notice in december.notices:
+        context.log.warning(f"not read: {notice.file}: {notice.message}")
+    agreements = december.agreements
+    final = apply_redistributions(draft, agreements, decimals)
+    with warehouse.get_connection() as conn:
         stored = pl.DataFrame(
             {
                 "share_year": [a.share_year for a in agreements],

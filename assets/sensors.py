@@ -1,7 +1,7 @@
 """A sensor that asks for a new share run when a share year's redistribution agreements change.
 
 It watches `<data>/redistributions/<Y>.csv` (an agreement file) and
-`<data>/redistributions/<Y>/*.xlsx` (review workbooks returned by the county boards), the data
+`<data>/redistributions/<Y>/*` (review workbooks returned by the county boards), the data
 folder being ANVISNING_DATA_DIR (default `data`, relative to the working directory, as for a run).
 A new, changed or deleted file requests one run of the share_run job for share year Y.
 
@@ -42,8 +42,10 @@ def watched_files(folder: Path) -> dict[str, str]:
     candidates = [p for p in folder.iterdir() if p.is_file() and _AGREEMENT_FILE.match(p.name)]
     for year_folder in folder.iterdir():
         if year_folder.is_dir() and _YEAR_FOLDER.match(year_folder.name):
-            candidates += [p for p in year_folder.glob("*.xlsx")
-                           if p.is_file() and not p.name.startswith("~$")]
+            # Every returned file, whatever its format: a run reads the spreadsheets and names
+            # the rest. Lock files of an open spreadsheet come and go and are not watched.
+            candidates += [p for p in year_folder.iterdir()
+                           if p.is_file() and not p.name.startswith(("~$", ".~lock."))]
     return {p.relative_to(folder).as_posix(): sha256_file(p) for p in candidates}
 
 
@@ -65,8 +67,8 @@ def changed_share_years(before: dict[str, str], after: dict[str, str]) -> list[s
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Requests the share run of a share year when its agreement file "
-    "(data/redistributions/<Y>.csv) or a returned review workbook "
-    "(data/redistributions/<Y>/*.xlsx) is added, changed or deleted. Turn on in the UI during "
+    "(data/redistributions/<Y>.csv) or a returned review workbook (any file in "
+    "data/redistributions/<Y>/) is added, changed or deleted. Turn on in the UI during "
     "the December redistribution round.",
 )
 def redistribution_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:

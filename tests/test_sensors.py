@@ -102,13 +102,21 @@ def test_changes_in_two_share_years_request_one_run_each(folder):
 
 
 @pytest.mark.parametrize("name", ["notes.txt", "20x6.csv", "README.md", "2026.csv.bak",
-                                  "2026/~$review_2026_01.xlsx", "2026/notes.txt",
+                                  "2026/~$review_2026_01.xlsx", "2026/.~lock.review.ods#",
                                   "2026/old/review.xlsx", "20x6/review.xlsx", "2050.csv",
                                   "1999/review_1999_01.xlsx"])
 def test_other_names_and_years_outside_the_partitions_are_ignored(folder, name):
     _, cursor = tick(None)
     write(folder / name, "anything")
     assert tick(cursor)[0] == []
+
+
+@pytest.mark.parametrize("name", ["2026/review.ods", "2026/review.xls", "2026/review.xlsm",
+                                  "2026/notes.txt"])
+def test_any_returned_file_requests_a_run_which_reads_or_names_it(folder, name):
+    _, cursor = tick(None)
+    write(folder / name, "anything")
+    assert [r.partition_key for r in tick(cursor)[0]] == ["2026"]
 
 
 def test_turning_the_sensor_on_records_existing_files_without_running(data_dir, monkeypatch):

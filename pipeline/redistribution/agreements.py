@@ -1,9 +1,8 @@
 """Reading redistribution agreements (omfördelningar) as the county boards and the agency send them.
 
-Agreements arrive as a CSV (`data/redistributions/<Y>.csv`) or as the "Omfördelning" sheet of a
-review workbook filled in by a county board (`data/redistributions/<Y>/*.xlsx`). This module only
-reads them into `Agreement`s, naming the file and line of anything unreadable; the rules they must
-keep are in `rules`.
+Agreements arrive as a CSV (`data/redistributions/<Y>.csv`), read here, or as the "Omfördelning"
+sheet of a review workbook filled in by a county board (`data/redistributions/<Y>/`, read by
+`forms`). Both become `Agreement`s; the rules they must keep are in `rules`.
 """
 
 from __future__ import annotations
@@ -12,14 +11,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.text import describe_character, first_unsafe
 from pipeline.core.units import parse_promille
-from pipeline.ingestion.readers import opened_workbook, sheet_values
 from pipeline.ingestion.register import MUNICIPALITY_CODE
 
 CSV_COLUMNS = [
@@ -29,8 +26,8 @@ CSV_COLUMNS = [
 ALL = "all"
 
 MAX_AGREEMENT_BYTES = 1024 * 1024
-
 MAX_FORM_ROWS = 10_000
+
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -115,48 +112,6 @@ def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreemen
     return agreements
 
 
-def read_agreements_workbook(path: Path, decimals: int) -> list[Agreement]:
-    """Read the filled-in "Omfördelning" sheet of a review workbook; the share year is on "Info"."""
-    with opened_workbook(path) as workbook:
-        share_year = _workbook_share_year(path, workbook)
-        if FORM_SHEET not in workbook.sheetnames:
-            raise InputError(path, f"the workbook has no sheet {FORM_SHEET!r}")
-        rows = sheet_values(path, workbook[FORM_SHEET], MAX_FORM_ROWS)
-    parsers = _parsers(decimals, _cell_code, _cell_amount, _cell_date, _cell_text)
-    del parsers["share_year"]
-    header_row = _form_header_row(path, rows)
-    agreements = []
-    for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
-        values = (list(row) + [None] * len(FORM_HEADERS))[: len(FORM_HEADERS)]
-        if all(_blank(value) for value in values):
-            continue
-        parsed = {"share_year": share_year}
-        for (column, parse), header, value in zip(parsers.items(), FORM_HEADERS, values,
-                                                  strict=True):
-            try:
-                parsed[column] = parse(value)
-            except ValueError as error:
-                raise InputError(path, str(error), sheet=FORM_SHEET, line=row_number,
-                                 column=header, value=value) from None
-        agreements.append(_agreement(parsed, f"{path} sheet {FORM_SHEET!r} row {row_number}"))
-    return agreements
-
-
-def read_all_agreements(directory: Path, share_year: int, decimals: int) -> list[Agreement]:
-    """Every agreement for a share year: `<directory>/<Y>.csv`, then `<directory>/<Y>/*.xlsx`
-    in name order (Excel's "~$" lock files are skipped)."""
-    agreements: list[Agreement] = []
-    csv_path = directory / f"{share_year}.csv"
-    if csv_path.is_file():
-        agreements += read_agreements_csv(csv_path, decimals)
-    workbook_dir = directory / str(share_year)
-    if workbook_dir.is_dir():
-        for path in sorted(workbook_dir.glob("*.xlsx")):
-            if not path.name.startswith("~$"):
-                agreements += read_agreements_workbook(path, decimals)
-    return agreements
-
-
 def _agreement(parsed: dict, source: str) -> Agreement:
     return Agreement(share_year=parsed["share_year"], giver_code=parsed["giver_code"],
                      receiver_code=parsed["receiver_code"],
@@ -220,57 +175,4 @@ def _parse_reference(text: str) -> str:
                          "allowed in a reference")
     return text
 
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _cell_text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _cell_code(value: object) -> str:
-    """A code typed into a numeric cell lost its leading zero (114); a text cell keeps it."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
-        return f"{value:04d}"
-    return _parse_code(_cell_text(value))
-
-
-def _cell_amount(value: object, decimals: int) -> int | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # repr of a float is the shortest text that reads back to it: what the user typed.
-        value = format(Decimal(repr(value)), "f")
-    return _parse_amount(_cell_text(value), decimals)
-
-
-def _cell_date(value: object) -> date:
-    if isinstance(value, datetime):
-        if value.time() != datetime.min.time():
-            raise ValueError("the approval date is a date without a time of day")
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return _parse_date(value.strip())
-    raise ValueError("the approval date is a date written YYYY-MM-DD")
-
-
-def _workbook_share_year(path: Path, workbook) -> int:
-    if INFO_SHEET in workbook.sheetnames:
-        for key, value, *_ in workbook[INFO_SHEET].iter_rows(values_only=True):
-            if key == "share_year" and isinstance(value, int):
-                return value
-    raise InputError(path, "the workbook must keep the hidden 'Info' sheet with share_year; "
-                     "fill in the review workbook the pipeline wrote", sheet=INFO_SHEET)
-
-
-def _form_header_row(path: Path, rows: list[tuple]) -> int:
-    """The 1-based row of the form's header (the title and instructions come above it)."""
-    for number, row in enumerate(rows[:20], start=1):
-        if [_cell_text(v) for v in row[: len(FORM_HEADERS)]] == FORM_HEADERS:
-            return number
-    raise InputError(path, f"the form's header row ({', '.join(FORM_HEADERS)}) is missing",
-                     sheet=FORM_SHEET)
 

@@ -2,7 +2,7 @@
 
 Sheet "Utkast" shows the county's draft shares with the inputs that explain them; sheet
 "Omfördelning" is the form the county board fills in with the agreed redistributions, read back by
-`rules.read_agreements_workbook`. A workbook holds only its own county's data.
+`forms.spreadsheets.read_county_form`. A workbook holds only its own county's data.
 
 Numbers are written as numbers with Swedish-locale formats (`pipeline.core.excel_formats`), so Excel
 on a Swedish system and LibreOffice anywhere show a decimal comma. Totals are written as values,

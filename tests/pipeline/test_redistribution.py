@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pipeline.core.errors import InputError, ModelError
 from pipeline.core.units import total_units
 from pipeline.ingestion.register import load_register
-from pipeline.redistribution.agreements import Agreement, read_agreements_csv, read_all_agreements
+from pipeline.redistribution.agreements import Agreement, read_agreements_csv
 from pipeline.redistribution.rules import (
     AgreementError,
     apply_redistributions,
@@ -219,20 +219,9 @@ def test_negative_amount_is_read_and_rejected_by_the_amount_rule(tmp_path: Path)
         validate_agreements(agreements, YEAR, UNITS, REGISTER, DECIMALS)
 
 
-def test_read_all_agreements_without_files_is_empty(tmp_path: Path) -> None:
-    assert read_all_agreements(tmp_path, YEAR, DECIMALS) == []
-
-
-def test_read_all_agreements_reads_only_the_share_years_csv(tmp_path: Path) -> None:
-    write_csv(tmp_path, "2026,0114,0115,1,2025-12-10,Lst AB 851-1-2025")
-    (tmp_path / "2025.csv").write_text(HEADER + "2025,0114,0115,1,2024-12-10,X\n",
-                                       encoding="utf-8")
-    assert [a.share_year for a in read_all_agreements(tmp_path, YEAR, DECIMALS)] == [YEAR]
-
-
 def test_shipped_illustrative_2026_file_is_valid() -> None:
     register = load_register(REPO / "data" / "reference" / "municipalities.csv")
-    agreements = read_all_agreements(REPO / "data" / "redistributions", 2026, DECIMALS)
+    agreements = read_agreements_csv(REPO / "data" / "redistributions" / "2026.csv", DECIMALS)
     floor_units = {code: 100 for code in register["municipality_code"]}
     validate_agreements(agreements, 2026, floor_units, register, DECIMALS)
     county_of = dict(zip(register["municipality_code"], register["county_code"], strict=True))

@@ -1,5 +1,5 @@
 """The county board's review workbook: what it shows, that it holds only its own county, and the
-round trip of its "Omfördelning" form through read_agreements_workbook."""
+round trip of its "Omfördelning" form through the December round."""
 
 from __future__ import annotations
 
@@ -13,16 +13,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from pipeline.core.errors import InputError
 from pipeline.core.layout import Layout
 from pipeline.ingestion.register import load_register
-from pipeline.redistribution.agreements import read_agreements_workbook, read_all_agreements
+from pipeline.redistribution.december_round import FormProblems, collect_agreements
 from pipeline.redistribution.review_workbook import write_review_workbook, write_review_workbooks
 from pipeline.redistribution.rules import (
-    AgreementError,
     apply_redistributions,
     check_invariants,
-    validate_agreements,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -211,89 +208,89 @@ def test_writes_one_workbook_per_county(
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]
 
 
+def december(tmp_path: Path, draft: pl.DataFrame, register: pl.DataFrame):
+    """The December round over tmp_path/data/redistributions/2026/ (and 2026.csv)."""
+    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
+    names = draft.select("municipality_code", "municipality_name", "county_code", "county_name")
+    layout = Layout(tmp_path / "data", tmp_path / "out")
+    return collect_agreements(layout, YEAR, names, units, DECIMALS), units
+
+
+def forms_folder(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "redistributions" / "2026"
+
+
 def test_filled_in_form_round_trips_into_final_shares(
         tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
-    agreements_dir = tmp_path / "redistributions"
-    filled = fill_form(workbook_path, agreements_dir / "2026" / "lst_c.xlsx", {
+    filled = fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
         5: ["0381", "0380", "0,50", date(2025, 12, 8), "Lst C 851-23456-2025"],
         7: [330, "0380", 0.25, datetime(2025, 12, 8), "Lst C 851-23457-2025"],
-        8: ["0319", "0360", "all", "2025-12-10", "Lst C 851-23458-2025"],
+        8: ["0319 Älvkarleby", "tierp", "Hela andelen ", "10 december 2025",
+            "Lst C 851-23458-2025"],
     })
-    (agreements_dir / "2026" / "~$lst_c.xlsx").write_bytes(b"Excel lock file")
+    (forms_folder(tmp_path) / "~$lst_c.xlsx").write_bytes(b"Excel lock file")
 
-    agreements = read_all_agreements(agreements_dir, YEAR, DECIMALS)
+    round_, units = december(tmp_path, draft, register)
 
-    assert [(a.giver_code, a.receiver_code, a.amount_units, a.approved_on, a.source)
-            for a in agreements] == [
-        ("0381", "0380", 50, date(2025, 12, 8), f"{filled} sheet 'Omfördelning' row 5"),
-        ("0330", "0380", 25, date(2025, 12, 8), f"{filled} sheet 'Omfördelning' row 7"),
-        ("0319", "0360", None, date(2025, 12, 10), f"{filled} sheet 'Omfördelning' row 8"),
+    assert [(a.giver_code, a.receiver_code, a.amount_units, a.approved_on)
+            for a in round_.agreements] == [
+        ("0381", "0380", 50, date(2025, 12, 8)),
+        ("0330", "0380", 25, date(2025, 12, 8)),
+        ("0319", "0360", None, date(2025, 12, 10)),
     ]
-    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-    validate_agreements(agreements, YEAR, units, register, DECIMALS)
-    final = apply_redistributions(draft, agreements, DECIMALS)
+    assert round_.forms == [filled]
+    assert [n.file for n in round_.notices] == ["~$lst_c.xlsx"]
+    final = apply_redistributions(draft, round_.agreements, DECIMALS)
     assert check_invariants(final, DECIMALS) == []
     shares = dict(zip(final["municipality_code"], final["share_units"], strict=True))
     assert (shares["0380"], shares["0319"]) == (units["0380"] + 75, 0)
 
 
-def test_unfilled_form_has_no_agreements(workbook_path: Path) -> None:
-    assert read_agreements_workbook(workbook_path, DECIMALS) == []
+def test_unfilled_form_has_no_agreements(tmp_path, workbook_path, draft, register) -> None:
+    fill_form(workbook_path, forms_folder(tmp_path) / "empty.xlsx", {})
+    assert december(tmp_path, draft, register)[0].agreements == []
 
 
-@pytest.mark.parametrize(("values", "header", "rule"), [
-    (["0381", "0380", "0.125", date(2025, 12, 8), "X"], "Andel", "at most 2 decimals"),
-    (["381", "0380", "0.50", date(2025, 12, 8), "X"], "Givande kommun", "4 digits"),
-    (["0381", "0380", "0.50", "8/12/2025", "X"], "Beslutsdatum", "YYYY-MM-DD"),
-    (["0381", "0380", "0.50", date(2025, 12, 8), None], "Diarienummer", "is required"),
-])
-def test_form_errors_name_workbook_sheet_row_column_and_rule(
-        tmp_path: Path, workbook_path: Path, values: list, header: str, rule: str) -> None:
-    filled = fill_form(workbook_path, tmp_path / "filled.xlsx", {6: values})
-    with pytest.raises(InputError) as caught:
-        read_agreements_workbook(filled, DECIMALS)
-    message = str(caught.value)
-    assert message.startswith(f"{filled}, sheet 'Omfördelning', row 6, column '{header}")
-    assert rule in message
-
-
-def test_agreement_rejection_names_the_workbook_row(
-        tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
-    filled = fill_form(workbook_path, tmp_path / "filled.xlsx",
-                       {9: ["0381", "0114", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
-    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-    with pytest.raises(AgreementError) as caught:
-        validate_agreements(read_agreements_workbook(filled, DECIMALS), YEAR, units, register,
-                            DECIMALS)
-    assert str(caught.value).startswith(f"{filled} sheet 'Omfördelning' row 9: agreement")
-    assert "different counties" in str(caught.value)
+def test_a_form_with_three_mistakes_gets_three_swedish_messages_and_a_report(
+        tmp_path, workbook_path, draft, register) -> None:
+    fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
+        5: ["0381", "0380", "0,125", date(2025, 12, 8), "X"],
+        6: ["Habo", "0380", "0,50", date(2025, 12, 8), "X"],
+        7: ["0381", "0114", "0,50", "8/12/2025", "X"],
+    })
+    with pytest.raises(FormProblems) as caught:
+        december(tmp_path, draft, register)
+    problems = caught.value.problems
+    assert len(problems) == 3, problems
+    assert all("blad Omfördelning" in p for p in problems)
+    assert [re.search(r"rad (\d+)", p).group(1) for p in problems] == ["5", "6", "7"]
+    assert "olika län" in problems[2] and "Upplands Väsby" in problems[2]
+    reports = list((tmp_path / "out" / "2026" / "review").glob("granskning_2026_03_*.xlsx"))
+    assert [r.name for r in reports] == ["granskning_2026_03_uppsala-lan.xlsx"]
 
 
 def test_same_agreement_in_csv_and_workbook_is_a_duplicate(
         tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
-    directory = tmp_path / "redistributions"
-    fill_form(workbook_path, directory / "2026" / "lst_c.xlsx",
+    fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx",
               {5: ["0381", "0380", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
-    (directory / "2026.csv").write_text(
+    (forms_folder(tmp_path).parent / "2026.csv").write_text(
         "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
         "2026,0381,0380,0.50,2025-12-08,Lst C 851-1-2025\n", encoding="utf-8")
-    units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-    with pytest.raises(AgreementError, match="row 5: .*duplicate agreement.*2026.csv line 2"):
-        validate_agreements(read_all_agreements(directory, YEAR, DECIMALS), YEAR, units,
-                            register, DECIMALS)
+    with pytest.raises(FormProblems, match="rad 5"):
+        december(tmp_path, draft, register)
 
 
-def test_workbook_without_info_sheet_is_rejected(tmp_path: Path, workbook_path: Path) -> None:
+def test_workbook_without_info_sheet_is_rejected(tmp_path, workbook_path, draft, register):
     workbook = load_workbook(workbook_path)
     del workbook["Info"]
-    path = tmp_path / "no_info.xlsx"
-    workbook.save(path)
-    with pytest.raises(InputError, match="sheet 'Info'.*share_year"):
-        read_agreements_workbook(path, DECIMALS)
+    forms_folder(tmp_path).mkdir(parents=True)
+    workbook.save(forms_folder(tmp_path) / "no_info.xlsx")
+    with pytest.raises(FormProblems, match="no_info.xlsx"):
+        december(tmp_path, draft, register)
 
 
-def test_file_that_is_not_a_workbook_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "broken.xlsx"
-    path.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(InputError, match="not a valid .xlsx workbook"):
-        read_agreements_workbook(path, DECIMALS)
+def test_file_that_is_not_a_workbook_is_rejected(tmp_path, draft, register) -> None:
+    forms_folder(tmp_path).mkdir(parents=True)
+    (forms_folder(tmp_path) / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(FormProblems, match="broken.xlsx"):
+        december(tmp_path, draft, register)
