@@ -1,6 +1,6 @@
 """`anvisning`: the command line of the yearly share run.
 
-Every command that computes runs the same Dagster assets the UI runs, on the same instance
+Every command that computes runs the same Dagster jobs the UI runs, on the same instance
 (DAGSTER_HOME, by default `.dagster_home/` in the working directory), so CLI runs appear in the UI's
 run history. A bad input ends with one message naming file, line, column, value and rule, and a
 non-zero exit — never a traceback.
@@ -23,6 +23,38 @@ from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on a usage error
 # Only the documented form: date.fromisoformat also reads 20261127 and 2026W485.
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_ASSIGNMENT = date(2016, 1, 1)
+
+COMMANDS = {
+    "run": ("the whole share run for a share year: ingest, draft, review workbooks, "
+            "redistributions, publication, goal fulfilment",
+            "anvisning run                      # the latest share year with statistics\n"
+            "anvisning run --year 2026\n"
+            "anvisning run --year 2026 --reissue --reason \"Omfördelning i Kalmar län\""),
+    "draft": ("the autumn step: ingest and validate the statistics, draft shares and the 21 "
+              "county boards' review workbooks; nothing is published",
+              "anvisning draft --year 2027\n"
+              "anvisning draft --year 2026 --out-dir /tmp/utkast"),
+    "publish": ("the December step: everything up to the published share table (CSV, Excel, "
+                "PDF) and what depends on it; a published table is replaced only with "
+                "--reissue --reason",
+                "anvisning publish --year 2026\n"
+                "anvisning publish --year 2026 --decision-date 2025-12-15\n"
+                "anvisning publish --year 2026 --reissue --reason \"Rättad folkmängd\""),
+    "fulfilment": ("goal fulfilment (måluppfyllelse) per municipality on a date, against that "
+                   "year's published share table -> <out>/fulfilment_<DATE>.csv and .xlsx",
+                   "anvisning fulfilment --as-of 2026-06-30"),
+    "assign": ("record one assignment in the ledger: equalising by the rule (the lowest goal "
+               "fulfilment), or a connection assignment to a municipality the child has ties to;"
+               " prints the municipality",
+               "anvisning assign --date 2026-11-27\n"
+               "anvisning assign --date 2026-11-27 --connection Göteborg\n"
+               "anvisning assign --date 2026-11-27 --connection \"1480 Göteborg\""),
+    "forecast": ("what each municipality receives of M more equalising assignments, exactly as "
+                 "the rule will assign them -> <out>/<Y>/forecast_<Y>.csv",
+                 "anvisning forecast --children 500\n"
+                 "anvisning forecast --year 2026 --children 500 --municipality Malmö"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,59 +87,81 @@ def entry() -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="anvisning",
-        description="Yearly municipality shares for assigning unaccompanied minors.",
+        description="Yearly municipality shares (andelstal) for assigning unaccompanied "
+        "minors: the share run, goal fulfilment, assignments and forecasts.",
+        epilog="Run `anvisning COMMAND --help` for a command's options and examples.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="the whole share run for a share year, through Dagster")
+
+    def command(name: str) -> argparse.ArgumentParser:
+        summary, examples = COMMANDS[name]
+        return commands.add_parser(name, help=summary, description=summary[0].upper()
+                                   + summary[1:] + ".", epilog="examples:\n" + _indent(examples),
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    run = command("run")
     _add_run_arguments(run)
     _add_publish_arguments(run)
     run.set_defaults(handler=_run, job=SHARE_RUN_JOB)
 
-    draft = commands.add_parser("draft", help="ingest and draft shares, review workbooks")
+    draft = command("draft")
     _add_run_arguments(draft)
     draft.set_defaults(handler=_run, job=DRAFT_JOB, reissue=False, reason=None,
                        decision_date=None)
 
-    publish = commands.add_parser("publish", help="publish the share table (CSV, Excel, PDF)")
+    publish = command("publish")
     _add_run_arguments(publish)
     _add_publish_arguments(publish)
     publish.set_defaults(handler=_run, job=PUBLISH_JOB)
 
-    fulfilment = commands.add_parser("fulfilment", help="goal fulfilment per municipality")
-    fulfilment.add_argument("--as-of", type=_date, required=True, help="date YYYY-MM-DD")
+    fulfilment = command("fulfilment")
+    fulfilment.add_argument("--as-of", type=_date, required=True, metavar="DATE",
+                            help="the day to count up to, YYYY-MM-DD (not in the future)")
     _add_ledger_arguments(fulfilment)
     fulfilment.set_defaults(handler=_fulfilment)
 
-    assign = commands.add_parser("assign", help="record one assignment in the ledger")
-    assign.add_argument("--date", type=_date, required=True, help="date YYYY-MM-DD")
-    assign.add_argument("--connection", metavar="CODE",
-                        help="a connection assignment to this municipality (anknytning)")
+    assign = command("assign")
+    assign.add_argument("--date", type=_date, required=True, metavar="DATE",
+                        help="the day of the assignment, YYYY-MM-DD, from 2016-01-01 to today")
+    assign.add_argument("--connection", metavar="MUNICIPALITY",
+                        help="a connection assignment (anknytning) to this municipality: code, "
+                        "name or \"code name\"")
     _add_ledger_arguments(assign)
     assign.set_defaults(handler=_assign)
 
-    forecast = commands.add_parser("forecast", help="forecast M equalising assignments")
-    forecast.add_argument("--year", type=int, required=True, help="share year")
+    forecast = command("forecast")
+    forecast.add_argument("--year", type=int, metavar="YEAR",
+                          help="share year (default: the latest share year with statistics)")
     forecast.add_argument("--children", type=int, required=True, metavar="M",
                           help="expected number of equalising assignments")
-    forecast.add_argument("--as-of", type=_date, help="ledger state date (default: today, "
-                          "or 31 December of the share year if that is earlier)")
-    forecast.add_argument("--municipality", metavar="CODE", help="report on one municipality")
+    forecast.add_argument("--as-of", type=_date, metavar="DATE",
+                          help="the ledger as it stood on this day (default: today, or 31 "
+                          "December of the share year if that is earlier)")
+    forecast.add_argument("--municipality", metavar="MUNICIPALITY",
+                          help="also report on one municipality: code, name or \"code name\"")
     _add_ledger_arguments(forecast)
     forecast.set_defaults(handler=_forecast)
     return parser
 
 
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.splitlines())
+
+
 def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reissue", action="store_true",
-                        help="replace an already published table (needs --reason)")
-    parser.add_argument("--reason", help="why the table is reissued")
-    parser.add_argument("--decision-date", type=_date,
+                        help="replace an already published table (needs --reason); the earlier "
+                        "version is kept")
+    parser.add_argument("--reason", help="why the table is reissued (printed on the new "
+                        "version)")
+    parser.add_argument("--decision-date", type=_date, metavar="DATE",
                         help="the decision date printed on the table (default: as published, "
-                        "else the last approval date of the agreements, else today)")
+                        "else the last approval date of the agreements, else the configured "
+                        "day in December of the year before)")
 
 
 def _add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ledger", type=Path, default=None,
+    parser.add_argument("--ledger", type=Path, default=None, metavar="FILE",
                         help="the assignment ledger (default: <data-dir>/ledger/assignments.csv)")
     _add_folder_arguments(parser)
 
@@ -122,14 +176,16 @@ def _date(text: str) -> date:
 
 
 def _add_folder_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
+    parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR, metavar="DIR",
                         help=f"input data folder (default: {DEFAULT_DATA_DIR})")
-    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR,
+    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, metavar="DIR",
                         help=f"output folder (default: {DEFAULT_OUT_DIR})")
 
 
 def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="share year (andelsår), e.g. 2026")
+    parser.add_argument("--year", type=int, metavar="YEAR",
+                        help="share year (andelsår), e.g. 2026 (default: the latest share year "
+                        "whose statistics are in the data folder)")
     _add_folder_arguments(parser)
 
 
@@ -141,11 +197,26 @@ def _ledger(args: argparse.Namespace) -> Path:
     return args.ledger if args.ledger is not None else _layout(args).ledger
 
 
+def _share_year(args: argparse.Namespace) -> int:
+    """--year, or the latest share year with statistics (said aloud); a year without data is
+    refused naming the years that have it."""
+    from assets.available import check_share_year, latest_share_year
+
+    if args.year is None:
+        year = latest_share_year(_layout(args))
+        print(f"anvisning: share year {year} (the latest with statistics in "
+              f"{_layout(args).statistics_root}; choose another with --year)", flush=True)
+        return year
+    check_share_year(_layout(args), args.year)
+    return args.year
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.reissue and not (args.reason and args.reason.strip()):
         raise AnvisningError('--reissue needs --reason "<why the table is replaced>"')
     if args.reason and not args.reissue:
         raise AnvisningError("--reason goes with --reissue")
+    share_year = _share_year(args)
     publication = {
         "reissue_reason": args.reason if args.reissue else None,
         "decision_date": args.decision_date.isoformat() if args.decision_date else None,
@@ -153,9 +224,14 @@ def _run(args: argparse.Namespace) -> int:
     op_config = None
     if args.job != DRAFT_JOB:
         op_config = {"share_table_publication": {"config": publication}}
+    tags = {"anvisning/command": "reissue" if args.reissue else args.command}
+    if args.reissue:
+        tags["anvisning/reason"] = args.reason.strip()
+    if args.decision_date:
+        tags["anvisning/decision_date"] = args.decision_date.isoformat()
     from assets.runner import materialise
 
-    materialise(args.year, _layout(args), args.job, op_config)
+    materialise(share_year, _layout(args), args.job, op_config, tags)
     return EXIT_OK
 
 
@@ -163,7 +239,7 @@ def _fulfilment(args: argparse.Namespace) -> int:
     from pipeline.goals.service import fulfilment_as_of
 
     if args.as_of > date.today():
-        raise AnvisningError(f"--as-of {args.as_of} is in the future")
+        raise AnvisningError(f"--as-of {args.as_of}: the date is in the future")
     table, paths = fulfilment_as_of(args.as_of, _layout(args), _ledger(args), date.today())
     print(f"goal fulfilment as of {args.as_of}: {int(table['assigned'].sum())} assignments "
           f"since 2016-01-01; written {paths[0]} and {paths[1]}")
@@ -173,8 +249,14 @@ def _fulfilment(args: argparse.Namespace) -> int:
 def _assign(args: argparse.Namespace) -> int:
     from pipeline.goals.service import assign
 
-    code, name, kind, assignment_id = assign(args.date, args.connection, _layout(args),
-                                             _ledger(args), date.today())
+    today = date.today()
+    if not FIRST_ASSIGNMENT <= args.date <= today:
+        raise AnvisningError(f"--date {args.date}: an assignment is dated from "
+                             f"{FIRST_ASSIGNMENT} up to today ({today})")
+    connection = (_municipality(args, "--connection", args.connection)
+                  if args.connection is not None else None)
+    code, name, kind, assignment_id = assign(args.date, connection, _layout(args),
+                                             _ledger(args), today)
     print(f"{code} {name}")
     print(f"({kind} assignment {assignment_id} on {args.date} recorded in {_ledger(args)})",
           file=sys.stderr)
@@ -188,20 +270,38 @@ def _forecast(args: argparse.Namespace) -> int:
     if not 0 <= args.children <= MAX_FORECAST:
         raise AnvisningError(f"--children {args.children}: a forecast takes 0 to "
                              f"{MAX_FORECAST} children")
+    share_year = _share_year(args)
+    municipality = (_municipality(args, "--municipality", args.municipality)
+                    if args.municipality is not None else None)
     today = date.today()
-    as_of = args.as_of or min(today, date(args.year, 12, 31))
-    path, one = forecast_year(args.year, args.children, as_of, _layout(args), _ledger(args),
-                              args.municipality, today)
+    as_of = args.as_of or min(today, date(share_year, 12, 31))
+    path, one = forecast_year(share_year, args.children, as_of, _layout(args), _ledger(args),
+                              municipality, today)
     print(f"forecast of {args.children} equalising assignments from the ledger as of {as_of}: "
           f"{path}")
     if one is not None:
-        pct = "—" if one.fulfilment_pct is None else f"{one.fulfilment_pct:.1f} %"
         print(f"{one.municipality_code} {one.municipality_name}: {one.expected} expected "
               f"(assigned before {one.assigned_before}, after {one.assigned_after}); "
-              f"goal fulfilment at the end: {pct} of a target of {one.target:.2f}")
+              + (f"goal fulfilment at the end: {one.fulfilment_pct:.1f} % of a target of "
+                 f"{one.target:.2f}" if one.share_units > 0
+                 else "no share (0 ‰): not assigned by the rule"))
     return EXIT_OK
 
 
+def _municipality(args: argparse.Namespace, option: str, typed: str) -> str:
+    """A municipality option as a code: a code, a name or "code name", as the county form takes
+    them; an error names the option and what was typed."""
+    from pipeline.ingestion.register import load_register
+    from pipeline.redistribution.forms.values import (
+        Refused,
+        municipality_index,
+        parse_municipality,
+    )
+
+    found = parse_municipality(typed, municipality_index(load_register(_layout(args).register)))
+    if isinstance(found, Refused):
+        raise AnvisningError(f"{option} {typed!r}: {found.reason}")
+    return found.code
 
 
 if __name__ == "__main__":

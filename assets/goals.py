@@ -30,6 +30,8 @@ def goal_fulfilment(context: dg.AssetExecutionContext, settings: RunSettings):
     table, paths = fulfilment_as_of(as_of, settings.layout, ledger, max(today, as_of))
     lowest = table.filter(table["share_units"] > 0).sort("fulfilment_pct", nulls_last=True)
     return dg.MaterializeResult(metadata={
+        "summary": f"goal fulfilment as of {as_of}: {int(table['assigned'].sum())} "
+                   f"assignments since 2016-01-01 in {paths[0]} and {paths[1].name}",
         "as_of": as_of.isoformat(),
         "assignments_since_2016": int(table["assigned"].sum()),
         "illustrative_ledger": ledger_is_illustrative(ledger),

@@ -13,3 +13,9 @@ def preview(frame: pl.DataFrame, rows: int = 10) -> str:
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |"
               for row in head.iter_rows()]
     return "\n".join(lines)
+
+
+def markdown(frame: pl.DataFrame) -> str:
+    """A whole small table as Markdown (every row)."""
+    return preview(frame, rows=frame.height)
+

@@ -66,8 +66,10 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         raise
     context.log.info(result.message)
     return dg.MaterializeResult(metadata={
+        "summary": result.message,
         "status": result.status,
-        "version": result.version,
+        "version": dg.MetadataValue.text(str(result.version)),
+        "reissue_reason": config.reissue_reason or "",
         "message": result.message,
         "decision_date": info.decision_date.isoformat(),
         "illustrative_inputs": info.illustrative,

@@ -4,14 +4,15 @@ import dagster as dg
 import polars as pl
 
 from assets.failures import user_failures
-from assets.metadata import preview
+from assets.metadata import markdown
 from assets.partitions import share_year_of, share_years
 from assets.published import previous_published
 from assets.resources import RunSettings, WarehouseResource
 from assets.shares import draft_shares
 from assets.warehouse import execute, query
-from pipeline.core.units import promille_text, total_units, units_to_text
+from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import load_parameters
+from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_workbook import write_review_workbooks
 from pipeline.redistribution.rules import apply_redistributions
@@ -43,6 +44,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                                    params.decimals,
                                    illustrative, params.name)
     return dg.MaterializeResult(metadata={
+        "summary": f"{len(paths)} review workbooks in {folder}",
         "workbooks": len(paths),
         "folder": dg.MetadataValue.path(str(folder)),
         "illustrative_inputs": illustrative,
@@ -105,15 +107,33 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         summary = query(conn, "final_invariants", share_year=share_year).row(0, named=True)
 
     changed = final.filter(pl.col("given_units") + pl.col("received_units") > 0)
+    names = dict(zip(draft["municipality_code"], draft["municipality_name"], strict=True))
+    previous = previous_published(settings.layout, share_year)
+    named = final.join(draft.select("municipality_code", "county_name"), on="municipality_code")
     yield dg.MaterializeResult(metadata={
+        "summary": f"{len(agreements)} agreements applied, {changed.height} municipalities "
+                   "changed; county totals and the national total unchanged",
         "dagster/row_count": final.height,
         "agreements": len(agreements),
         "municipalities_in_agreements": changed.height,
-        "changed": dg.MetadataValue.md(preview(changed.select(
-            "municipality_code", "municipality_name",
-            *[promille_text(c, decimals)
-              for c in ("calculated_units", "given_units", "received_units", "share_units")],
-        ), rows=20)),
+        "agreements_applied": dg.MetadataValue.md(markdown(agreements_applied(
+            stored, names, decimals))),
+        "changed": dg.MetadataValue.md(markdown(pl.DataFrame({
+            "Kommun": [f"{c} {n}" for c, n in zip(changed["municipality_code"],
+                                                    changed["municipality_name"], strict=True)],
+            **{label: [units_to_text(u, decimals, ",") for u in changed[column]]
+               for label, column in (("Beräknad ‰", "calculated_units"),
+                                     ("Lämnad ‰", "given_units"),
+                                     ("Mottagen ‰", "received_units"),
+                                     ("Andel ‰", "share_units"))},
+        }))),
+        "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
+            named, previous, decimals, f"andel {share_year}", f"andel {share_year - 1}"))),
+        "draft_against_final": dg.MetadataValue.md(markdown(largest_changes(
+            named, draft.select("municipality_code", "share_units"), decimals,
+            f"slutlig {share_year}", f"utkast {share_year}"))),
+        "county_totals": dg.MetadataValue.md(markdown(county_totals(named, previous,
+                                                                    decimals))),
     })
     yield dg.AssetCheckResult(check_name=CHECK_COUNTY_TOTALS,
                               passed=summary["counties_changed"] == 0,

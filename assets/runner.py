@@ -6,6 +6,8 @@ event log as it happens; a failed run becomes one AnvisningError with the user's
 
 from __future__ import annotations
 
+import getpass
+import logging
 import os
 import re
 import threading
@@ -24,8 +26,9 @@ RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
 
 
 def materialise(share_year: int, layout: Layout, job_name: str,
-                op_config: dict | None = None) -> None:
-    """Run the named job for one share-year partition, printing its progress."""
+                op_config: dict | None = None, tags: dict[str, str] | None = None) -> None:
+    """Run the named job for one share-year partition, printing its progress. The run carries
+    `tags` (what the command was, and why) and the operating-system user, shown in the UI."""
     instance = prepare_instance()
     from assets.definitions import defs
     from assets.partitions import share_years
@@ -52,6 +55,7 @@ def materialise(share_year: int, layout: Layout, job_name: str,
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, partition_key=str(share_year),
                 raise_on_error=False, run_id=run_id,
+                tags={"anvisning/user": _user(), **(tags or {})},
             )
     if not result.success:
         raise AnvisningError(_failure_message(result))
@@ -171,9 +175,20 @@ class _Progress:
         self._seen = len(records)
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container): the number
+        return str(os.getuid())
+
+
 def _describe(record) -> str | None:
     event = record.dagster_event
     if event is None:
+        # The steps' own warnings (a file in the forms folder that is not a form, a restored
+        # publication) belong in the run's output as much as in its log.
+        if record.level >= logging.WARNING and record.user_message:
+            return f"    ! {record.user_message}"
         return None
     kind = event.event_type_value
     if kind == "STEP_START":
@@ -181,6 +196,8 @@ def _describe(record) -> str | None:
     if kind == "ASSET_MATERIALIZATION":
         materialization = event.event_specific_data.materialization
         meta = materialization.metadata
+        if "summary" in meta:
+            return f"    ✓ {materialization.asset_key.to_user_string()}  {meta['summary'].value}"
         detail = []
         if "dagster/row_count" in meta:
             detail.append(f"{meta['dagster/row_count'].value} rows")

@@ -7,7 +7,7 @@ import polars as pl
 
 from assets.failures import user_failures
 from assets.ingest import REGISTER_KEY, STATISTIC_KEYS
-from assets.metadata import preview
+from assets.metadata import markdown, preview
 from assets.partitions import share_year_of, share_years
 from assets.published import previous_published
 from assets.resources import RunSettings, WarehouseResource
@@ -16,6 +16,7 @@ from pipeline.core.files import write_atomically
 from pipeline.core.units import promille_text, total_units, units_to_text
 from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
 from pipeline.model.parameters import load_parameters
+from pipeline.model.review import county_totals, largest_changes, spread
 from pipeline.model.shares import compute_shares, days_in_year
 from pipeline.model.validation import validate_draft
 
@@ -93,14 +94,26 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     write_atomically(layout.draft_provenance(share_year),
                      json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8"))
 
+    named = draft  # the basis carries the register's names
+    compared = (f"compared with share year {previous_year}'s published table"
+                if previous_year else f"no published table for {share_year - 1} to compare with")
     yield dg.MaterializeResult(metadata={
+        "summary": f"{draft.height} draft shares, {int(summary['at_floor'])} at the floor; "
+                   f"{compared}; {layout.draft_csv(share_year)}",
         "dagster/row_count": draft.height,
         "parameter_set": params.name,
-        "reference_year": ref_year,
+        "reference_year": dg.MetadataValue.text(str(ref_year)),
         "at_floor": int(summary["at_floor"]),
         "illustrative_inputs": bool(files["illustrative"].any()),
-        "compared_with_share_year": previous_year if previous_year else "none",
+        "compared_with_share_year": str(previous_year) if previous_year else "none",
         "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
+        "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
+            named, previous, params.decimals, f"utkast {share_year}",
+            f"andel {share_year - 1}"))),
+        "county_totals": dg.MetadataValue.md(markdown(county_totals(
+            named, previous, params.decimals))),
+        "spread": dg.MetadataValue.md(markdown(spread(named, params.decimals,
+                                                      params.floor_units))),
         "largest_shares": dg.MetadataValue.md(preview(_readable(draft, params.decimals))),
     })
     yield from _checks(summary, params)
