@@ -82,6 +82,9 @@ def _style_axes(ax) -> None:
     for text in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label,
                  ax.xaxis.offsetText, ax.yaxis.offsetText):
         text.set_visible(False)
+    # Fixed (hidden) label positions: otherwise every draw measures all tick labels to place them.
+    ax.xaxis.set_label_coords(0.5, -0.2)
+    ax.yaxis.set_label_coords(-0.2, 0.5)
     ax.tick_params(axis="y", length=0)
     ax.yaxis.set_major_locator(MaxNLocator(4, integer=True, min_n_ticks=2))
     ax.yaxis.set_major_formatter(FuncFormatter(_swedish))

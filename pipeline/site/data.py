@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import AnvisningError, InputError  # noqa: F401 (re-exported)
+from pipeline.errors import AnvisningError, InputError
 from pipeline.files import parse_toml, read_sources
 from pipeline.fulfilment import forecast_table, fulfilment_table
 from pipeline.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
@@ -169,6 +169,9 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
                    today: date | None = None) -> SiteInputs:
     """Read and check every input of the site on `as_of` (the ledger counts up to it)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if as_of < FIRST_DATE:
+        raise AnvisningError(f"the site's date {as_of} is before {FIRST_DATE}, the start of "
+                             "goal fulfilment")
     today = max(today or date.today(), as_of)
     register = load_register(data_dir / REGISTER)
     municipalities = [Municipality(*row) for row in register.iter_rows()]
@@ -199,10 +202,10 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
         years=years, yearly=_yearly(ledger, codes), history=history,
         transfers=_transfers(data_dir, shown), features=load_features(data_dir / GEOJSON, codes),
     )
-    prognosis = load_prognosis(data_dir / PROGNOSIS)
+    prognosis = load_prognosis(data_dir / PROGNOSIS, as_of.year)
     this_year = ledger.filter(pl.col("date") >= date(as_of.year, 1, 1)).height
     inputs.assigned_this_year = this_year
-    if prognosis is not None and prognosis.year == as_of.year == shown_year:
+    if prognosis is not None and as_of.year == shown_year:
         inputs.prognosis = prognosis
         inputs.scenarios = _scenarios(current, prognosis, this_year, shown.decimals)
     inputs.illustrative = _illustrative(publications, ledger_path, inputs.prognosis)
@@ -390,7 +393,7 @@ def load_features(path: Path, codes: list[str]) -> dict[str, dict]:
 
 # --- prognosis scenarios -------------------------------------------------------------------
 
-def load_prognosis(path: Path) -> Prognosis | None:
+def load_prognosis(path: Path, year: int | None = None) -> Prognosis | None:
     """`prognosis.toml`: national prognosis scenarios, one table per year,
 
         illustrative = true          # optional, default false
@@ -400,8 +403,9 @@ def load_prognosis(path: Path) -> Prognosis | None:
         base = 420
         high = 460
 
-    Whole numbers ≥ 0 with low ≤ base ≤ high. Returns the latest year's scenarios (the site uses
-    them when that year is the site's year), or None if the file does not exist."""
+    Whole numbers ≥ 0 with low ≤ base ≤ high; every year is validated. Returns the scenarios of
+    `year` (default: the latest year in the file), or None if the file does not exist or has no
+    table for `year`."""
     if not path.is_file():
         return None
     try:
@@ -443,14 +447,10 @@ def load_prognosis(path: Path) -> Prognosis | None:
             raise InputError(path, f"prognosis.{year_key}: low ≤ base ≤ high is required",
                              value=f"{table['low']}, {table['base']}, {table['high']}")
         parsed[int(year_key)] = {key: table[key] for key in SCENARIOS}
-    year = max(parsed)
+    year = max(parsed) if year is None else year
+    if year not in parsed:
+        return None
     return Prognosis(year=year, children=parsed[year], illustrative=illustrative, source=source)
-
-
-def prognosis_for(path: Path, year: int) -> dict[str, int] | None:
-    """The scenarios of one year from `prognosis.toml` (validated), or None."""
-    prognosis = load_prognosis(path)
-    return prognosis.children if prognosis is not None and prognosis.year == year else None
 
 
 # --- illustrative inputs -------------------------------------------------------------------

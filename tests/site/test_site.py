@@ -200,14 +200,20 @@ def test_a_county_page_lists_its_redistributions(built):
     assert "Inga omfördelningar" in (built.site / "lan" / "25.html").read_text(encoding="utf-8")
 
 
-def test_building_again_replaces_the_site(built, published, tmp_path):
+def test_building_again_gives_the_same_site_and_replaces_it(built, published):
     from pipeline.site import build_site_from_folders
 
     data, out = published
+    before = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
+              if p.is_file()}
     (built.site / "stray.txt").write_text("old", encoding="utf-8")
     again = build_site_from_folders(data, out, AS_OF, workers=1)
     assert again == built.index
     assert not (built.site / "stray.txt").exists()
+    after = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
+             if p.is_file()}
+    # one process or several, charts drawn afresh or reused: the same bytes
+    assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".site")]
 
 
@@ -225,6 +231,8 @@ def test_prognosis_is_read_and_validated(tmp_path):
     prognosis = load_prognosis(good)
     assert (prognosis.year, prognosis.children, prognosis.illustrative) == \
         (2026, {"low": 1, "base": 2, "high": 2}, True)
+    assert load_prognosis(good, 2026) == prognosis
+    assert load_prognosis(good, 2027) is None
     assert load_prognosis(tmp_path / "missing.toml") is None
     for body, rule in [
         ("[prognosis.2026]\nlow = 3\nbase = 2\nhigh = 4\n", "low ≤ base ≤ high"),
