@@ -50,6 +50,8 @@ _ID = re.compile(r'(\bid="|url\(#|href="#)')
 _SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)pt" height="[\d.]+pt"')
 _HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+# matplotlib's <style>*{…}</style> would apply to the whole HTML page; style.css scopes it.
+_STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.S)
 
 
 def _swedish(value: float, _position: object = None) -> str:
@@ -60,7 +62,8 @@ def _draw(figure: Figure) -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context(STYLE):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return _METADATA.sub("", _HEAD.sub("", buffer.getvalue(), count=1), count=1)
+    text = _METADATA.sub("", _HEAD.sub("", buffer.getvalue(), count=1), count=1)
+    return _STYLE.sub("", text, count=1)
 
 
 def _label(text: str, prefix: str, label: str) -> str:

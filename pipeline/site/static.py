@@ -99,6 +99,7 @@ th[aria-sort=descending] button::after{content:" ▼"}
 figure{margin:.5rem 0 1rem}
 figcaption{color:var(--muted);font-size:.9rem}
 svg.chart{width:100%;height:auto;display:block}
+svg.chart *{stroke-linejoin:round;stroke-linecap:butt}
 .mapbox{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 svg.map{flex:0 1 24rem;width:24rem;max-width:100%;height:auto;background:#fff}
 .mapbox .legend{flex:1 1 16rem}

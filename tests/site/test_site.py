@@ -127,7 +127,12 @@ def test_every_src_and_href_stays_inside_the_site(built):
     css = (site / "style.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css
     for page in site.rglob("*.html"):
-        for name, reference in parsed(page).references:
+        links = parsed(page)
+        scripts = [a for tag, a in links.tags if tag == "script"]
+        assert [Path(a.get("src", "")).name for a in scripts] == ["site.js"], page
+        assert not [tag for tag, _ in links.tags if tag in ("style", "iframe", "object",
+                                                            "embed", "img")], page
+        for name, reference in links.references:
             parts = urlsplit(reference)
             assert not parts.scheme and not parts.netloc, f"{page}: {name}={reference}"
             if not parts.path:
