@@ -138,7 +138,9 @@ class Charts:
         ax = figure.add_axes((0.08, 0.13, 0.9, 0.82))
         _style_axes(ax)
         positions = list(range(len(labels)))
-        ax.set_xticks(positions, labels)
+        # every year labelled up to 12 years, then every other one (the table has them all)
+        ax.set_xticks(positions, [label if len(labels) <= 12 or (len(labels) - 1 - i) % 2 == 0
+                                  else "" for i, label in enumerate(labels)])
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.tick_params(axis="x", length=0)
         # Bars as two vertical line collections (one artist each, butt ends): redrawing 22

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from pipeline.site.formatting import NBSP, decimal
+
 HEIGHT = 1000.0
 LATITUDE = 62.5
 SOURCE_TEXT = "Kommungränser: Valmyndigheten via okfse/sweden-geojson"
@@ -89,8 +91,6 @@ def class_of(value: float | None, breaks: Sequence[float]) -> int | None:
 
 def legend_labels(breaks: Sequence[float], unit: str, places: int) -> list[str]:
     """"under 96,0 %", "96,0–97,9 %", …, "104,0 % och mer" (Swedish number format)."""
-    from pipeline.site.formatting import NBSP, decimal
-
     step = 10**-places
     labels = [f"under {decimal(breaks[0], places)}{NBSP}{unit}"]
     for low, high in zip(breaks, breaks[1:], strict=False):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -74,9 +75,12 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
 
 
 def _workers(requested: int | None, pages: int) -> int:
+    """Worker processes: as asked, else one per core (at most 4) — but none in a process that
+    runs other threads (a Dagster run, a web server): a forked child could inherit a lock that
+    another thread holds, and hang."""
     if requested is not None:
         return max(1, requested)
-    if pages < 50 or _fork() is None:
+    if pages < 50 or _fork() is None or threading.active_count() > 1:
         return 1
     return max(1, min(4, len(os.sched_getaffinity(0))))
 
