@@ -1,0 +1,153 @@
+"""The choropleth map: GeoJSON boundaries projected once to SVG path data, coloured by class.
+
+Projection: equirectangular with the longitude scaled by cos(62.5°) (the middle of Sweden), y
+pointing down, in a view box 1000 units high; coordinates are written with one decimal as
+relative moves, which keeps the 290 paths near 200 kB. Each municipality is one <path> with
+`data-code`, classes for its goal-fulfilment class (`f0`…`f5`, `fn` without a target) and share
+class (`s0`…`s5`), and an accessible name. The CSS colours the classes; a `:target` switch (no
+JavaScript) shows the share classes instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from pipeline.site.formatting import NBSP, decimal
+
+HEIGHT = 1000.0
+LATITUDE = 62.5
+SOURCE_TEXT = "Kommungränser: Valmyndigheten via okfse/sweden-geojson"
+
+# Colour-blind-safe sequential palette (viridis, 6 classes), dark to light.
+PALETTE = ("#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725")
+NO_VALUE = "#e0e0e0"
+FULFILMENT_BREAKS = (96.0, 98.0, 100.0, 102.0, 104.0)  # %
+SHARE_BREAKS = (1.1, 1.5, 2.0, 4.0, 8.0)  # ‰
+
+
+@dataclass(frozen=True)
+class Projected:
+    paths: dict[str, str]
+    width: float
+    height: float
+
+
+def project(features: dict[str, dict]) -> Projected:
+    """Every municipality's geometry as SVG path data in one shared frame."""
+    scale_x = math.cos(math.radians(LATITUDE))
+    rings: dict[str, list[list[tuple[float, float]]]] = {}
+    min_x = min_y = math.inf
+    max_x = max_y = -math.inf
+    for code, geometry in features.items():
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        shapes = []
+        for polygon in polygons:
+            for ring in polygon:
+                points = [(lon * scale_x, -lat) for lon, lat, *_ in ring]
+                for x, y in points:
+                    min_x, max_x = min(min_x, x), max(max_x, x)
+                    min_y, max_y = min(min_y, y), max(max_y, y)
+                shapes.append(points)
+        rings[code] = shapes
+    factor = HEIGHT / (max_y - min_y)
+    width = round((max_x - min_x) * factor, 1)
+    paths = {code: _path_data(shapes, min_x, min_y, factor) for code, shapes in rings.items()}
+    return Projected(paths=paths, width=width, height=HEIGHT)
+
+
+def _path_data(rings: list[list[tuple[float, float]]], min_x: float, min_y: float,
+               factor: float) -> str:
+    parts = []
+    for ring in rings:
+        scaled = [(round((x - min_x) * factor * 10), round((y - min_y) * factor * 10))
+                  for x, y in ring]
+        first_x, first_y = scaled[0]
+        moves = []
+        last_x, last_y = first_x, first_y
+        for x, y in scaled[1:]:
+            if (x, y) != (last_x, last_y):
+                moves.append(f"{_tenths(x - last_x)} {_tenths(y - last_y)}")
+                last_x, last_y = x, y
+        parts.append(f"M{_tenths(first_x)} {_tenths(first_y)}l{' '.join(moves)}z")
+    return "".join(parts)
+
+
+def _tenths(value: int) -> str:
+    whole, tenth = divmod(abs(value), 10)
+    text = f"{whole}.{tenth}" if tenth else str(whole)
+    return ("-" if value < 0 else "") + text
+
+
+def class_of(value: float | None, breaks: Sequence[float]) -> int | None:
+    """The class (0 = lowest) of a value between the breaks; None for no value."""
+    if value is None:
+        return None
+    return sum(value >= b for b in breaks)
+
+
+def legend_labels(breaks: Sequence[float], unit: str, places: int) -> list[str]:
+    """"under 96,0 %", "96,0–97,9 %", …, "104,0 % och mer" (Swedish number format)."""
+    step = 10**-places
+    labels = [f"under {decimal(breaks[0], places)}{NBSP}{unit}"]
+    for low, high in zip(breaks, breaks[1:], strict=False):
+        labels.append(f"{decimal(low, places)}–{decimal(high - step, places)}{NBSP}{unit}")
+    labels.append(f"{decimal(breaks[-1], places)}{NBSP}{unit} och mer")
+    return labels
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    href: str
+    label: str
+    fulfilment_class: int | None
+    share_class: int | None
+
+
+def svg(projected: Projected, regions: Sequence[Region], title: str) -> str:
+    """The map as an inline <svg>: one link and <path> per municipality."""
+    out = [f'<svg class="map" viewBox="0 0 {projected.width} {projected.height}" '
+           f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    for region in regions:
+        classes = (f"f{region.fulfilment_class}" if region.fulfilment_class is not None
+                   else "fn") + (f" s{region.share_class}" if region.share_class is not None
+                                 else " sn")
+        label = escape(region.label)
+        out.append(f'<a href="{escape(region.href)}" tabindex="-1" aria-label="{label}">'
+                   f'<path data-code="{region.code}" class="{classes}" '
+                   f'd="{projected.paths[region.code]}"><title>{label}</title></path></a>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def css() -> str:
+    """Colours of the classes: goal fulfilment by default, shares under #visa-andel:target."""
+    rules = [f".map .f{i}{{fill:{c}}}" for i, c in enumerate(PALETTE)]
+    rules.append(f".map .fn{{fill:{NO_VALUE}}}")
+    rules += [f"#visa-andel:target .map .s{i}{{fill:{c}}}" for i, c in enumerate(PALETTE)]
+    rules.append(f"#visa-andel:target .map .sn{{fill:{NO_VALUE}}}")
+    rules += [f".sw.c{i}{{background:{c}}}" for i, c in enumerate(PALETTE)]
+    rules.append(f".sw.cn{{background:{NO_VALUE}}}")
+    return "\n".join(rules)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with the background."""
+    return "#000000" if contrast("#000000", background) >= contrast("#ffffff", background) \
+        else "#ffffff"
