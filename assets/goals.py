@@ -9,6 +9,7 @@ from assets.metadata import preview
 from assets.partitions import share_year_of, share_years
 from assets.publication import share_table_publication
 from assets.resources import RunSettings
+from assets.sources import ledger
 from pipeline.goals.service import fulfilment_as_of, ledger_is_illustrative
 
 GROUP = "goal_fulfilment"
@@ -16,7 +17,8 @@ OWNERS = ["team:statistics"]
 
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel"}, owners=OWNERS,
-          deps=[share_table_publication])
+          deps=[share_table_publication, ledger],
+          automation_condition=dg.AutomationCondition.eager())
 @user_failures
 def goal_fulfilment(context: dg.AssetExecutionContext, settings: RunSettings):
     """Aktuellt mottagande och måluppfyllelse per kommun: assignments since 2016-01-01 from

@@ -9,6 +9,7 @@ from assets.partitions import share_year_of, share_years
 from assets.published import previous_published
 from assets.resources import RunSettings, WarehouseResource
 from assets.shares import draft_shares
+from assets.sources import agreement_files, returned_forms
 from assets.warehouse import execute, query
 from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import load_parameters
@@ -53,7 +54,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
 
 @dg.asset(
     partitions_def=share_years, group_name=GROUP, kinds={"duckdb"}, owners=OWNERS,
-    deps=[draft_shares],
+    deps=[draft_shares, agreement_files, returned_forms],
     check_specs=[
         dg.AssetCheckSpec(CHECK_COUNTY_TOTALS, asset="final_shares", blocking=True,
                           description="Every county's total equals its draft total."),

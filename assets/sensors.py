@@ -20,12 +20,14 @@ import hashlib
 import json
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
 from assets.job_names import SHARE_RUN_JOB
 from assets.partitions import share_years
+from assets.sources import ledger_version
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import DEFAULT_DATA_DIR, Layout
 
@@ -105,3 +107,30 @@ def _state_hash(files: dict[str, str], year: str, revision: int) -> str:
     mine = {name: digest for name, digest in files.items() if share_year_of_file(name) == year}
     text = json.dumps({"files": mine, "revision": revision}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+LEDGER_SENSOR = "ledger_sensor"
+
+
+@dg.sensor(
+    name=LEDGER_SENSOR,
+    asset_selection=dg.AssetSelection.assets("goal_fulfilment", "statistics_site"),
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Observes the assignment ledger: when an assignment is recorded (its hash "
+    "changes), records the ledger's new data version and recomputes goal fulfilment and the "
+    "statistics site for the current share year. Turn on in the UI.",
+)
+def ledger_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    layout = Layout(Path(os.environ.get("ANVISNING_DATA_DIR", DEFAULT_DATA_DIR)))
+    version = ledger_version(layout)
+    observation = dg.AssetObservation(asset_key="ledger",
+                                      tags={"dagster/data_version": version})
+    if context.cursor in (None, version):
+        return dg.SensorResult(cursor=version, asset_events=[observation],
+                               skip_reason=f"{layout.ledger} unchanged")
+    year = str(date.today().year)
+    requests = ([dg.RunRequest(partition_key=year, run_key=f"ledger:{version}",
+                               tags={TRIGGER_TAG: LEDGER_SENSOR})]
+                if year in share_years.get_partition_keys() else [])
+    return dg.SensorResult(cursor=version, asset_events=[observation], run_requests=requests)

@@ -37,5 +37,13 @@ def test_draft_and_publish_are_named_jobs_with_their_own_selections():
     draft, publish, everything = keys(DRAFT_JOB), keys(PUBLISH_JOB), keys(SHARE_RUN_JOB)
     assert {"population", "draft_shares", "review_workbooks"} <= draft
     assert not {"final_shares", "share_table_publication", "goal_fulfilment"} & draft
-    assert draft < publish < everything
-    assert "share_table_publication" in publish and "goal_fulfilment" not in publish
+    # A publication brings what depends on it up to date in the same run.
+    assert draft < publish == everything
+    assert {"share_table_publication", "goal_fulfilment"} <= publish
+
+
+def test_the_ledger_and_the_agreements_are_sources_upstream_of_what_uses_them():
+    graph = {spec.key.to_user_string(): {d.asset_key.to_user_string() for d in spec.deps}
+             for spec in defs.resolve_all_asset_specs()}
+    assert "ledger" in graph["goal_fulfilment"]
+    assert {"agreement_files", "returned_forms"} <= graph["final_shares"]

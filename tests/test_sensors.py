@@ -132,3 +132,22 @@ def test_the_definitions_hold_the_sensor_on_the_share_run_job_stopped():
     assert sensor.job_name == SHARE_RUN_JOB
     assert sensor.minimum_interval_seconds == 30
     assert sensor.default_status == dg.DefaultSensorStatus.STOPPED
+
+
+def test_the_ledger_sensor_observes_a_new_assignment_and_recomputes_goal_fulfilment(
+        data_dir, monkeypatch):
+    from datetime import date
+
+    from assets.sensors import ledger_sensor
+
+    monkeypatch.setenv("ANVISNING_DATA_DIR", str(data_dir))
+    first = ledger_sensor(dg.build_sensor_context(cursor=None))
+    assert first.run_requests == [] and len(first.asset_events) == 1
+    ledger = data_dir / "ledger" / "assignments.csv"
+    ledger.write_text(ledger.read_text() + "A9999999,2026-01-02,0114,connection\n")
+    second = ledger_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert second.cursor != first.cursor
+    assert second.asset_events[0].tags["dagster/data_version"] == second.cursor
+    assert [r.partition_key for r in second.run_requests] == [str(date.today().year)]
+    third = ledger_sensor(dg.build_sensor_context(cursor=second.cursor))
+    assert third.run_requests == []

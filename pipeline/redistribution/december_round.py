@@ -51,10 +51,12 @@ class Round:
 
 
 def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
-                       calculated_units: Mapping[str, int], decimals: int) -> Round:
+                       calculated_units: Mapping[str, int], decimals: int, *,
+                       write_reports: bool = True) -> Round:
     """Every valid agreement of `share_year`, or FormProblems listing every problem of the forms
-    (after writing each county's report). `register` has the municipality and county codes and
-    names; `calculated_units` the draft share of each municipality in units."""
+    (after writing each county's report, unless `write_reports` is off: a reader of what was
+    applied). `register` has the municipality and county codes and names; `calculated_units`
+    the draft share of each municipality in units."""
     csv_path = layout.agreements_csv(share_year)
     from_csv = read_agreements_csv(csv_path, decimals) if csv_path.is_file() else []
     read = read_county_forms(layout.returned_forms(share_year))
@@ -62,7 +64,8 @@ def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
                                     calculated_units=calculated_units, decimals=decimals,
                                     earlier=from_csv)
     problems = [*read.problems, *checked.problems]
-    reports = _write_reports(layout, share_year, read.forms, problems, read.notices, register)
+    reports = (_write_reports(layout, share_year, read.forms, problems, read.notices, register)
+               if write_reports else [])
     if problems:
         raise FormProblems(share_year, problems, reports)
     agreements = [*from_csv, *checked.agreements]

@@ -27,13 +27,15 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import AnvisningError, InputError
-from pipeline.files import parse_toml, read_sources
-from pipeline.fulfilment import forecast_table, fulfilment_table
-from pipeline.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
-from pipeline.municipalities import load_register
-from pipeline.publication import published_paths, read_published_final
-from pipeline.redistribution import read_all_agreements
+from pipeline.core.config import described_file
+from pipeline.core.errors import AnvisningError, InputError
+from pipeline.core.files import parse_toml
+from pipeline.core.layout import Layout
+from pipeline.goals.fulfilment import forecast_table, fulfilment_table
+from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
+from pipeline.ingestion.register import load_register
+from pipeline.publication.store import published_paths, read_published_final
+from pipeline.redistribution.december_round import collect_agreements
 from pipeline.site.queue import queue_places
 
 GEOJSON = Path("reference") / "municipalities_2pct.geojson"
@@ -200,7 +202,8 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
         as_of=as_of, municipalities=municipalities, publications=publications,
         shown_year=shown_year, status=status, total_assigned=int(current["assigned"].sum()),
         years=years, yearly=_yearly(ledger, codes), history=history,
-        transfers=_transfers(data_dir, shown), features=load_features(data_dir / GEOJSON, codes),
+        transfers=_transfers(data_dir, shown, register),
+        features=load_features(data_dir / GEOJSON, codes),
     )
     prognosis = load_prognosis(data_dir / PROGNOSIS, as_of.year)
     this_year = ledger.filter(pl.col("date") >= date(as_of.year, 1, 1)).height
@@ -313,7 +316,7 @@ def _yearly(ledger: pl.DataFrame, codes: list[str]) -> dict[str, dict[int, tuple
 def _scenarios(current: pl.DataFrame, prognosis: Prognosis, this_year: int,
                decimals: int) -> list[Scenario]:
     """Each scenario's national number less what is already assigned this year is forecast as
-    equalising assignments by the project's forecast (pipeline.fulfilment), not share × N."""
+    equalising assignments by the project's forecast (pipeline.goals.fulfilment), not share × N."""
     result = []
     for key in SCENARIOS:
         national = prognosis.children[key]
@@ -329,11 +332,15 @@ def _scenarios(current: pl.DataFrame, prognosis: Prognosis, this_year: int,
 
 # --- redistributions ----------------------------------------------------------------------
 
-def _transfers(data_dir: Path, publication: Publication) -> list[Transfer]:
-    """The agreements of the shown year, with "all" resolved to the giver's calculated share;
+def _transfers(data_dir: Path, publication: Publication,
+               register: pl.DataFrame) -> list[Transfer]:
+    """The agreements of the shown year (the agency's file and the county boards' forms, read
+    as the December round reads them), with "all" resolved to the giver's calculated share;
     they must add up to what the published table gives and receives."""
     folder = data_dir / "redistributions"
-    agreements = read_all_agreements(folder, publication.year, publication.decimals)
+    agreements = collect_agreements(Layout(data_dir), publication.year, register,
+                                    publication.calculated, publication.decimals,
+                                    write_reports=False).agreements
     transfers = [
         Transfer(a.giver_code, a.receiver_code,
                  publication.calculated.get(a.giver_code, 0) if a.amount_units is None
@@ -459,7 +466,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
                   prognosis: Prognosis | None) -> list[str]:
     """What is illustrative, in Swedish, for the mark on every page (empty: nothing is)."""
     notes = []
-    if read_sources(ledger_path.parent).get(ledger_path.name, {}).get("illustrative", False):
+    if described_file(ledger_path)["illustrative"]:
         notes.append("anvisningsregistret")
     for year, publication in sorted(publications.items()):
         if publication.illustrative:
@@ -472,7 +479,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
 
 def county_fulfilment(inputs: SiteInputs, codes: list[str]) -> float | None:
     """A county's goal fulfilment: its assignments over its summed target, exactly, then rounded
-    half up to one decimal (as pipeline.fulfilment rounds a municipality's)."""
+    half up to one decimal (as pipeline.goals.fulfilment rounds a municipality's)."""
     shares = sum(inputs.status[c].share_units for c in codes)
     assigned = sum(inputs.status[c].assigned for c in codes)
     if shares == 0 or inputs.total_assigned == 0:

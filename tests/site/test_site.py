@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.errors import AnvisningError, InputError
-from pipeline.fulfilment import next_equalising, step_by_step
+from pipeline.core.errors import AnvisningError, InputError
+from pipeline.goals.fulfilment import next_equalising, step_by_step
 from pipeline.site.data import load_prognosis
 from pipeline.site.formatting import NBSP, decimal, integer, long_date, percent, promille_units
 from pipeline.site.map import PALETTE, contrast, text_colour
