@@ -175,37 +175,69 @@ def write_ledger(path: Path, ledger: pl.DataFrame) -> None:
 
 
 class LedgerSession:
-    """The ledger as read under the exclusive lock; `append` adds assignments while it is held."""
+    """The ledger as read under the exclusive lock; `append` adds assignments while it is held.
 
-    def __init__(self, path: Path, register_codes: list[str], today: date, ledger: pl.DataFrame):
+    A buffered session (`locked_ledger(..., buffered=True)`, for replaying many assignments)
+    keeps its appends in memory and writes them in one atomic replace when the block ends
+    without an error; otherwise each append replaces the file at once.
+    """
+
+    def __init__(self, path: Path, register_codes: list[str], today: date, ledger: pl.DataFrame,
+                 *, buffered: bool = False):
         self.path = path
         self.today = today
         self._codes = set(register_codes)
         self._ledger = ledger
+        self._buffered = buffered
+        self._unframed: list[tuple[str, date, str, str]] = []  # appended, not yet in the frame
+        self._unwritten: list[str] = []  # appended lines not yet in the file
         self._last_number = max(
             (int(m.group(1)) for m in map(_SEQUENTIAL_ID.match, ledger["assignment_id"]) if m),
             default=0,
         )
+        tally = ledger.group_by("municipality_code").len("assigned")
+        self._tally = dict(zip(tally["municipality_code"], tally["assigned"], strict=True))
+        self._latest: date | None = ledger["date"].max()
 
     @property
     def ledger(self) -> pl.DataFrame:
         """The current ledger, including what this session has appended."""
+        if self._unframed:
+            added = pl.DataFrame(self._unframed, schema=LEDGER_SCHEMA, orient="row")
+            self._ledger = pl.concat([self._ledger, added])
+            self._unframed = []
         return self._ledger
+
+    def tally_if_latest(self, as_of: date) -> dict[str, int] | None:
+        """Assignments per municipality over the whole ledger when none is dated after `as_of`
+        (then they are exactly the counts as of `as_of`, kept without rereading the ledger);
+        None when the ledger holds later assignments."""
+        if self._latest is not None and as_of < self._latest:
+            return None
+        return self._tally
 
     def append(self, when: date, municipality_code: str, kind: str) -> str:
         """Append one assignment (same rules as `read_ledger`); returns its new id."""
         self._check(when, municipality_code, kind)
         self._last_number += 1
         assignment_id = f"{ID_PREFIX}{self._last_number:0{ID_DIGITS}d}"
-        row = pl.DataFrame([[assignment_id], [when], [municipality_code], [kind]],
-                           schema=LEDGER_SCHEMA, orient="col")
+        self._unframed.append((assignment_id, when, municipality_code, kind))
+        self._unwritten.append(f"{assignment_id},{when.isoformat()},{municipality_code},{kind}\n")
+        self._tally[municipality_code] = self._tally.get(municipality_code, 0) + 1
+        self._latest = when if self._latest is None else max(self._latest, when)
+        if not self._buffered:
+            self.flush()
+        return assignment_id
+
+    def flush(self) -> None:
+        """Write what was appended since the last write, in one atomic replace."""
+        if not self._unwritten:
+            return
         content = self.path.read_bytes() if self.path.exists() else HEADER.encode() + b"\n"
         if not content.endswith(b"\n"):
             content += b"\n"
-        line = f"{assignment_id},{when.isoformat()},{municipality_code},{kind}\n"
-        write_atomically(self.path, content + line.encode())
-        self._ledger = pl.concat([self._ledger, row])
-        return assignment_id
+        write_atomically(self.path, content + "".join(self._unwritten).encode())
+        self._unwritten = []
 
     def _check(self, when: date, municipality_code: str, kind: str) -> None:
         if not FIRST_DATE <= when <= self.today:
@@ -221,18 +253,22 @@ class LedgerSession:
 
 @contextmanager
 def locked_ledger(
-    path: Path, register_codes: Iterable[str], today: date, *, create: bool = False
+    path: Path, register_codes: Iterable[str], today: date, *, create: bool = False,
+    buffered: bool = False,
 ) -> Iterator[LedgerSession]:
     """Hold the ledger's exclusive lock: read and validate it, let the caller append, release.
 
     With `create=True` a missing ledger is treated as empty and written on the first append.
+    With `buffered=True` the appends are written once, when the block ends without an error.
     """
     path = Path(os.path.realpath(path))  # a symlinked ledger: lock and write the real file
     codes = list(register_codes)
     with exclusive_lock(lock_file_for(path)):
         fresh = create and not path.exists()
         ledger = empty_ledger() if fresh else read_ledger(path, codes, today)
-        yield LedgerSession(path, codes, today, ledger)
+        session = LedgerSession(path, codes, today, ledger, buffered=buffered)
+        yield session
+        session.flush()
 
 
 def append_assignment(

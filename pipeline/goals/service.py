@@ -3,6 +3,7 @@ of the year, the ledger, the rule (pipeline.goals.fulfilment), and the files wri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from pipeline.goals.fulfilment import (
     fulfilment_table,
     next_equalising,
 )
-from pipeline.goals.ledger import CONNECTION, EQUALISING, locked_ledger, read_ledger
+from pipeline.goals.ledger import (
+    CONNECTION,
+    EQUALISING,
+    LedgerSession,
+    locked_ledger,
+    read_ledger,
+)
 from pipeline.goals.report import forecast_csv, write_fulfilment
 from pipeline.ingestion.register import load_register
 from pipeline.publication.store import read_published_shares
@@ -59,14 +66,26 @@ def assign(when: date, connection: str | None, layout: Layout, ledger_path: Path
     names = dict(zip(shares["municipality_code"], shares["municipality_name"], strict=True))
     if connection is not None and connection not in names:
         raise AnvisningError(f"--connection {connection!r} is not a municipality code")
+    units = dict(zip(shares["municipality_code"], shares["share_units"], strict=True))
     with locked_ledger(ledger_path, _register_codes(layout), today) as session:
-        if connection is not None:
-            code, kind = connection, CONNECTION
-        else:
-            units = dict(zip(shares["municipality_code"], shares["share_units"], strict=True))
-            code, kind = next_equalising(assigned_counts(session.ledger, when), units), EQUALISING
-        assignment_id = session.append(when, code, kind)
+        code, kind, assignment_id = assign_one(session, when, connection, units)
     return code, names[code], kind, assignment_id
+
+
+def assign_one(session: LedgerSession, when: date, connection: str | None,
+               share_units: Mapping[str, int]) -> tuple[str, str, str]:
+    """Choose and append one assignment on `when` in a locked ledger: a connection assignment to
+    `connection`, else the equalising assignment the rule gives on the counts as of `when` and
+    `share_units` (the shares in force on `when`). Returns code, kind and the assignment id.
+    `anvisning assign` and the replay that generates the shipped ledger both choose here."""
+    if connection is not None:
+        code, kind = connection, CONNECTION
+    else:
+        counts = session.tally_if_latest(when)
+        if counts is None:
+            counts = assigned_counts(session.ledger, when)
+        code, kind = next_equalising(counts, share_units), EQUALISING
+    return code, kind, session.append(when, code, kind)
 
 
 def forecast_year(share_year: int, children: int, as_of: date, layout: Layout,

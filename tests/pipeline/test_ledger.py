@@ -24,6 +24,7 @@ from pipeline.goals.ledger import (
     read_ledger,
     write_ledger,
 )
+from pipeline.goals.service import assign_one
 from pipeline.ingestion.register import load_register
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,3 +258,29 @@ def test_a_writer_killed_with_sigkill_never_leaves_a_half_written_ledger(tmp_pat
         assert ledger["assignment_id"].to_list() == [f"A{i:07d}"
                                                     for i in range(1, ledger.height + 1)]
     assert ledger.height > 0
+
+
+def test_a_buffered_session_writes_once_at_the_end_and_nothing_after_an_error(tmp_path):
+    path = write(tmp_path, [HEADER, *GOOD_ROWS])
+    before = path.read_bytes()
+    with locked_ledger(path, CODES, TODAY, buffered=True) as session:
+        session.append(TODAY, "0114", "equalising")
+        session.append(TODAY, "0117", "connection")
+        assert path.read_bytes() == before
+        assert session.ledger.height == 5
+    assert read_ledger(path, CODES, TODAY)["assignment_id"].to_list()[-2:] == [
+        "A0000004", "A0000005"]
+    after = path.read_bytes()
+    with pytest.raises(InputError), locked_ledger(path, CODES, TODAY, buffered=True) as session:
+        session.append(TODAY, "0114", "equalising")
+        session.append(TODAY, "9999", "equalising")
+    assert path.read_bytes() == after
+
+
+@pytest.mark.parametrize("when", [date(2016, 6, 1), date(2020, 5, 17), date(2026, 11, 26)])
+def test_assign_one_chooses_on_the_counts_as_of_its_date_even_when_backdated(tmp_path, when):
+    path = write(tmp_path, [HEADER, *GOOD_ROWS])
+    expected = next_equalising(assigned_counts(read_ledger(path, CODES, TODAY), when), SHARES)
+    with locked_ledger(path, CODES, TODAY) as session:
+        code, kind, _ = assign_one(session, when, None, SHARES)
+    assert (code, kind) == (expected, "equalising")
