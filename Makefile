@@ -18,9 +18,11 @@ $(BIN)/anvisning: pyproject.toml constraints.txt
 
 setup: $(BIN)/anvisning
 
-# The whole history: share years 2017-2026 in order, in one process (scripts/build_history.py).
+# The whole history: share years 2017-2026 in order, in one process (scripts/build_history.py),
+# then the public statistics site.
 run: setup
 	$(BIN)/python scripts/build_history.py
+	$(BIN)/anvisning site
 
 test: setup
 	$(BIN)/ruff check .

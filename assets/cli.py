@@ -50,6 +50,11 @@ COMMANDS = {
                "anvisning assign --date 2026-11-27\n"
                "anvisning assign --date 2026-11-27 --connection Göteborg\n"
                "anvisning assign --date 2026-11-27 --connection \"1480 Göteborg\""),
+    "site": ("the public statistics site in Swedish -> <out>/site/index.html: a map and table "
+             "of goal fulfilment and shares, a page per county and per municipality; opens "
+             "from the folder without network",
+             "anvisning site\n"
+             "anvisning site --as-of 2026-06-30 --out-dir /tmp/publicera"),
     "forecast": ("what each municipality receives of M more equalising assignments, exactly as "
                  "the rule will assign them -> <out>/<Y>/forecast_<Y>.csv",
                  "anvisning forecast --children 500\n"
@@ -128,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
                         "name or \"code name\"")
     _add_ledger_arguments(assign)
     assign.set_defaults(handler=_assign)
+
+    site = command("site")
+    site.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the day the site shows (default: today); its year must be published")
+    _add_folder_arguments(site)
+    site.set_defaults(handler=_site)
 
     forecast = command("forecast")
     forecast.add_argument("--year", type=int, metavar="YEAR",
@@ -285,6 +296,17 @@ def _forecast(args: argparse.Namespace) -> int:
               + (f"goal fulfilment at the end: {one.fulfilment_pct:.1f} % of a target of "
                  f"{one.target:.2f}" if one.share_units > 0
                  else "no share (0 ‰): not assigned by the rule"))
+    return EXIT_OK
+
+
+def _site(args: argparse.Namespace) -> int:
+    from pipeline.site import build_site_from_folders
+
+    as_of = args.as_of or date.today()
+    if as_of > date.today():
+        raise AnvisningError(f"--as-of {as_of}: the date is in the future")
+    index = build_site_from_folders(Path(args.data_dir), Path(args.out_dir), as_of)
+    print(f"statistics site as of {as_of}: open {index} in a browser (no network needed)")
     return EXIT_OK
 
 
