@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,16 @@ REGISTER_COLUMNS = ["municipality_code", "municipality_name", "county_code", "co
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
 COUNTY_CODE = re.compile(r"^\d{2}$")
 MAX_REGISTER_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality (kommun) of the register with its county (län)."""
+
+    code: str
+    name: str
+    county_code: str
+    county_name: str
 
 
 def load_register(path: Path) -> pl.DataFrame:

@@ -33,7 +33,8 @@ from pipeline.core.files import parse_toml
 from pipeline.core.layout import Layout
 from pipeline.goals.fulfilment import forecast_table, fulfilment_table
 from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
-from pipeline.ingestion.register import load_register
+from pipeline.ingestion.register import Municipality, load_register
+from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.site.queue import queue_places
@@ -46,23 +47,9 @@ SCENARIOS = ("low", "base", "high")
 MAX_GEOJSON_BYTES = 20 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^\d{4}$")
 
-# Swedish names of the inputs a publication manifest lists, for the illustrative mark.
-INPUT_NAMES = {
-    "population": "folkmängd",
-    "newcomers_settled": "nyanlända",
-    "minors_received": "mottagna ensamkommande barn",
-    "asylum_housing_days": "boendedygn för asylsökande",
-    "minor_arrival_housing_days": "boendedygn för ensamkommande barn",
-    "parameters": "parametrar",
-}
-
-
-@dataclass(frozen=True)
-class Municipality:
-    code: str
-    name: str
-    county_code: str
-    county_name: str
+# Swedish names of the inputs a publication manifest lists, for the illustrative mark: the
+# registry's headings, and the parameter file.
+INPUT_NAMES = {**{s.name: s.swedish.lower() for s in STATISTICS}, "parameters": "parametrar"}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from pipeline.ingestion.register import Municipality
 from pipeline.redistribution.forms import messages
 from pipeline.redistribution.forms.messages import MONTH_ABBREVIATIONS, MONTHS
 
@@ -24,14 +25,6 @@ class Refused:
     """A typed value that is not accepted; `reason` is Swedish, for the county board."""
 
     reason: str
-
-
-@dataclass(frozen=True)
-class Municipality:
-    code: str
-    name: str
-    county_code: str
-    county_name: str
 
 
 WHOLE_SHARE = None
