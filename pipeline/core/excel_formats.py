@@ -79,3 +79,22 @@ def print_setup(sheet: Worksheet, *, title_rows: tuple[int, int] | None, header_
     sheet.oddFooter.right.text = "Sida &P av &N"
     sheet.oddFooter.right.font = FONT_NAME
     sheet.oddFooter.right.size = 8
+
+
+def fit_height(sheet: Worksheet, row: int, lines: int, size: float = FONT_SIZE) -> None:
+    """Give a row room for `lines` lines of wrapped text: LibreOffice does not grow a row for
+    wrapped text that openpyxl wrote, so the height is set."""
+    sheet.row_dimensions[row].height = max(1, lines) * (size * 1.3) + 2
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (Arial, estimated
+    with room to spare)."""
+    per_line = max(1, int(width * 1.05))
+    words, lines, used = text.split(), 1, 0
+    for word in words:
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines

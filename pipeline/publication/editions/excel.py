@@ -27,8 +27,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.core.excel_formats import (
     RED,
+    fit_height,
     font,
     header_cell,
+    lines_needed,
     number_format,
     print_setup,
     use_house_font,
@@ -62,8 +64,8 @@ ANNEX_SHEET = "Teknisk bilaga"
 # banner); the column headings are always on row 8.
 VERSION_ROW, REPLACES_ROW, DECISION_ROW, ISSUER_ROW, BANNER_ROW = 3, 4, 5, 6, 7
 HEADER_ROW = 8
-COLUMN_WIDTHS = (11, 22, 11, 10, 10, 11, 11, 11, 11)
-ABOUT_WIDTHS = {"A": 26, "B": 92}
+COLUMN_WIDTHS = (12, 22, 11, 10, 10, 11, 11, 11, 11)
+ABOUT_WIDTHS = {"A": 32, "B": 88}
 ANNEX_WIDTHS = {"A": 26, "B": 44, "C": 68, "D": 14}
 
 _COUNTY_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -119,8 +121,9 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
         _write_banner(sheet, len(headers))
     for column, header in enumerate(headers, start=1):
         header_cell(_put(sheet, HEADER_ROW, column, header), _HEADER_FILL, right=column > 2)
+    fit_height(sheet, HEADER_ROW, 3)
 
-    fmt = number_format(info.decimals)
+    fmt = number_format(info.decimals, grouped=True)
     row = HEADER_ROW + 1
     for section in county_sections(final):
         _put(sheet, row, 1, f"{section.county_code} {section.county_name}", bold=True)
@@ -167,8 +170,8 @@ def _put_context(sheet: Worksheet, row: int, values: dict, decimals: int, has_pr
                  has_expected: bool, bold: bool = False) -> None:
     column = 3 + len(UNIT_COLUMNS)
     if has_previous:
-        for key, fmt in (("previous_units", number_format(decimals)),
-                         ("change_units", number_format(decimals, signed=True))):
+        for key, fmt in (("previous_units", number_format(decimals, grouped=True)),
+                         ("change_units", number_format(decimals, grouped=True, signed=True))):
             if values[key] is not None:
                 cell = _put(sheet, row, column, Decimal(int(values[key])).scaleb(-decimals),
                             bold=bold)
@@ -182,7 +185,8 @@ def _put_context(sheet: Worksheet, row: int, values: dict, decimals: int, has_pr
 def _put_total(sheet: Worksheet, row: int, label: str, totals: Sequence[int], part: pl.DataFrame,
                info: PublicationInfo, shown: tuple[bool, bool], border: Border) -> None:
     _put(sheet, row, 1, label, bold=True)
-    _put_numbers(sheet, row, totals, info.decimals, number_format(info.decimals), bold=True)
+    _put_numbers(sheet, row, totals, info.decimals, number_format(info.decimals, grouped=True),
+                 bold=True)
     sums = {key: int(part[key].sum()) if part[key].null_count() < part.height else None
             for key in ("previous_units", "change_units", "expected_children")}
     _put_context(sheet, row, sums, info.decimals, *shown, bold=True)
@@ -224,6 +228,7 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
         for line in lines:
             cell = _put(sheet, row, 2, line)
             cell.alignment = _WRAP
+            fit_height(sheet, row, lines_needed(line, ABOUT_WIDTHS["B"]))
             if line == ILLUSTRATIVE_MARK:
                 cell.font = font(bold=True, color=RED)
             row += 1
