@@ -52,7 +52,8 @@ CURRENT_LINK = "current"
 
 @dataclass(frozen=True)
 class PublishResult:
-    """The outcome of `publish`; `paths` maps "csv", "xlsx", "pdf" and "manifest" to files."""
+    """The outcome of `publish`; `paths` maps each edition's key ("csv", "xlsx", "pdf",
+    "csv_excel") and "manifest" to files."""
 
     status: Literal["published", "unchanged", "reissued"]
     version: int

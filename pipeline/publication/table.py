@@ -31,7 +31,6 @@ DECISION_CSV_COLUMNS = TEXT_COLUMNS + [
 CONTEXT_CSV_COLUMNS = ["previous_share_promille", "change_promille", "expected_children"]
 CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS
 ILLUSTRATIVE_MARK = "ILLUSTRATIVA UPPGIFTER – inte ett beslut"
-PUBLISHER = "anvisning"
 PLACEHOLDER_ISSUER = "[utgivare saknas]"
 PLACEHOLDER_DIARIENUMMER = "[diarienummer saknas]"
 PLACEHOLDER_CONTACT = "[kontaktuppgift saknas]"
