@@ -45,7 +45,8 @@ def choose_decision_date(
     if chosen > date(share_year, 1, 1) and not explicit:
         raise PublicationError(
             f"{origin} {chosen.isoformat()} is after 1 January {share_year}, when the table for "
-            f"{share_year} starts to apply; give it explicitly with --decision-date "
-            f"{chosen.isoformat()} if the decision really was taken then"
+            f"{share_year} starts to apply; if the decision really was taken then, give it "
+            f"explicitly (--decision-date {chosen.isoformat()}, or decision_date_explicit: true "
+            f"in the run config)"
         )
     return chosen
