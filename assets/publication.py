@@ -13,10 +13,17 @@ from assets.resources import RunSettings, WarehouseResource
 from assets.warehouse import query
 from pipeline.core.config import described_file, read_sources
 from pipeline.core.files import sha256_file
+from pipeline.core.layout import Layout
 from pipeline.core.units import units_to_text
+from pipeline.goals.ledger import read_ledger
+from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.parameters import load_parameters
-from pipeline.publication.store import publish, published_paths
-from pipeline.publication.table import InputFile, PublicationInfo
+from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
+from pipeline.publication.decision import choose_decision_date
+from pipeline.publication.settings import load_publication_settings
+from pipeline.publication.store import publish, published_paths, read_published_shares
+from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
+from pipeline.publication.texts import file_line, source_line, swedish_date
 from pipeline.redistribution.forms.spreadsheets import classify_folder
 
 GROUP = "publication"
@@ -24,11 +31,15 @@ OWNERS = ["team:statistics"]
 
 
 class PublicationConfig(dg.Config):
-    """`reissue_reason` replaces a published table (the earlier one is kept); `decision_date`
-    (YYYY-MM-DD) defaults to the published one, else the last approval date, else today."""
+    """`reissue_reason` replaces a published table (the earlier one is kept). `decision_date`
+    (YYYY-MM-DD) defaults to the published one, else the last approval date of the year's
+    agreements, else `decision_day` of data/publication.toml in December of the year before; a
+    date after 1 January of the share year needs `decision_date_explicit` (the CLI's
+    --decision-date sets it)."""
 
     reissue_reason: str | None = None
     decision_date: str | None = None
+    decision_date_explicit: bool = False
 
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel", "pdf"},
@@ -38,26 +49,51 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
                             settings: RunSettings, warehouse: WarehouseResource):
     """The share table (kommunandelar) for 1 January of the share year, published as
     out/<Y>/shares_<Y>.csv, .xlsx and .pdf with a manifest. Publishing is atomic; the same
-    content again is a no-op; different content is refused unless reissued with a reason."""
+    content again is a no-op; different content is refused unless reissued with a reason.
+    Paths: `out/YYYY/shares_YYYY.csv` and the other editions beside it."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.layout.parameters, share_year)
+    layout = settings.layout
+    params = load_parameters(layout.parameters, share_year)
+    statement = load_publication_settings(layout.publication_settings)
     with warehouse.get_connection() as conn:
         final = query(conn, "final_for_year", share_year=share_year)
         files = query(conn, "input_files_for_year", share_year=share_year)
         agreements = query(conn, "agreements_for_year", share_year=share_year)
-    out = settings.layout.year_out(share_year)
+    out = layout.year_out(share_year)
+    recorded = _published_manifest(out, share_year)
+    decision_date = choose_decision_date(
+        share_year, statement,
+        given=date.fromisoformat(config.decision_date) if config.decision_date else None,
+        explicit=config.decision_date_explicit,
+        published=_recorded_date(recorded, "decision_date"),
+        approvals=agreements["approved_on"].to_list(),
+    )
+    ledger = _ledger(layout, final)
+    as_of = (ledger_as_of(ledger, share_year, _recorded_date(recorded, "ledger_as_of"))
+             if ledger is not None else None)
+    table = add_context(final, params.decimals, previous=_previous(layout, share_year),
+                        ledger=ledger, as_of=as_of,
+                        planning_children=statement.planning_children)
+    inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
+    if ledger is not None and as_of is not None:
+        inputs.append(_ledger_input(layout, ledger, as_of))
     info = PublicationInfo(
         share_year=share_year,
-        decision_date=_decision_date(config, out, share_year, agreements),
+        decision_date=decision_date,
         decimals=params.decimals,
         parameter_set=params.name,
         parameters=params.as_dict(),
-        inputs=_inputs(files, settings, share_year),
+        inputs=inputs,
         run_id=context.run.run_id,
         redistributions=[_note(row, params.decimals) for row in agreements.iter_rows(named=True)],
+        issuer=statement.issuer,
+        diarienummer=statement.diarienummer,
+        contact=statement.contact,
+        planning_children=statement.planning_children if as_of is not None else None,
+        ledger_as_of=as_of,
     )
     try:
-        result = publish(out, final, info, reissue_reason=config.reissue_reason)
+        result = publish(out, table, info, reissue_reason=config.reissue_reason)
     except BaseException:
         # However publishing ends early (refused, disk full, interrupted), the warehouse must
         # hold what is published, which the next share year compares with.
@@ -76,47 +112,82 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         "csv": dg.MetadataValue.path(str(result.paths["csv"])),
         "xlsx": dg.MetadataValue.path(str(result.paths["xlsx"])),
         "pdf": dg.MetadataValue.path(str(result.paths["pdf"])),
+        "csv_excel": dg.MetadataValue.path(str(result.paths["csv_excel"])),
+        "expected_children_as_of": as_of.isoformat() if as_of else "",
     })
 
 
-def _decision_date(config: PublicationConfig, out, share_year: int, agreements) -> date:
-    if config.decision_date:
-        return date.fromisoformat(config.decision_date)
+def _published_manifest(out, share_year: int) -> dict:
     manifest = published_paths(out, share_year)["manifest"]
-    if manifest.exists():
-        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("decision_date")
-        if recorded:
-            return date.fromisoformat(recorded)
-    if agreements.height:
-        return max(agreements["approved_on"].to_list())
-    return date.today()
+    if not manifest.exists():
+        return {}
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PublicationError(f"{manifest}: the manifest cannot be read: {error}") from None
 
 
-def _inputs(files, settings: RunSettings, share_year: int) -> list[InputFile]:
+def _recorded_date(manifest: dict, key: str) -> date | None:
+    value = manifest.get(key)
+    return date.fromisoformat(value) if value else None
+
+
+def _previous(layout: Layout, share_year: int):
+    """The previous share year's published table and its decimals, or None."""
+    try:
+        return read_published_shares(layout.year_out(share_year - 1), share_year - 1)
+    except PublicationError:
+        return None
+
+
+def _ledger(layout: Layout, final):
+    """The assignment ledger, validated, or None when the data folder has none."""
+    if not layout.ledger.is_file():
+        return None
+    return read_ledger(layout.ledger, final["municipality_code"].to_list(), date.today())
+
+
+def _ledger_input(layout: Layout, ledger, as_of: date) -> InputFile:
+    flag = described_file(layout.ledger)["illustrative"]
+    what = (f"Anvisningar av ensamkommande barn 1 januari 2016 – {swedish_date(as_of)} "
+            "(anvisningsliggaren)")
+    return InputFile(name="ledger", path=str(layout.ledger),
+                     sha256=counted_ledger_sha256(ledger, as_of), illustrative=flag,
+                     description=file_line(what, flag))
+
+
+def _inputs(files, layout: Layout, share_year: int, reference_year: int) -> list[InputFile]:
     inputs = [InputFile(name=row["statistic"], path=row["path"], sha256=row["sha256"],
-                        illustrative=bool(row["illustrative"]))
+                        illustrative=bool(row["illustrative"]),
+                        description=source_line(row["statistic"], row["source"] or "",
+                                                bool(row["illustrative"]), reference_year))
               for row in files.iter_rows(named=True)]
-    inputs.append(_file_input("parameters", settings.layout.parameters, illustrative=False))
-    layout = settings.layout
+    inputs.sort(key=lambda item: INPUT_COLUMNS.index(item.name)
+                if item.name in INPUT_COLUMNS else len(INPUT_COLUMNS))
+    inputs.append(_file_input("parameters", layout.parameters, illustrative=False,
+                              description="Modellens parametrar (se Så beräknas andelarna)"))
     agreements = layout.agreements_csv(share_year)
     if agreements.is_file():
         # An agreement file says in sources.toml whether it is illustrative; no default.
         flag = described_file(agreements)["illustrative"]
-        inputs.append(_file_input(f"redistributions/{agreements.name}", agreements, flag))
+        what = f"Överenskommelser om omfördelning {share_year} ({agreements.name})"
+        inputs.append(_file_input(f"redistributions/{agreements.name}", agreements, flag,
+                                  file_line(what, flag)))
     # A form returned by a county board is its own statement, official unless the folder's
     # sources.toml lists it as illustrative.
     forms = layout.returned_forms(share_year)
     described = read_sources(forms)
     for path in classify_folder(forms).spreadsheets:
         flag = described.get(path.name, {}).get("illustrative", False)
-        inputs.append(_file_input(f"redistributions/{path.name}", path, flag))
+        what = f"länsstyrelsens blankett för omfördelning {share_year} ({path.name})"
+        inputs.append(_file_input(f"redistributions/{path.name}", path, flag,
+                                  file_line(what[0].upper() + what[1:], flag)))
     return inputs
 
 
-def _file_input(name: str, path, illustrative: bool) -> InputFile:
-    return InputFile(name=name, path=str(path),
-                     sha256=sha256_file(path),
-                     illustrative=illustrative)
+def _file_input(name: str, path, illustrative: bool, description: str = "") -> InputFile:
+    return InputFile(name=name, path=str(path), sha256=sha256_file(path),
+                     illustrative=illustrative, description=description)
 
 
 def _note(row: dict, decimals: int) -> str:

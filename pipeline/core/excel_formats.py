@@ -5,6 +5,14 @@ space as thousands separator ("1 000,00") whatever the reader's own locale; Exce
 separators of a Swedish system. The cells themselves hold plain numbers.
 """
 
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.worksheet import Worksheet
+
 SWEDISH = "[$-41D]"
 
 
@@ -15,3 +23,78 @@ def number_format(decimals: int, *, grouped: bool = False, signed: bool = False)
     if signed:
         return f"{SWEDISH}+{body};{SWEDISH}-{body};{SWEDISH}{body}"
     return SWEDISH + body
+
+
+# Printing and fonts: every workbook the project writes prints on A4, fit to the page width, with
+# its header rows repeated, in one named sans-serif font (not the reader's default, so a sheet
+# looks and paginates the same in Excel and LibreOffice).
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+RED = "C00000"
+
+
+def font(*, bold: bool = False, size: float = FONT_SIZE, color: str | None = None) -> Font:
+    """The house font: Arial (Liberation Sans where Arial is absent), 10 pt unless given."""
+    return Font(name=FONT_NAME, size=size, bold=bold, color=color)
+
+
+def use_house_font(workbook: Workbook) -> None:
+    """Make the house font the workbook's default (the "Normal" style and font 0), so empty
+    and unstyled cells use it too, not openpyxl's Calibri 11."""
+    workbook._fonts = IndexedList([font()])  # openpyxl has no public setter
+    workbook._named_styles["Normal"].font = font()
+
+
+def header_cell(cell: Cell, fill: PatternFill | None = None, *, right: bool = False) -> None:
+    """A column heading: bold, wrapped, bottom-aligned."""
+    cell.font = font(bold=True)
+    cell.alignment = Alignment(wrap_text=True, vertical="bottom",
+                               horizontal="right" if right else "left")
+    if fill is not None:
+        cell.fill = fill
+
+
+def print_setup(sheet: Worksheet, *, title_rows: tuple[int, int] | None, header_left: str = "",
+                header_right: str = "", landscape: bool = False) -> None:
+    """A4, fit to the page width (as many pages down as needed), `title_rows` repeated on every
+    page, "Sida N av M" in the footer, an optional red note top right."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = (sheet.ORIENTATION_LANDSCAPE if landscape
+                                    else sheet.ORIENTATION_PORTRAIT)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    if title_rows is not None:
+        sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    for part, text, colour in ((sheet.oddHeader.left, header_left, None),
+                               (sheet.oddHeader.right, header_right, RED)):
+        if text:
+            part.text = text
+            part.font = FONT_NAME
+            part.size = 8
+            if colour:
+                part.color = colour
+    sheet.oddFooter.right.text = "Sida &P av &N"
+    sheet.oddFooter.right.font = FONT_NAME
+    sheet.oddFooter.right.size = 8
+
+
+def fit_height(sheet: Worksheet, row: int, lines: int, size: float = FONT_SIZE) -> None:
+    """Give a row room for `lines` lines of wrapped text: LibreOffice does not grow a row for
+    wrapped text that openpyxl wrote, so the height is set."""
+    sheet.row_dimensions[row].height = max(1, lines) * (size * 1.3) + 2
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (Arial, estimated
+    with room to spare)."""
+    per_line = max(1, int(width * 1.05))
+    words, lines, used = text.split(), 1, 0
+    for word in words:
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines

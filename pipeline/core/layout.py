@@ -37,6 +37,10 @@ class Layout:
         return self.data_dir / "parameters.toml"
 
     @property
+    def publication_settings(self) -> Path:
+        return self.data_dir / "publication.toml"
+
+    @property
     def statistics_root(self) -> Path:
         return self.data_dir / "statistics"
 

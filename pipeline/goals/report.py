@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import Cell
+from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import number_format
+from pipeline.core.excel_formats import (
+    RED,
+    fit_height,
+    font,
+    header_cell,
+    number_format,
+    print_setup,
+    use_house_font,
+)
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.core.locks import exclusive_lock, lock_file_for
 from pipeline.core.units import promille_text
+from pipeline.ingestion.register import load_register
+from pipeline.publication.texts import swedish_date
 
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
                       "share_promille", "assigned", "target", "fulfilment_pct"]
@@ -52,43 +65,100 @@ def forecast_csv(forecast: pl.DataFrame, decimals: int) -> bytes:
     return out.write_csv(line_terminator="\n").encode("utf-8")
 
 
+MEANING = (
+    "Mål: kommunens andel (‰) av alla anvisningar i riket sedan 1 januari 2016.",
+    "Måluppfyllelse: anvisade delat med målet, i procent; under 100 % = färre barn än andelen.",
+)
+_HEADER_ROW = 5
+_WIDTHS = (12, 24, 9, 10, 13, 11, 15)
+_COUNTY_FILL = PatternFill("solid", fgColor="E7E6E6")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+
+
 def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, decimals: int,
-                              illustrative: bool) -> None:
-    """Aktuellt mottagande och måluppfyllelse per kommun, with Swedish headings and number
-    formats (a decimal comma in a Swedish-locale reader); text cells are never formulas."""
+                              illustrative: bool,
+                              county_names: Mapping[str, str] | None = None) -> None:
+    """Aktuellt mottagande och måluppfyllelse per kommun, by county (län) with its name, the
+    national total last, Swedish headings and number formats (a decimal comma in a
+    Swedish-locale reader); prints on A4 with the headings on every page. Text cells are never
+    formulas."""
     workbook = Workbook()
+    use_house_font(workbook)
     sheet = workbook.active
     sheet.title = "Måluppfyllelse"
-    sheet.append([f"Aktuellt mottagande och måluppfyllelse per kommun, {as_of.isoformat()}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([ILLUSTRATIVE_NOTE if illustrative else ""])
-    sheet["A2"].font = Font(bold=True, color="C00000")
-    sheet.append([_SWEDISH[c] for c in FULFILMENT_COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    share_format = number_format(decimals)
-    for row in table.iter_rows(named=True):
-        sheet.append([row["municipality_code"], row["municipality_name"], row["county_code"],
-                      row["share_units"] / 10**decimals, row["assigned"], row["target"],
-                      row["fulfilment_pct"]])
-        current = sheet.max_row
-        for column in (1, 2, 3):
-            sheet.cell(current, column).data_type = "s"
-        sheet.cell(current, 4).number_format = share_format
-        sheet.cell(current, 6).number_format = number_format(2)
-        sheet.cell(current, 7).number_format = number_format(1)
-    sheet.freeze_panes = "A4"
-    for column, width in zip("ABCDEFG", (10, 22, 9, 10, 20, 10, 18), strict=True):
-        sheet.column_dimensions[column].width = width
+    title = f"Aktuellt mottagande och måluppfyllelse per kommun den {swedish_date(as_of)}"
+    _text(sheet, 1, 1, title).font = font(bold=True, size=14)
+    if illustrative:
+        _text(sheet, 2, 1, ILLUSTRATIVE_NOTE).font = font(bold=True, color=RED)
+    for row, line in enumerate(MEANING, start=3):
+        _text(sheet, row, 1, line)
+    for column, name in enumerate(FULFILMENT_COLUMNS, start=1):
+        header_cell(_text(sheet, _HEADER_ROW, column, _SWEDISH[name]), _HEADER_FILL,
+                    right=column > 3)
+    fit_height(sheet, _HEADER_ROW, 2)
+    row = _HEADER_ROW + 1
+    ordered = table.sort("county_code", "municipality_code")
+    for part in ordered.partition_by("county_code", maintain_order=True):
+        code = part["county_code"][0]
+        name = (county_names or {}).get(code, f"Län {code}")
+        _text(sheet, row, 1, f"{code} {name}").font = font(bold=True)
+        for column in range(1, len(FULFILMENT_COLUMNS) + 1):
+            sheet.cell(row, column).fill = _COUNTY_FILL
+        row += 1
+        for values in part.iter_rows(named=True):
+            _municipality_row(sheet, row, values, decimals)
+            row += 1
+    _national_row(sheet, row, table, decimals)
+    for column, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[chr(ord("A") + column - 1)].width = width
+    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
+    print_setup(sheet, title_rows=(_HEADER_ROW, _HEADER_ROW),
+                header_left=f"Måluppfyllelse per kommun den {swedish_date(as_of)}",
+                header_right="ILLUSTRATIVA UPPGIFTER" if illustrative else "")
     write_atomically_with(path, workbook.save)
+
+
+def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
+    cell = sheet.cell(row, column, value)
+    cell.data_type = "s"
+    cell.font = font()
+    return cell
+
+
+def _numbers(sheet: Worksheet, row: int, values: list, decimals: int, bold: bool = False) -> None:
+    formats = (number_format(decimals, grouped=True), number_format(0, grouped=True),
+               number_format(2, grouped=True), number_format(1))
+    for offset, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+        cell = sheet.cell(row, 4 + offset, value)
+        cell.number_format = fmt
+        cell.font = font(bold=bold)
+
+
+def _municipality_row(sheet: Worksheet, row: int, values: dict, decimals: int) -> None:
+    for column, key in enumerate(("municipality_code", "municipality_name", "county_code"), 1):
+        _text(sheet, row, column, values[key])
+    _numbers(sheet, row, [values["share_units"] / 10**decimals, values["assigned"],
+                          values["target"], values["fulfilment_pct"]], decimals)
+
+
+def _national_row(sheet: Worksheet, row: int, table: pl.DataFrame, decimals: int) -> None:
+    assigned = int(table["assigned"].sum())
+    _text(sheet, row, 1, "Riket").font = font(bold=True)
+    _numbers(sheet, row, [int(table["share_units"].sum()) / 10**decimals, assigned,
+                          float(assigned), 100.0 if assigned else None], decimals, bold=True)
+    border = Border(top=Side(style="medium"), bottom=Side(style="medium"))
+    for column in range(1, len(FULFILMENT_COLUMNS) + 1):
+        sheet.cell(row, column).border = border
 
 
 def write_fulfilment(layout: Layout, table: pl.DataFrame, as_of: date, decimals: int,
                      illustrative: bool) -> tuple[Path, Path]:
     csv_path, xlsx_path = layout.fulfilment_csv(as_of), layout.fulfilment_xlsx(as_of)
+    register = load_register(layout.register)
+    counties = dict(zip(register["county_code"], register["county_name"], strict=True))
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     # Two writers of one day's files take turns, so the CSV and the workbook stay a pair.
     with exclusive_lock(lock_file_for(csv_path)):
         write_atomically(csv_path, fulfilment_csv(table, decimals))
-        write_fulfilment_workbook(xlsx_path, table, as_of, decimals, illustrative)
+        write_fulfilment_workbook(xlsx_path, table, as_of, decimals, illustrative, counties)
     return csv_path, xlsx_path

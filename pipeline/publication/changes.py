@@ -27,13 +27,31 @@ def decision_record(info: PublicationInfo, csv_bytes: bytes) -> dict[str, object
             for item in sorted(info.inputs, key=lambda item: item.name)
         ],
         "redistributions": list(info.redistributions),
+        **statement_record(info),
         "csv_sha256": sha256_bytes(csv_bytes),
     }
 
 
+# What the editions state besides the shares; changing it changes the published text.
+STATEMENT_LABELS = {"issuer": "issuer", "diarienummer": "diarienummer", "contact": "contact",
+                    "planning_children": "planning figure",
+                    "ledger_as_of": "ledger date of the expected children"}
+
+
+def statement_record(info: PublicationInfo) -> dict[str, object]:
+    return {
+        "issuer": info.issuer,
+        "diarienummer": info.diarienummer,
+        "contact": info.contact,
+        "planning_children": info.planning_children,
+        "ledger_as_of": info.ledger_as_of.isoformat() if info.ledger_as_of else None,
+    }
+
+
 def record_of(manifest: dict) -> dict[str, object]:
-    record = {key: manifest.get(key) for key in ("share_year", "decision_date", "decimals",
-                                                  "parameter_set", "parameters", "redistributions")}
+    keys = ("share_year", "decision_date", "decimals", "parameter_set", "parameters",
+            "redistributions", *STATEMENT_LABELS)
+    record = {key: manifest.get(key) for key in keys}
     record["inputs"] = [
         {key: item.get(key) for key in ("name", "sha256", "illustrative")}
         for item in sorted(manifest.get("inputs", []), key=lambda item: item.get("name", ""))
@@ -48,8 +66,9 @@ def describe_changes(
 ) -> list[str]:
     before = record_of(previous)
     changes = []
-    for key, label in (("decision_date", "decision date"), ("decimals", "decimals"),
-                       ("parameter_set", "parameter set")):
+    labels = {"decision_date": "decision date", "decimals": "decimals",
+              "parameter_set": "parameter set", **STATEMENT_LABELS}
+    for key, label in labels.items():
         if before[key] != record[key]:
             changes.append(f"{label} {before[key]} → {record[key]}")
     changes += _parameter_changes(before["parameters"] or {}, record["parameters"])

@@ -17,8 +17,8 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -27,16 +27,23 @@ import polars as pl
 from pipeline.core import layout
 from pipeline.core.files import fsync_path, sha256_file
 from pipeline.core.locks import exclusive_lock
-from pipeline.publication.changes import decision_record, describe_changes, refusal
+from pipeline.publication.changes import (
+    decision_record,
+    describe_changes,
+    refusal,
+    statement_record,
+)
 from pipeline.publication.editions import EDITIONS
 from pipeline.publication.table import (
     TEXT_COLUMNS,
     PublicationError,
     PublicationInfo,
+    Replacement,
     check_final,
     parse_csv,
     render_csv,
 )
+from pipeline.publication.texts import replaces_line, version_line
 
 LOCK_NAME = ".publish.lock"
 VERSIONS_DIR = "versions"
@@ -45,7 +52,8 @@ CURRENT_LINK = "current"
 
 @dataclass(frozen=True)
 class PublishResult:
-    """The outcome of `publish`; `paths` maps "csv", "xlsx", "pdf" and "manifest" to files."""
+    """The outcome of `publish`; `paths` maps each edition's key ("csv", "xlsx", "pdf",
+    "csv_excel") and "manifest" to files."""
 
     status: Literal["published", "unchanged", "reissued"]
     version: int
@@ -85,9 +93,11 @@ def publish(
         csv_bytes = render_csv(final, info.decimals)
         record = decision_record(info, csv_bytes)
         previous = _read_manifest(paths["manifest"])
+        moment = publication_moment()
         if previous is None:
             _refuse_files_without_manifest(paths)
-            _install(out_year_dir, paths, final, info, _manifest(record, info, 1))
+            info = replace(info, version=1, published_on=moment.date(), replaces=None)
+            _install(out_year_dir, paths, final, info, _manifest(record, info, moment))
             return PublishResult("published", 1, paths, f"published version 1 in {out_year_dir}")
 
         changes = describe_changes(previous, record, paths["csv"], csv_bytes)
@@ -103,7 +113,10 @@ def publish(
                 refusal(info.share_year, previous, published_on, changes, altered)
             )
         version = int(previous["version"]) + 1
-        manifest = _manifest(record, info, version, previous, reissue_reason.strip())
+        replaced = Replacement(int(previous["version"]), _published_on(previous),
+                               reissue_reason.strip())
+        info = replace(info, version=version, published_on=moment.date(), replaces=replaced)
+        manifest = _manifest(record, info, moment, previous)
         _install(out_year_dir, paths, final, info, manifest, previous)
         message = f"reissued as version {version}; version {version - 1} kept in " + str(
             out_year_dir / VERSIONS_DIR / f"v{version - 1}"
@@ -111,18 +124,37 @@ def publish(
         return PublishResult("reissued", version, paths, message)
 
 
+def publication_moment() -> datetime:
+    """Now (UTC, whole seconds), or SOURCE_DATE_EPOCH when set, so a build can be reproduced
+    byte for byte on another day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise PublicationError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _published_on(manifest: dict) -> date:
+    return date.fromisoformat(str(manifest.get("published_at", ""))[:10])
+
+
 def _manifest(
     record: dict[str, object],
     info: PublicationInfo,
-    version: int,
+    moment: datetime,
     previous: dict | None = None,
-    reason: str | None = None,
 ) -> dict[str, object]:
-    now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = moment.isoformat().replace("+00:00", "Z")
     manifest: dict[str, object] = {
         "share_year": info.share_year,
-        "version": version,
+        "version": info.version,
         "published_at": now,
+        "published_on": info.published_on.isoformat() if info.published_on else None,
+        "version_statement": version_line(info),
+        "replaces_statement": replaces_line(info),
         "decision_date": record["decision_date"],
         "decimals": info.decimals,
         "illustrative": info.illustrative,
@@ -133,15 +165,16 @@ def _manifest(
             for i in info.inputs
         ],
         "redistributions": list(info.redistributions),
+        **statement_record(info),
         "run_id": info.run_id,
         "files": {},
         "reissue": None,
         "history": [],
     }
-    if previous is not None:
+    if previous is not None and info.replaces is not None:
         location = f"{VERSIONS_DIR}/v{previous['version']}"
         manifest["reissue"] = {
-            "reason": reason,
+            "reason": info.replaces.reason,
             "reissued_at": now,
             "previous_version": previous["version"],
             "previous_location": location,

@@ -20,11 +20,20 @@ from pipeline.core.units import parse_promille, total_units, units_to_text
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
 FINAL_COLUMNS = TEXT_COLUMNS + UNIT_COLUMNS
-CSV_COLUMNS = TEXT_COLUMNS + [
+# Context beside the decision (nullable): the previous share year's published share, the change
+# from it, and the expected children of share year Y at the planning figure (pipeline.publication
+# .context). They are added at the end, so a reader of the decision's columns by name or position
+# is unaffected.
+CONTEXT_COLUMNS = ["previous_units", "change_units", "expected_children"]
+DECISION_CSV_COLUMNS = TEXT_COLUMNS + [
     "calculated_promille", "given_promille", "received_promille", "share_promille",
 ]
+CONTEXT_CSV_COLUMNS = ["previous_share_promille", "change_promille", "expected_children"]
+CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS
 ILLUSTRATIVE_MARK = "ILLUSTRATIVA UPPGIFTER – inte ett beslut"
-PUBLISHER = "anvisning"
+PLACEHOLDER_ISSUER = "[utgivare saknas]"
+PLACEHOLDER_DIARIENUMMER = "[diarienummer saknas]"
+PLACEHOLDER_CONTACT = "[kontaktuppgift saknas]"
 
 
 class PublicationError(AnvisningError):
@@ -39,6 +48,16 @@ class InputFile:
     path: str
     sha256: str
     illustrative: bool
+    description: str = ""  # the public Swedish line naming the source (texts.source_line)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """The version a reissue replaces: its number, publication date and the reason."""
+
+    version: int
+    published_on: date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -46,7 +65,10 @@ class PublicationInfo:
     """What a published table states besides the shares: its year, decision and provenance.
 
     `redistributions` are short Swedish notes, one per agreement (omfördelning), e.g.
-    "0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)".
+    "0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)". `issuer`, `diarienummer`
+    and `contact` come from `data/publication.toml`; `planning_children` and `ledger_as_of`
+    describe the expected-children column. `version`, `published_on` and `replaces` are filled in
+    by the store (`store.publish`) just before the editions are rendered.
     """
 
     share_year: int
@@ -57,6 +79,14 @@ class PublicationInfo:
     inputs: list[InputFile]
     run_id: str
     redistributions: list[str] = field(default_factory=list)
+    issuer: str = PLACEHOLDER_ISSUER
+    diarienummer: str = PLACEHOLDER_DIARIENUMMER
+    contact: str = PLACEHOLDER_CONTACT
+    planning_children: int | None = None
+    ledger_as_of: date | None = None
+    version: int = 1
+    published_on: date | None = None
+    replaces: Replacement | None = None
 
     @property
     def illustrative(self) -> bool:
@@ -100,12 +130,20 @@ def national_totals(final: pl.DataFrame) -> tuple[int, ...]:
     return tuple(int(final[column].sum()) for column in UNIT_COLUMNS)
 
 
+def with_context(final: pl.DataFrame) -> pl.DataFrame:
+    """`final` with the `CONTEXT_COLUMNS`, empty (null) where they were not computed."""
+    missing = [pl.lit(None, pl.Int64).alias(c) for c in CONTEXT_COLUMNS if c not in final.columns]
+    return final.with_columns(missing) if missing else final
+
+
 def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
     """The final shares as CSV bytes: the machine-readable form of the decision.
 
     UTF-8 without BOM, '\\n' line ends, a decimal point, columns `CSV_COLUMNS`, rows in
-    municipality-code order, each promille with exactly `decimals` decimals. The bytes depend on
-    the shares alone (no timestamp), so unchanged inputs give a byte-identical file.
+    municipality-code order, each promille with exactly `decimals` decimals. The decision's
+    columns come first (`DECISION_CSV_COLUMNS`); the context columns follow, empty where not
+    known (no published previous year). The bytes depend on the table alone (no timestamp), so
+    unchanged inputs give a byte-identical file.
 
     Text cells beginning with '=', '+', '-', '@', a tab or a carriage return are neutralised by a
     leading single quote (the OWASP CSV-injection rule), so a spreadsheet opening the file never
@@ -114,14 +152,18 @@ def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in final.sort("municipality_code").select(FINAL_COLUMNS).iter_rows():
+    columns = FINAL_COLUMNS + CONTEXT_COLUMNS
+    for row in with_context(final).sort("municipality_code").select(columns).iter_rows():
         texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
-        numbers = [units_to_text(value, decimals) for value in row[len(TEXT_COLUMNS) :]]
-        writer.writerow(texts + numbers)
+        numbers = ["" if value is None else units_to_text(value, decimals)
+                   for value in row[len(TEXT_COLUMNS) : -1]]
+        expected = "" if row[-1] is None else str(row[-1])
+        writer.writerow(texts + numbers + [expected])
     return buffer.getvalue().encode("utf-8")
 
 
 def check_final(final: pl.DataFrame, decimals: int) -> None:
+    """The decision's columns are complete and total exactly 1000 ‰ (context may be empty)."""
     missing = [column for column in FINAL_COLUMNS if column not in final.columns]
     if missing:
         raise PublicationError(f"the final shares lack the columns {', '.join(missing)}")
@@ -135,14 +177,14 @@ def check_final(final: pl.DataFrame, decimals: int) -> None:
         )
 
 
-
-
 def parse_csv(data: bytes, decimals: int) -> pl.DataFrame:
-    """The machine CSV read back as `FINAL_COLUMNS` (promille text -> units)."""
-    frame = pl.read_csv(data, schema={c: pl.String for c in CSV_COLUMNS})
+    """The machine CSV read back as `FINAL_COLUMNS` (promille text -> units); the context
+    columns, absent from tables published before they existed, are not read."""
+    frame = pl.read_csv(data, infer_schema=False)
     return frame.select(
         *TEXT_COLUMNS,
         *[pl.col(text).map_elements(lambda t: parse_promille(t, decimals),
                                     return_dtype=pl.Int64).alias(units)
-          for text, units in zip(CSV_COLUMNS[len(TEXT_COLUMNS):], UNIT_COLUMNS, strict=True)],
+          for text, units in zip(DECISION_CSV_COLUMNS[len(TEXT_COLUMNS):], UNIT_COLUMNS,
+                                 strict=True)],
     )

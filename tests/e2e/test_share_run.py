@@ -46,6 +46,8 @@ PUBLISHED_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name",
     "calculated_promille", "given_promille", "received_promille", "share_promille",
 ]
+# The decision's columns; context columns follow them (previous year, change, expected children).
+CONTEXT_COLUMNS = ["previous_share_promille", "change_promille", "expected_children"]
 PUBLISHED_FILES = ("shares_{y}.csv", "shares_{y}.xlsx", "shares_{y}.pdf", "publication_{y}.json")
 TWO_DECIMALS = re.compile(r"^\d+\.\d{2}$")
 SIX_OR_MORE_DECIMALS = re.compile(r"^\d+\.\d{6,}$")
@@ -185,6 +187,16 @@ def warehouse_count(workspace: Workspace, table: str, year: int) -> int:
 def csv_lines(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle))
+
+
+def decision_part(rows: list[list[str]]) -> list[list[str]]:
+    """The decision's columns of published CSV rows (the context columns cut off)."""
+    return [row[: len(PUBLISHED_COLUMNS)] for row in rows]
+
+
+def planning_children(workspace: Workspace) -> int:
+    text = (workspace.data / "publication.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["planning_children"]
 
 
 def snapshot(paths: dict[str, Path]) -> dict[str, bytes]:
@@ -355,9 +367,10 @@ def test_the_published_csv_is_the_warehouse_final_shares_with_excel_and_pdf_besi
 
     lines = csv_lines(paths[f"shares_{YEAR}.csv"])
 
-    assert lines[0] == PUBLISHED_COLUMNS
-    assert lines[1:] == warehouse_final_rows(workspace, YEAR)
+    assert lines[0] == PUBLISHED_COLUMNS + CONTEXT_COLUMNS
+    assert decision_part(lines[1:]) == warehouse_final_rows(workspace, YEAR)
     assert len(lines) == 291
+    assert sum(int(row[-1]) for row in lines[1:]) == planning_children(workspace)
     assert paths[f"shares_{YEAR}.xlsx"].read_bytes()[:2] == b"PK"
     assert paths[f"shares_{YEAR}.pdf"].read_bytes()[:5] == b"%PDF-"
     manifest = json.loads(paths[f"publication_{YEAR}.json"].read_text(encoding="utf-8"))
@@ -429,7 +442,7 @@ def test_a_refused_change_leaves_the_warehouse_final_shares_as_published(refused
     workspace = refused_change.workspace
     published = csv_lines(workspace.published()[f"shares_{YEAR}.csv"])
 
-    assert warehouse_final_rows(workspace, YEAR) == published[1:]
+    assert warehouse_final_rows(workspace, YEAR) == decision_part(published[1:])
 
 
 def test_a_reissue_with_a_reason_keeps_the_earlier_version(refused_change, tmp_path):
@@ -449,7 +462,8 @@ def test_a_reissue_with_a_reason_keeps_the_earlier_version(refused_change, tmp_p
     assert [entry["version"] for entry in manifest["history"]] == [1]
     current = workspace.published()[f"shares_{YEAR}.csv"]
     assert current.read_bytes() != earlier_csv
-    assert csv_lines(current)[1:] == warehouse_final_rows(workspace, YEAR)
+    assert decision_part(csv_lines(current)[1:]) == warehouse_final_rows(workspace, YEAR)
+    assert manifest["replaces_statement"].endswith("Skäl: rättelse")
 
 
 def test_a_reissue_without_a_reason_is_refused(refused_change, tmp_path):
@@ -581,3 +595,11 @@ def test_the_review_workbook_names_the_share_year_it_compares_with(two_share_yea
 
     assert any(f"Andel {EARLIER_YEAR}" in text for text in texts), texts
     assert not any(f"Andel {YEAR - 2}" in text for text in texts), texts
+
+
+def test_an_earlier_share_year_is_decided_in_december_of_the_year_before(two_share_years):
+    workspace, _, _ = two_share_years
+    manifest = json.loads(workspace.published(EARLIER_YEAR)[f"publication_{EARLIER_YEAR}.json"]
+                          .read_text(encoding="utf-8"))
+    assert manifest["decision_date"].startswith(f"{EARLIER_YEAR - 1}-12-")
+    assert manifest["ledger_as_of"] == f"{EARLIER_YEAR - 1}-12-31"

@@ -89,7 +89,7 @@ def test_csv_is_utf8_without_bom_with_unix_line_ends_and_two_decimals(final):
     assert b"\r" not in data
     lines = data.decode("utf-8").splitlines()
     assert len(lines) == 291
-    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08"
+    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08,,,"
     assert "Ö" in lines[3]
 
 
@@ -110,12 +110,12 @@ def test_csv_neutralises_text_a_spreadsheet_would_run_as_a_formula(final):
     assert lines[2].startswith("0115,'@SUM(1),01,")
 
 
-def test_first_publication_writes_three_files_and_a_manifest(tmp_path, final):
+def test_first_publication_writes_four_editions_and_a_manifest(tmp_path, final):
     result = publish(tmp_path / "2026", final, publication_info())
     assert (result.status, result.version) == ("published", 1)
-    assert {path.name for path in result.paths.values()} == {
-        "shares_2026.csv", "shares_2026.xlsx", "shares_2026.pdf", "publication_2026.json",
-    }
+    editions = {"shares_2026.csv", "shares_2026.xlsx", "shares_2026.pdf",
+                "shares_2026_svensk_excel.csv"}
+    assert {path.name for path in result.paths.values()} == editions | {"publication_2026.json"}
     assert result.paths["csv"].read_bytes() == render_csv(final, 2)
     manifest = json.loads(result.paths["manifest"].read_text(encoding="utf-8"))
     assert manifest["version"] == 1
@@ -123,7 +123,9 @@ def test_first_publication_writes_three_files_and_a_manifest(tmp_path, final):
     assert manifest["parameter_set"] == "default"
     assert manifest["run_id"] == "run-1"
     assert [item["sha256"] for item in manifest["inputs"]] == ["a" * 64, "b" * 64]
-    assert set(manifest["files"]) == {"shares_2026.csv", "shares_2026.xlsx", "shares_2026.pdf"}
+    assert set(manifest["files"]) == editions
+    assert manifest["version_statement"].startswith("Version 1, publicerad ")
+    assert manifest["replaces_statement"] is None
     assert not list(tmp_path.glob(".publish-*"))
 
 

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from pipeline.publication.editions.excel import (
     ABOUT_SHEET,
+    ANNEX_SHEET,
     HEADER_ROW,
-    HEADERS,
     TABLE_SHEET,
     write_share_workbook,
 )
@@ -34,7 +34,7 @@ def publication_info(*, illustrative: bool = False) -> PublicationInfo:
         decision_date=date(2025, 12, 10),
         decimals=2,
         parameter_set="default",
-        parameters={"floor_promille": 1.0, "reception_adjustment": 0.5},
+        parameters={"name": "default", "floor_promille": 1.0, "reception_adjustment": 0.5},
         inputs=[
             InputFile("population", "data/statistics/population_2024.csv", "a" * 64, illustrative),
             InputFile("=cmd|' /C calc'!A0", "=evil.csv", "b" * 64, False),
@@ -109,8 +109,11 @@ def test_title_validity_and_swedish_headers(workbook):
     sheet = workbook[TABLE_SHEET]
     assert sheet["A1"].value == "Kommunandelar för ensamkommande asylsökande barn 2026"
     assert sheet["A2"].value == "Gäller från 1 januari 2026"
+    assert sheet["A3"].value.startswith("Version 1, publicerad ")
+    assert sheet["A5"].value == "Beslutsdatum 10 december 2025"
     header = [cell.value for cell in sheet[HEADER_ROW]]
-    assert tuple(header[:6]) == HEADERS
+    assert header[:6] == ["Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰",
+                          "Andel 2026 ‰"]
 
 
 def test_no_cell_is_a_formula_even_when_text_starts_with_equals(tmp_path, final):
@@ -137,7 +140,7 @@ def test_numbers_are_numbers_with_two_decimals(workbook):
     assert len(numeric) == 4 * (290 + 21 + 1)
     assert all(cell.data_type == "n" for cell in numeric)
     # two decimals, with the Swedish locale tag so the reader sees a decimal comma
-    assert {cell.number_format for cell in numeric} == {"[$-41D]0.00"}
+    assert {cell.number_format for cell in numeric} == {"[$-41D]#,##0.00"}
 
 
 def test_header_is_frozen_and_printing_is_a4_portrait_fit_to_width(workbook):
@@ -151,18 +154,27 @@ def test_header_is_frozen_and_printing_is_a4_portrait_fit_to_width(workbook):
     assert sheet.column_dimensions["B"].width >= 20
 
 
-def test_about_sheet_states_decision_parameters_inputs_and_redistributions(workbook):
+def test_about_sheet_states_decision_model_and_parameters_in_swedish(workbook):
     rows = list(workbook[ABOUT_SHEET].iter_rows(values_only=True))
     pairs = {row[0]: row[1] for row in rows if row[0]}
-    assert pairs["Beslutsdatum"] == "2025-12-10"
+    assert pairs["Beslutsdatum"] == "10 december 2025"
     assert pairs["Gäller från"] == "1 januari 2026"
-    assert pairs["Andelsår"] == 2026
+    assert pairs["Version"].startswith("Version 1, publicerad ")
+    assert pairs["Diarienummer"] == "[diarienummer saknas]"
     assert pairs["Parameteruppsättning"] == "default"
-    assert pairs["floor_promille"] == 1.0
-    assert pairs["Körnings-id"] == "=1+1"
+    assert pairs["Lägsta andel, ‰"] == "1,00"
+    assert pairs["Mottagandejustering α"] == "0,5"
     assert pairs["Omfördelningar"].startswith("0117 Österåker ger 0,50 ‰")
-    inputs = [row[1:5] for row in rows if row[0] == "Indatafil" and row[1] != "Namn"]
-    assert inputs[0] == ("population", "data/statistics/population_2024.csv", "a" * 64, "officiell")
+    assert "α = 0,5" in " ".join(str(row[1]) for row in rows if row[1])
+    texts = " ".join(str(value) for row in rows for value in row if value is not None)
+    assert "a" * 64 not in texts and "=1+1" not in texts  # hashes and run id: the annex
+
+
+def test_the_annex_sheet_holds_run_id_and_hashes(workbook):
+    rows = list(workbook[ANNEX_SHEET].iter_rows(values_only=True))
+    assert ("Körnings-id", "=1+1") in [row[:2] for row in rows]
+    assert ("Folkmängd", "data/statistics/population_2024.csv", "a" * 64, "officiell") in [
+        row[:4] for row in rows]
 
 
 def test_illustrative_data_carries_a_red_banner(tmp_path, final, workbook):

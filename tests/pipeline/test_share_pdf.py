@@ -1,7 +1,9 @@
-"""The PDF edition: every municipality with its share in Swedish form, paged, font embedded."""
+"""The PDF edition: every municipality with its share in Swedish form, paged, accessible
+(PDF/UA-1: tagged table with header cells, language sv, title and author), fonts embedded."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +11,20 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from pipeline.publication.editions.pdf import promille_text, write_share_pdf
-from pipeline.publication.table import ILLUSTRATIVE_MARK, InputFile, PublicationInfo
+from pipeline.publication.editions.pdf import write_share_pdf
+from pipeline.publication.table import (
+    ILLUSTRATIVE_MARK,
+    InputFile,
+    PublicationInfo,
+    Replacement,
+)
+from pipeline.publication.texts import promille_text
 from tests.publication_data import final_shares
+
+PARAMETERS = {"name": "default", "weight_newcomers": 1.0, "weight_minors": 1.0,
+              "weight_asylum_days": 1.0, "weight_arrival_days": 1.0,
+              "reception_adjustment": 0.5, "floor_promille": 1.0, "decimals": 2,
+              "reference_year_offset": 2}
 
 
 def publication_info(*, illustrative: bool = False, notes: list[str] | None = None):
@@ -20,18 +33,41 @@ def publication_info(*, illustrative: bool = False, notes: list[str] | None = No
         decision_date=date(2025, 12, 10),
         decimals=2,
         parameter_set="default",
-        parameters={"floor_promille": 1.0},
-        inputs=[InputFile("population", "data/population.csv", "a" * 64, illustrative)],
+        parameters=PARAMETERS,
+        inputs=[InputFile("population", "data/population.csv", "a" * 64, illustrative,
+                          "SCB, folkmängd 31 december 2024 — officiell statistik")],
         run_id="run-1",
         redistributions=(
             ["0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)"]
             if notes is None else notes
         ),
+        issuer="Migrationsverket",
+        published_on=date(2025, 12, 12),
     )
 
 
 def pages_text(path: Path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def structure_types(path: Path) -> set[str]:
+    """Every structure element type (/S) in the PDF's structure tree."""
+    root = PdfReader(path).trailer["/Root"]["/StructTreeRoot"].get_object()
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "get_object"):
+            node = node.get_object()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                found.add(str(node["/S"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.append(kids)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +89,13 @@ def illustrative_pdf(tmp_path_factory, final) -> Path:
     return path
 
 
-def test_promille_text_uses_a_decimal_comma_and_spaced_thousands():
+def test_promille_text_uses_a_decimal_comma_spaced_thousands_and_a_real_minus():
     assert promille_text(347, 2) == "3,47"
     assert promille_text(0, 2) == "0,00"
     assert promille_text(100_000, 2) == "1 000,00"
     assert promille_text(1000, 0) == "1 000"
+    assert promille_text(-25, 2) == "−0,25"
+    assert promille_text(25, 2, signed=True) == "+0,25"
 
 
 def test_every_municipality_appears_with_its_values_in_decimal_comma_form(official_pdf, final):
@@ -69,24 +107,40 @@ def test_every_municipality_appears_with_its_values_in_decimal_comma_form(offici
         assert line in text
 
 
-def test_heading_subtotals_and_national_total(official_pdf):
-    pages = pages_text(official_pdf)
-    assert pages[0].startswith(
+def test_first_page_states_title_validity_version_decision_and_issuer(official_pdf):
+    first = pages_text(official_pdf)[0]
+    assert first.startswith(
         "Kommunandelar för ensamkommande asylsökande barn 2026 Gäller från 1 januari 2026 "
-        "Beslutsdatum 2025-12-10 Parameteruppsättning default"
+        "Version 1, publicerad 12 december 2025 Beslutsdatum 10 december 2025 "
+        "Utgivare: Migrationsverket Diarienummer: [diarienummer saknas]"
     )
-    text = " ".join(pages)
+
+
+def test_subtotals_and_national_total(official_pdf):
+    text = " ".join(pages_text(official_pdf))
     assert "01 Stockholms län" in text
     assert text.count("Summa ") == 21
     assert "Riket 1 000,00 0,50 0,50 1 000,00" in text
 
 
-def test_every_page_is_numbered_and_repeats_the_header(official_pdf):
+def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_pdf):
     pages = pages_text(official_pdf)
     assert len(pages) > 3
     for number, page in enumerate(pages, start=1):
         assert f"Sida {number} av {len(pages)}" in page
-        assert "Kommunkod Kommun Beräknad ‰ Lämnad ‰ Mottagen ‰ Andel ‰" in page
+    for page in pages[:4]:
+        assert "Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰" in page
+
+
+def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pdf):
+    pages = pages_text(official_pdf)
+    body, annex = " ".join(pages[:-1]), pages[-1]
+    assert "Så beräknas andelarna" in body
+    assert "α = 0,5" in body and "lägre andel än 1,00 ‰" in body
+    assert "SCB, folkmängd 31 december 2024 — officiell statistik" in body
+    assert "a" * 64 not in body and "run-1" not in body
+    assert annex.startswith("Teknisk bilaga") or "Teknisk bilaga" in annex
+    assert "a" * 64 in annex.replace(" ", "") and "run-1" in annex
 
 
 def test_redistributions_are_listed_or_their_absence_stated(official_pdf, illustrative_pdf):
@@ -96,13 +150,14 @@ def test_redistributions_are_listed_or_their_absence_stated(official_pdf, illust
     assert "Inga omfördelningar" in " ".join(pages_text(illustrative_pdf))
 
 
-def test_vera_is_embedded_on_every_page(official_pdf):
-    for page in PdfReader(official_pdf).pages:
+def test_the_font_is_embedded(official_pdf):
+    for page in PdfReader(official_pdf).pages[:2]:
         fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
-        names = [str(font["/BaseFont"]) for font in fonts]
-        assert names and all("Vera" in name for name in names)
-        descriptors = [font["/FontDescriptor"].get_object() for font in fonts]
-        assert all("/FontFile2" in descriptor for descriptor in descriptors)
+        assert fonts and all("SourceSansPro" in str(font["/BaseFont"]) for font in fonts)
+        for font in fonts:
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile2", "/FontFile3"} & set(descriptor)
 
 
 def test_illustrative_mark_is_on_every_page_and_only_when_illustrative(
@@ -112,10 +167,55 @@ def test_illustrative_mark_is_on_every_page_and_only_when_illustrative(
     assert not any("ILLUSTRATIVA" in page for page in pages_text(official_pdf))
 
 
-def test_metadata_and_deterministic_bytes(tmp_path, final, official_pdf):
+def test_the_pdf_is_tagged_with_a_table_of_header_and_data_cells(official_pdf):
+    reader = PdfReader(official_pdf)
+    catalog = reader.trailer["/Root"]
+    assert str(catalog["/Lang"]).lower().startswith("sv")
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert {"/Table", "/TH", "/TD", "/TR"} <= structure_types(official_pdf)
+    xmp = catalog["/Metadata"].get_object().get_data()
+    assert b"pdfuaid" in xmp
+
+
+def test_metadata_title_author_date_and_deterministic_bytes(tmp_path, final, official_pdf):
     again = tmp_path / "again.pdf"
     write_share_pdf(again, final, publication_info())
     assert again.read_bytes() == official_pdf.read_bytes()
-    metadata = PdfReader(again).metadata
-    assert metadata.title == "Kommunandelar för ensamkommande asylsökande barn 2026"
-    assert metadata.author == "anvisning"
+    reader = PdfReader(again)
+    assert reader.metadata.title == "Kommunandelar för ensamkommande asylsökande barn 2026"
+    assert reader.metadata.author == "Migrationsverket"
+    assert reader.metadata.creation_date.date() == date(2025, 12, 12)
+
+
+def test_typst_markup_in_names_and_reasons_prints_as_written(tmp_path, final):
+    hostile = final.with_columns(
+        municipality_name=pl.when(pl.col("municipality_code") == "0114")
+        .then(pl.lit('#set text(fill: red) *fet* ]"\\'))
+        .otherwise(pl.col("municipality_name"))
+    )
+    info = replace(publication_info(), version=2,
+                   replaces=Replacement(1, date(2025, 12, 11), "rättelse #panic() $x$ <l>"))
+    path = tmp_path / "hostile.pdf"
+    write_share_pdf(path, hostile, info)
+    text = " ".join(pages_text(path))
+    assert '#set text(fill: red) *fet* ]"\\' in text
+    assert "Ersätter version 1 av 11 december 2025. Skäl: rättelse #panic() $x$ <l>" in text
+
+
+def test_context_columns_show_last_year_the_change_and_expected_children(tmp_path, final):
+    with_context = final.with_columns(
+        previous_units=pl.col("share_units") - 25,
+        change_units=pl.lit(25, pl.Int64),
+        expected_children=pl.lit(3, pl.Int64),
+    )
+    info = replace(publication_info(), planning_children=870, ledger_as_of=date(2025, 12, 31))
+    path = tmp_path / "context.pdf"
+    write_share_pdf(path, with_context, info)
+    pages = pages_text(path)
+    assert ("Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰ Andel 2025 ‰ "
+            "Förändring ‰ Väntat antal barn 2026") in pages[0]
+    row = final.filter(pl.col("municipality_code") == "0114").row(0, named=True)
+    share = promille_text(row["share_units"], 2)
+    assert (f"0114 Upplands Väsby {share} 0,00 0,00 {share} "
+            f"{promille_text(row['share_units'] - 25, 2)} +0,25 3") in " ".join(pages)
+    assert "870 barn" in " ".join(pages)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.publication.editions import csv_edition, excel, pdf
+from pipeline.publication.editions import csv_edition, csv_swedish_excel, excel, pdf
 from pipeline.publication.table import PublicationInfo
 
 
 @dataclass(frozen=True)
 class Edition:
-    key: str  # "csv", "xlsx", "pdf": the key in the store's paths
+    key: str  # "csv", "xlsx", "pdf", "csv_excel": the key in the store's paths
     suffix: str  # appended to `shares_<Y>`
     write: Callable[[Path, pl.DataFrame, PublicationInfo], None]
 
@@ -27,4 +27,5 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("csv", ".csv", csv_edition.write_share_csv),
     Edition("xlsx", ".xlsx", excel.write_share_workbook),
     Edition("pdf", ".pdf", pdf.write_share_pdf),
+    Edition("csv_excel", csv_swedish_excel.SUFFIX, csv_swedish_excel.write_swedish_csv),
 )

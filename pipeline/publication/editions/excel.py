@@ -1,16 +1,17 @@
-"""The Excel edition of the final shares (kommunandelar): sheets "Andelar" and "Om tabellen".
+"""The Excel edition of the final shares (kommunandelar): sheets "Andelar", "Om tabellen" and
+"Teknisk bilaga".
 
 Numbers are stored as numbers (not formulas) with a fixed decimal format, so a Swedish-locale
 spreadsheet shows a decimal comma; subtotals are written as values, so the file shows the published
 figures whatever program opens it. Every text is stored as text, never as a formula, even when it
-starts with '='. The workbook's timestamps derive from the decision date and the zip entries carry
-a fixed date, so the same input gives the same bytes.
+starts with '='. Every sheet prints on A4 fit to width with its header rows repeated, in Arial.
+The workbook's timestamps derive from the decision date and the zip entries carry a fixed date, so
+the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -20,75 +21,113 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from pipeline.core.excel_formats import number_format
+from pipeline.core.excel_formats import (
+    RED,
+    fit_height,
+    font,
+    header_cell,
+    lines_needed,
+    number_format,
+    print_setup,
+    use_house_font,
+)
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
-    PUBLISHER,
     UNIT_COLUMNS,
     PublicationInfo,
     county_sections,
     national_totals,
     publication_title,
     valid_from_text,
+    with_context,
+)
+from pipeline.publication.texts import (
+    EXPLANATION,
+    expected_note,
+    model_sentences,
+    parameter_rows,
+    replaces_line,
+    statistic_name,
+    swedish_date,
+    table_headers,
+    version_line,
 )
 
 TABLE_SHEET = "Andelar"
 ABOUT_SHEET = "Om tabellen"
-HEADERS = ("Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰", "Andel ‰")
-HEADER_ROW = 6
-BANNER_ROW = 5
-COLUMN_WIDTHS = {"A": 12, "B": 24, "C": 18, "D": 13, "E": 13, "F": 13}
-ABOUT_WIDTHS = {"A": 24, "B": 34, "C": 48, "D": 68, "E": 12}
+ANNEX_SHEET = "Teknisk bilaga"
+# Rows 1-7 state the table (title, validity, version, reissue, decision, issuer, the illustrative
+# banner); the column headings are always on row 8.
+VERSION_ROW, REPLACES_ROW, DECISION_ROW, ISSUER_ROW, BANNER_ROW = 3, 4, 5, 6, 7
+HEADER_ROW = 8
+COLUMN_WIDTHS = (12, 22, 11, 10, 10, 11, 11, 11, 11)
+ABOUT_WIDTHS = {"A": 32, "B": 88}
+ANNEX_WIDTHS = {"A": 26, "B": 44, "C": 68, "D": 14}
 
-_BOLD = Font(bold=True)
-_RED = "C00000"
 _COUNTY_FILL = PatternFill("solid", fgColor="E7E6E6")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin")
 _TOTAL_BORDER = Border(top=_THIN)
 _NATIONAL_BORDER = Border(top=Side(style="medium"), bottom=Side(style="medium"))
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_share_workbook(path: Path, final: pl.DataFrame, info: PublicationInfo) -> None:
     """Write the final shares of `info.share_year` as an .xlsx workbook to `path`."""
     workbook = Workbook()
+    use_house_font(workbook)
     table = workbook.active
     table.title = TABLE_SHEET
-    _write_table(table, final, info)
-    _write_about(workbook.create_sheet(ABOUT_SHEET), info)
+    _write_table(table, with_context(final), info)
+    _write_about(workbook.create_sheet(ABOUT_SHEET), final, info)
+    _write_annex(workbook.create_sheet(ANNEX_SHEET), info)
     _set_properties(workbook, info)
     Path(path).write_bytes(_workbook_bytes(workbook, info.decision_date))
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write one cell; text stays text even when it looks like a formula."""
+def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False,
+         size: float | None = None) -> Cell:
+    """Write one cell in the house font; text stays text even when it looks like a formula."""
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+    cell.font = font(bold=bold, size=size) if size else font(bold=bold)
     return cell
 
 
-def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -> None:
-    _put(sheet, 1, 1, publication_title(info.share_year)).font = Font(bold=True, size=14)
-    _put(sheet, 2, 1, valid_from_text(info.share_year)).font = Font(size=12)
-    _put(sheet, 3, 1, f"Beslutsdatum {info.decision_date.isoformat()}")
-    _put(sheet, 4, 1, f"Parameteruppsättning {info.parameter_set}")
-    if info.illustrative:
-        _write_banner(sheet)
-    for column, header in enumerate(HEADERS, start=1):
-        cell = _put(sheet, HEADER_ROW, column, header)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="left" if column <= 2 else "right")
+def _context_shown(final: pl.DataFrame) -> tuple[bool, bool]:
+    """Whether the previous year's share and the expected children are known for any row."""
+    return (final["previous_units"].null_count() < final.height,
+            final["expected_children"].null_count() < final.height)
 
-    fmt = number_format(info.decimals)
+
+def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -> None:
+    has_previous, has_expected = _context_shown(final)
+    headers = table_headers(info, has_previous, has_expected)
+    _put(sheet, 1, 1, publication_title(info.share_year), bold=True, size=14)
+    _put(sheet, 2, 1, valid_from_text(info.share_year), bold=True, size=12)
+    _put(sheet, VERSION_ROW, 1, version_line(info))
+    replaced = replaces_line(info)
+    if replaced:
+        _put(sheet, REPLACES_ROW, 1, replaced, bold=True)
+    _put(sheet, DECISION_ROW, 1, f"Beslutsdatum {swedish_date(info.decision_date)}")
+    _put(sheet, ISSUER_ROW, 1, f"Utgivare: {info.issuer} · Diarienummer: {info.diarienummer} · "
+                               f"Kontakt: {info.contact}")
+    if info.illustrative:
+        _write_banner(sheet, len(headers))
+    for column, header in enumerate(headers, start=1):
+        header_cell(_put(sheet, HEADER_ROW, column, header), _HEADER_FILL, right=column > 2)
+    fit_height(sheet, HEADER_ROW, 3)
+
+    fmt = number_format(info.decimals, grouped=True)
     row = HEADER_ROW + 1
     for section in county_sections(final):
-        _put(sheet, row, 1, f"{section.county_code} {section.county_name}").font = _BOLD
-        for column in range(1, len(HEADERS) + 1):
+        _put(sheet, row, 1, f"{section.county_code} {section.county_name}", bold=True)
+        for column in range(1, len(headers) + 1):
             sheet.cell(row=row, column=column).fill = _COUNTY_FILL
         row += 1
         for municipality in section.municipalities.iter_rows(named=True):
@@ -96,113 +135,137 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
             _put(sheet, row, 2, municipality["municipality_name"])
             units = [municipality[column] for column in UNIT_COLUMNS]
             _put_numbers(sheet, row, units, info.decimals, fmt)
+            _put_context(sheet, row, municipality, info.decimals, has_previous, has_expected)
             row += 1
-        _put_total(sheet, row, f"Summa {section.county_name}", section.totals, info, _TOTAL_BORDER)
+        _put_total(sheet, row, f"Summa {section.county_name}", section.totals,
+                   section.municipalities, info, (has_previous, has_expected), _TOTAL_BORDER)
         row += 1
-    _put_total(sheet, row, "Riket", national_totals(final), info, _NATIONAL_BORDER)
-    _set_layout(sheet, info)
+    _put_total(sheet, row, "Riket", national_totals(final), final, info,
+               (has_previous, has_expected), _NATIONAL_BORDER)
+    for index, width in enumerate(COLUMN_WIDTHS[: len(headers)]):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
+    print_setup(sheet, title_rows=(HEADER_ROW, HEADER_ROW),
+                header_left=publication_title(info.share_year),
+                header_right=ILLUSTRATIVE_MARK if info.illustrative else "")
 
 
-def _write_banner(sheet: Worksheet) -> None:
-    cell = _put(sheet, BANNER_ROW, 1, ILLUSTRATIVE_MARK)
-    cell.font = Font(bold=True, size=12, color="FFFFFF")
-    cell.fill = PatternFill("solid", fgColor=_RED)
+def _write_banner(sheet: Worksheet, width: int) -> None:
+    cell = _put(sheet, BANNER_ROW, 1, ILLUSTRATIVE_MARK, bold=True, size=12)
+    cell.font = font(bold=True, size=12, color="FFFFFF")
+    cell.fill = PatternFill("solid", fgColor=RED)
     cell.alignment = Alignment(horizontal="center")
-    sheet.merge_cells(start_row=BANNER_ROW, start_column=1,
-                      end_row=BANNER_ROW, end_column=len(HEADERS))
+    sheet.merge_cells(start_row=BANNER_ROW, start_column=1, end_row=BANNER_ROW, end_column=width)
 
 
 def _put_numbers(
     sheet: Worksheet, row: int, units: Sequence[int], decimals: int, fmt: str, bold: bool = False
 ) -> None:
     for offset, value in enumerate(units):
-        cell = _put(sheet, row, 3 + offset, Decimal(int(value)).scaleb(-decimals))
+        cell = _put(sheet, row, 3 + offset, Decimal(int(value)).scaleb(-decimals), bold=bold)
         cell.number_format = fmt
-        if bold:
-            cell.font = _BOLD
 
 
-def _put_total(
-    sheet: Worksheet,
-    row: int,
-    label: str,
-    totals: Sequence[int],
-    info: PublicationInfo,
-    border: Border,
-) -> None:
-    _put(sheet, row, 1, label).font = _BOLD
-    _put_numbers(sheet, row, totals, info.decimals, number_format(info.decimals), bold=True)
-    for column in range(1, len(HEADERS) + 1):
-        sheet.cell(row=row, column=column).border = border
+def _put_context(sheet: Worksheet, row: int, values: dict, decimals: int, has_previous: bool,
+                 has_expected: bool, bold: bool = False) -> None:
+    column = 3 + len(UNIT_COLUMNS)
+    if has_previous:
+        for key, fmt in (("previous_units", number_format(decimals, grouped=True)),
+                         ("change_units", number_format(decimals, grouped=True, signed=True))):
+            if values[key] is not None:
+                cell = _put(sheet, row, column, Decimal(int(values[key])).scaleb(-decimals),
+                            bold=bold)
+                cell.number_format = fmt
+            column += 1
+    if has_expected and values["expected_children"] is not None:
+        cell = _put(sheet, row, column, int(values["expected_children"]), bold=bold)
+        cell.number_format = number_format(0, grouped=True)
 
 
-def _set_layout(sheet: Worksheet, info: PublicationInfo) -> None:
-    for letter, width in COLUMN_WIDTHS.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddHeader.left.text = publication_title(info.share_year)
-    if info.illustrative:
-        sheet.oddHeader.right.text = ILLUSTRATIVE_MARK
-        sheet.oddHeader.right.color = _RED
-    sheet.oddFooter.right.text = "Sida &P av &N"
+def _put_total(sheet: Worksheet, row: int, label: str, totals: Sequence[int], part: pl.DataFrame,
+               info: PublicationInfo, shown: tuple[bool, bool], border: Border) -> None:
+    _put(sheet, row, 1, label, bold=True)
+    _put_numbers(sheet, row, totals, info.decimals, number_format(info.decimals, grouped=True),
+                 bold=True)
+    sums = {key: int(part[key].sum()) if part[key].null_count() < part.height else None
+            for key in ("previous_units", "change_units", "expected_children")}
+    _put_context(sheet, row, sums, info.decimals, *shown, bold=True)
+    for column in range(1, len(COLUMN_WIDTHS) + 1):
+        if sheet.cell(row=row, column=column).value is not None or column <= 2 + len(totals):
+            sheet.cell(row=row, column=column).border = border
 
 
-PARAMETER_HEADER = ("Parameter", "Värde")
-INPUT_HEADER = ("Indatafil", "Namn", "Sökväg", "SHA-256", "Status")
-
-
-def _write_about(sheet: Worksheet, info: PublicationInfo) -> None:
+def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -> None:
+    """What the table is, how it is computed and from what: in Swedish, one or two pages."""
     status = ILLUSTRATIVE_MARK if info.illustrative else "Officiella uppgifter"
-    notes = info.redistributions or ["Inga omfördelningar"]
-    rows: list[Sequence[object]] = [
-        ("Tabell", publication_title(info.share_year)),
-        ("Beslutsdatum", info.decision_date.isoformat()),
-        ("Gäller från", f"1 januari {info.share_year}"),
-        ("Andelsår", info.share_year),
-        ("Antal decimaler", info.decimals),
-        ("Uppgifternas status", status),
-        ("Parameteruppsättning", info.parameter_set),
-        ("Körnings-id", info.run_id),
-        (),
-        PARAMETER_HEADER,
-        *((name, _parameter_value(value)) for name, value in sorted(info.parameters.items())),
-        (),
-        INPUT_HEADER,
-        *(
-            ("Indatafil", item.name, item.path, item.sha256,
-             "illustrativ" if item.illustrative else "officiell")
-            for item in info.inputs
-        ),
-        (),
-        ("Omfördelningar", notes[0]),
-        *(("", note) for note in notes[1:]),
+    reference_year = info.share_year - int(info.parameters.get("reference_year_offset", 2))
+    has_expected = _context_shown(with_context(final))[1]
+    sections: list[tuple[str, list[str]]] = [
+        ("Om tabellen", []),
+        ("Tabell", [publication_title(info.share_year)]),
+        ("Gäller från", [f"1 januari {info.share_year}"]),
+        ("Version", [line for line in (version_line(info), replaces_line(info)) if line]),
+        ("Beslutsdatum", [swedish_date(info.decision_date)]),
+        ("Utgivare", [info.issuer]),
+        ("Diarienummer", [info.diarienummer]),
+        ("Kontakt", [info.contact]),
+        ("Uppgifternas status", [status]),
+        ("Tabellens kolumner", [EXPLANATION]),
+        ("Så beräknas andelarna",
+         model_sentences(info.parameters, info.decimals, info.share_year, reference_year)),
+        ("Omfördelningar", info.redistributions or ["Inga omfördelningar"]),
     ]
-    for row, values in enumerate(rows, start=1):
-        heading = values in (PARAMETER_HEADER, INPUT_HEADER)
-        for column, value in enumerate(values, start=1):
-            cell = _put(sheet, row, column, value)
-            if column == 1 or heading:
-                cell.font = _BOLD
-            if value == ILLUSTRATIVE_MARK:
-                cell.font = Font(bold=True, color=_RED)
+    if has_expected and (note := expected_note(info)):
+        sections.append(("Väntat antal barn", [note]))
+    sections.append(("Underlag", [item.description or item.name for item in info.inputs]))
+    row = 1
+    for label, lines in sections:
+        if not lines:
+            _put(sheet, row, 1, label, bold=True, size=14)
+            row += 2
+            continue
+        _put(sheet, row, 1, label, bold=True).alignment = _WRAP
+        for line in lines:
+            cell = _put(sheet, row, 2, line)
+            cell.alignment = _WRAP
+            fit_height(sheet, row, lines_needed(line, ABOUT_WIDTHS["B"]))
+            if line == ILLUSTRATIVE_MARK:
+                cell.font = font(bold=True, color=RED)
+            row += 1
+    row += 1
+    header_cell(_put(sheet, row, 1, "Parameter"), _HEADER_FILL)
+    header_cell(_put(sheet, row, 2, "Värde"), _HEADER_FILL)
+    for name, value in parameter_rows(info.parameters, info.decimals):
+        row += 1
+        _put(sheet, row, 1, name)
+        _put(sheet, row, 2, value).alignment = Alignment(horizontal="left")
     for letter, width in ABOUT_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
+    print_setup(sheet, title_rows=None, header_left=publication_title(info.share_year),
+                header_right=ILLUSTRATIVE_MARK if info.illustrative else "")
 
 
-def _parameter_value(value: object) -> object:
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+def _write_annex(sheet: Worksheet, info: PublicationInfo) -> None:
+    """Run id and every input's path and SHA-256: for checking, not for reading."""
+    _put(sheet, 1, 1, "Teknisk bilaga", bold=True, size=14)
+    _put(sheet, 2, 1, "Körnings-id")
+    _put(sheet, 2, 2, info.run_id)
+    _put(sheet, 3, 1, "Parameteruppsättning")
+    _put(sheet, 3, 2, info.parameter_set)
+    _put(sheet, 4, 1, f"Filernas SHA-256 och versionshistoriken: publication_{info.share_year}"
+                      ".json")
+    headers = ("Indata", "Sökväg", "SHA-256", "Status")
+    for column, header in enumerate(headers, start=1):
+        header_cell(_put(sheet, 6, column, header), _HEADER_FILL)
+    for row, item in enumerate(info.inputs, start=7):
+        values = (statistic_name(item.name), item.path, item.sha256,
+                  "illustrativ" if item.illustrative else "officiell")
+        for column, value in enumerate(values, start=1):
+            _put(sheet, row, column, value, size=8 if column == 3 else None)
+    for letter, width in ANNEX_WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
+    print_setup(sheet, title_rows=(6, 6), header_left=publication_title(info.share_year),
+                landscape=True)
 
 
 def _set_properties(workbook: Workbook, info: PublicationInfo) -> None:
@@ -210,8 +273,8 @@ def _set_properties(workbook: Workbook, info: PublicationInfo) -> None:
     properties = workbook.properties
     properties.title = publication_title(info.share_year)
     properties.subject = valid_from_text(info.share_year)
-    properties.creator = PUBLISHER
-    properties.lastModifiedBy = PUBLISHER
+    properties.creator = info.issuer
+    properties.lastModifiedBy = info.issuer
     properties.created = stamp
     properties.modified = stamp
 
@@ -221,7 +284,7 @@ def _workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     raw = io.BytesIO()
     ExcelWriter(workbook, ZipFile(raw, "w", ZIP_DEFLATED)).save()
     fixed = io.BytesIO()
-    date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     with ZipFile(raw) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as target:
         for entry in source.infolist():
             item = ZipInfo(entry.filename, date_time=date_time)

@@ -1,0 +1,94 @@
+"""Context beside a published share table: last year's share and the expected children.
+
+* `previous_units`, `change_units`: the share of the previous share year as published (read by the
+  caller with `store.read_published_final`), and the change to this year's share; empty when
+  that year is not published or the municipality is not in it.
+* `expected_children`: how many of the national planning figure's equalising assignments each
+  municipality would receive during the share year — what the rule will actually do given the
+  ledger (`pipeline.goals.fulfilment.forecast_table`, exact), not share × figure: municipalities
+  behind their target catch up first.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+
+from pipeline.core.files import sha256_bytes
+from pipeline.goals.fulfilment import forecast_table, fulfilment_table
+
+LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
+
+
+def ledger_as_of(ledger: pl.DataFrame, share_year: int, published: date | None = None) -> date:
+    """The ledger state the forecast starts from: 31 December of the year before the share year,
+    or the ledger's last date when it ends earlier. A year already published keeps the date it
+    states, so assignments recorded since do not change a rerun."""
+    if published is not None:
+        return published
+    year_end = date(share_year - 1, 12, 31)
+    last = ledger["date"].max() if ledger.height else None
+    return min(year_end, last) if last is not None else year_end
+
+
+def counted_ledger_sha256(ledger: pl.DataFrame, as_of: date) -> str:
+    """The SHA-256 of the assignments dated up to `as_of` (as CSV): what the forecast counted,
+    stable while later assignments are appended."""
+    counted = ledger.filter(pl.col("date") <= as_of).select(LEDGER_COLUMNS)
+    buffer = io.BytesIO()
+    counted.write_csv(buffer, line_terminator="\n")
+    return sha256_bytes(buffer.getvalue())
+
+
+def add_context(
+    final: pl.DataFrame,
+    decimals: int,
+    *,
+    previous: tuple[pl.DataFrame, int] | None = None,
+    ledger: pl.DataFrame | None = None,
+    as_of: date | None = None,
+    planning_children: int | None = None,
+) -> pl.DataFrame:
+    """`final` with `previous_units`, `change_units` and `expected_children`.
+
+    `previous` is the previous share year's published table (municipality_code, share_units) and
+    its decimals; `ledger`, `as_of` and `planning_children` give the forecast. Each column stays
+    empty (null) when its inputs are absent.
+    """
+    result = final.with_columns(previous_units=pl.lit(None, pl.Int64))
+    if previous is not None:
+        table, previous_decimals = previous
+        rescaled = table.select(
+            "municipality_code",
+            _rescaled(pl.col("share_units"), previous_decimals, decimals).alias("previous_units"),
+        )
+        result = final.join(rescaled, on="municipality_code", how="left")
+    result = result.with_columns(
+        change_units=pl.col("share_units") - pl.col("previous_units"),
+        expected_children=pl.lit(None, pl.Int64),
+    )
+    if ledger is not None and as_of is not None and planning_children is not None:
+        expected = expected_children(final, decimals, ledger, as_of, planning_children)
+        result = result.drop("expected_children").join(expected, on="municipality_code",
+                                                       how="left")
+    return result
+
+
+def expected_children(final: pl.DataFrame, decimals: int, ledger: pl.DataFrame, as_of: date,
+                      planning_children: int) -> pl.DataFrame:
+    """municipality_code, expected_children: the exact forecast of `planning_children`
+    equalising assignments from the ledger's state on `as_of` against `final`'s shares."""
+    table = fulfilment_table(ledger, final, as_of, decimals)
+    forecast = forecast_table(table, planning_children, decimals)
+    return forecast.select("municipality_code",
+                           pl.col("expected").cast(pl.Int64).alias("expected_children"))
+
+
+def _rescaled(units: pl.Expr, from_decimals: int, to_decimals: int) -> pl.Expr:
+    """Units of 10^-from ‰ in units of 10^-to ‰ (half up when decimals were dropped)."""
+    if from_decimals <= to_decimals:
+        return units * 10 ** (to_decimals - from_decimals)
+    step = 10 ** (from_decimals - to_decimals)
+    return (units + step // 2) // step
