@@ -231,6 +231,8 @@ def _run(args: argparse.Namespace) -> int:
     publication = {
         "reissue_reason": args.reason if args.reissue else None,
         "decision_date": args.decision_date.isoformat() if args.decision_date else None,
+        # Given on the command line, a date after 1 January of the share year is meant.
+        "decision_date_explicit": args.decision_date is not None,
     }
     op_config = None
     if args.job != DRAFT_JOB:
