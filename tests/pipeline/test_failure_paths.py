@@ -147,7 +147,7 @@ def fulfilment_frame(register) -> pl.DataFrame:
 
 def test_six_concurrent_fulfilment_writers_of_one_day_all_succeed(register, tmp_path):
     table, failures = fulfilment_frame(register), []
-    layout = Layout(tmp_path / "data", tmp_path / "out")
+    layout = Layout(DATA, tmp_path / "out")
 
     def write() -> None:
         try:
