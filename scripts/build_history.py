@@ -62,8 +62,9 @@ def first_edition_layout(layout: Layout, share_year: int, decision: date) -> Lay
     root = layout.out_dir / FIRST_EDITION_DIR / str(share_year) / "data"
     agreements = root / "redistributions"
     agreements.mkdir(parents=True, exist_ok=True)
-    for name in ("reference", "statistics", "parameters.toml", "ledger"):
-        _link(root / name, layout.data_dir / name)
+    for entry in layout.data_dir.iterdir():
+        if entry.name != "redistributions":
+            _link(root / entry.name, entry)
     _link(agreements / "sources.toml", layout.redistributions / "sources.toml")
     lines = layout.agreements_csv(share_year).read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
