@@ -23,7 +23,7 @@ OWNERS = ["team:statistics"]
 def goal_fulfilment(context: dg.AssetExecutionContext, settings: RunSettings):
     """Aktuellt mottagande och måluppfyllelse per kommun: assignments since 2016-01-01 from
     data/ledger/assignments.csv against the share year's published shares, as of today (or the
-    share year's first or last day when today is outside it). Writes out/fulfilment_<DATE>.csv
+    share year's first or last day when today is outside it). Writes `out/fulfilment_YYYY-MM-DD.csv`
     and .xlsx."""
     share_year = share_year_of(context)
     today = date.today()

@@ -38,7 +38,7 @@ _SPECS = [
         dg.AssetSpec(
             dg.AssetKey(s.name),
             description=f"{s.description} ({s.swedish}; {s.unit}). Read from "
-            f"data/statistics/<R>/{s.name}.csv|.xlsx in the publisher's format, validated "
+            f"`data/statistics/RRRR/{s.name}.csv|.xlsx` in the publisher's format, validated "
             "against the register, loaded per share year.",
             group_name=GROUP, kinds={"duckdb", "pandera"}, owners=OWNERS,
             deps=[REGISTER_KEY],

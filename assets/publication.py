@@ -48,9 +48,8 @@ class PublicationConfig(dg.Config):
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
                             settings: RunSettings, warehouse: WarehouseResource):
     """The share table (kommunandelar) for 1 January of the share year, published as
-    out/<Y>/shares_<Y>.csv, .xlsx and .pdf with a manifest. Publishing is atomic; the same
-    content again is a no-op; different content is refused unless reissued with a reason.
-    Paths: `out/YYYY/shares_YYYY.csv` and the other editions beside it."""
+    `out/YYYY/shares_YYYY.csv`, `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
+    content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
     layout = settings.layout
     params = load_parameters(layout.parameters, share_year)

@@ -32,7 +32,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                      warehouse: WarehouseResource):
     """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
     municipalities with inputs, explanation shares, draft share, last year's final share and the
-    change, plus the `Omfördelning` form the county board fills in. out/<Y>/review/."""
+    change, plus the `Omfördelning` form the county board fills in. `out/YYYY/review/`."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
     with warehouse.get_connection() as conn:
@@ -69,8 +69,8 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
 def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                  warehouse: WarehouseResource):
     """Final shares (slutliga andelstal): calculated − given + received, after the agreements
-    approved in December from data/redistributions/<Y>.csv and the filled-in review workbooks in
-    data/redistributions/<Y>/, every one validated against the rules of MODEL.md."""
+    approved in December from `data/redistributions/YYYY.csv` and the filled-in review workbooks in
+    `data/redistributions/YYYY/`, every one validated against the rules of MODEL.md."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
     decimals = params.decimals

@@ -69,8 +69,8 @@ def changed_share_years(before: dict[str, str], after: dict[str, str]) -> list[s
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Requests the share run of a share year when its agreement file "
-    "(data/redistributions/<Y>.csv) or a returned review workbook (any file in "
-    "data/redistributions/<Y>/) is added, changed or deleted. Turn on in the UI during "
+    "(`data/redistributions/YYYY.csv`) or a returned review workbook (any file in "
+    "`data/redistributions/YYYY/`) is added, changed or deleted. Turn on in the UI during "
     "the December redistribution round.",
 )
 def redistribution_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:

@@ -63,7 +63,7 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                  warehouse: WarehouseResource):
     """Draft shares (utkast till andelstal) by the model in MODEL.md: population share,
     reception share, adjusted share, floor by water-filling, largest-remainder rounding. Writes
-    out/<Y>/draft_shares_<Y>.csv, the change against the previous share year, and the provenance
+    `out/YYYY/draft_shares_YYYY.csv`, the change against the previous share year, and the provenance
     (parameter set, input files by hash)."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)

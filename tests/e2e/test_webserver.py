@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -94,3 +95,53 @@ def test_webserver_serves_the_asset_graph_from_workspace_yaml(tmp_path):
         stop_webserver(process)
     keys = {"/".join(node["assetKey"]["path"]) for node in answer["data"]["assetNodes"]}
     assert keys >= EXPECTED_ASSETS
+
+
+@pytest.mark.slow
+def test_the_ui_shows_concrete_descriptions_and_what_each_run_was(tmp_path):
+    """Descriptions keep their placeholders (no "out//"); a CLI run's tags (command, reason,
+    user) are in the runs the webserver serves; a failed step's description is one sentence."""
+    from assets.cli import main
+    from tests.conftest import DATA, environment
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("sources"))
+    bad = tmp_path / "bad"
+    shutil.copytree(data, bad)
+    (bad / "redistributions" / "2026.csv").write_text(
+        "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
+        "2026,1499,0115,0.50,2025-12-04,Lst O 1\n", encoding="utf-8")
+    home = tmp_path / "dagster_home"
+    with environment(DAGSTER_HOME=str(home),
+                     ANVISNING_WAREHOUSE=str(tmp_path / "warehouse.duckdb")):
+        assert main(["draft", "--year", "2026", "--data-dir", str(data),
+                     "--out-dir", str(tmp_path / "out")]) == 0
+        assert main(["publish", "--year", "2026", "--data-dir", str(bad),
+                     "--out-dir", str(tmp_path / "out")]) == 1
+    process, port = start_webserver(tmp_path)
+    try:
+        nodes = _graphql(port, "{ assetNodes { assetKey { path } description } }")
+        runs = _graphql(port, "{ runsOrError { ... on Runs { results { runId status "
+                              "tags { key value } } } } }")
+        failed = next(r for r in runs["data"]["runsOrError"]["results"]
+                      if r["status"] == "FAILURE")
+        logs = _graphql(port, '{ logsForRun(runId: "%s") { ... on EventConnection { events { '
+                              "__typename ... on ExecutionStepFailureEvent { error { message } "
+                              "failureMetadata { label description } } } } } }"
+                        % failed["runId"])
+    finally:
+        stop_webserver(process)
+    descriptions = {"/".join(n["assetKey"]["path"]): n["description"] or ""
+                    for n in nodes["data"]["assetNodes"]}
+    assert "out/YYYY/draft_shares_YYYY.csv" in descriptions["draft_shares"]
+    assert not any("out//" in text or "/.csv" in text for text in descriptions.values())
+    tags = [{t["key"]: t["value"] for t in r["tags"]}
+            for r in runs["data"]["runsOrError"]["results"]]
+    assert {t.get("anvisning/command") for t in tags} == {"draft", "publish"}
+    assert all(t.get("anvisning/user") for t in tags)
+    failures = [e for e in logs["data"]["logsForRun"]["events"]
+                if e["__typename"] == "ExecutionStepFailureEvent"]
+    assert failures
+    description = failures[0]["failureMetadata"]["description"]
+    assert "different counties" in description and "Traceback" not in description
+    assert "\n" not in description.strip()
