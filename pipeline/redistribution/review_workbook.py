@@ -326,7 +326,7 @@ def _model_texts(share_year: int, decimals: int, parameter_set: str,
          f"mottagandeandel), med α = {alpha}. En kommun som har tagit emot mindre än sin "
          "befolkningsandel får en högre andel, en kommun som har tagit emot mer får en lägre. "
          "Ingen andel blir negativ."),
-        ("Golv", f"Ingen kommun får en lägre andel än {_floor(parameters)} ‰. Kommuner under "
+        ("Golvet", f"Ingen kommun får en lägre andel än {_floor(parameters)} ‰. Kommuner under "
          "golvet lyfts till golvet (Golv = Ja) och de övriga kommunernas andelar skalas om så "
          f"att summan för riket blir {THOUSAND} ‰."),
         ("Avrundning", f"Andelarna avrundas till {decimals} decimaler så att summan för riket "
