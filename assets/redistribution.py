@@ -15,6 +15,7 @@ from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.redistribution.december_round import collect_agreements
+from pipeline.redistribution.review_round import load_review_round
 from pipeline.redistribution.review_workbook import write_review_workbooks
 from pipeline.redistribution.rules import apply_redistributions
 
@@ -32,9 +33,12 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                      warehouse: WarehouseResource):
     """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
     municipalities with inputs, explanation shares, draft share, last year's final share and the
-    change, plus the `Omfördelning` form the county board fills in. `out/YYYY/review/`."""
+    change, plus the `Omfördelning` form the county board fills in, behind a first sheet with
+    the steps, the deadline and return address of `data/review.toml` and the model explained.
+    `out/YYYY/review/review_YYYY_LL_lansnamn.xlsx`."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
+    review_round = load_review_round(settings.layout.review_round, share_year)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year)
         illustrative = bool(query(conn, "input_files_for_year",
@@ -42,8 +46,8 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     folder = settings.layout.review_folder(share_year)
     paths = write_review_workbooks(settings.layout, share_year, draft,
                                    previous_published(settings.layout, share_year),
-                                   params.decimals,
-                                   illustrative, params.name)
+                                   params.decimals, illustrative, params.name,
+                                   review_round=review_round, parameters=params)
     return dg.MaterializeResult(metadata={
         "summary": f"{len(paths)} review workbooks in {folder}",
         "workbooks": len(paths),

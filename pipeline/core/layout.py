@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.core.text import county_slug
+
 DEFAULT_DATA_DIR = "data"
 DEFAULT_OUT_DIR = "out"
 
@@ -58,6 +60,11 @@ class Layout:
         return self.redistributions / str(share_year)
 
     @property
+    def review_round(self) -> Path:
+        """The county boards' review round: deadline, return address, contact."""
+        return self.data_dir / "review.toml"
+
+    @property
     def ledger(self) -> Path:
         return self.data_dir / "ledger" / "assignments.csv"
 
@@ -77,8 +84,10 @@ class Layout:
     def review_folder(self, share_year: int) -> Path:
         return self.year_out(share_year) / "review"
 
-    def review_workbook(self, share_year: int, county_code: str) -> Path:
-        return self.review_folder(share_year) / f"review_{share_year}_{county_code}.xlsx"
+    def review_workbook(self, share_year: int, county_code: str, county_name: str) -> Path:
+        """Named for the people who open it: review_2026_14_vastra-gotalands-lan.xlsx."""
+        return self.review_folder(share_year) / (
+            f"review_{share_year}_{county_code}_{county_slug(county_name)}.xlsx")
 
     def forecast_csv(self, share_year: int) -> Path:
         return self.year_out(share_year) / f"forecast_{share_year}.csv"

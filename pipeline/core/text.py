@@ -46,3 +46,14 @@ def checked_text(path: str | Path, text: str, *, line: int | None = None,
 def nfc(text: str) -> str:
     """Unicode NFC: "Österåker" typed with combining marks (NFD) equals the register's."""
     return unicodedata.normalize("NFC", text)
+
+
+_SLUG_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def county_slug(name: str) -> str:
+    """An ASCII file-name slug of a county name: "Västra Götalands län" -> "vastra-gotalands-lan"
+    (å and ä become a, ö becomes o, spaces and other signs a hyphen, lower case)."""
+    text = unicodedata.normalize("NFC", name).casefold().translate(_SLUG_LETTERS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

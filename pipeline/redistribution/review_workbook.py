@@ -1,12 +1,20 @@
 """The county board's review workbook (granskningsunderlag): one .xlsx per county (län).
 
-Sheet "Utkast" shows the county's draft shares with the inputs that explain them; sheet
-"Omfördelning" is the form the county board fills in with the agreed redistributions, read back by
-`forms.spreadsheets.read_county_form`. A workbook holds only its own county's data.
+Sheets, in order: "Så här gör du" (the steps, the deadline, where to send the workbook, what every
+column of the draft means and how the draft is computed, with this run's parameters), "Utkast"
+(the county's draft shares with the inputs that explain them and the comparison with share year
+Y−1's published table), "Omfördelning" (the form the county board fills in, read back by
+`forms.spreadsheets.read_county_form`), and the hidden "Kommuner" and "Info". A workbook holds
+only its own county's data.
 
-Numbers are written as numbers with Swedish-locale formats (`pipeline.core.excel_formats`), so Excel
-on a Swedish system and LibreOffice anywhere show a decimal comma. Totals are written as values,
-not formulas.
+It should read like an agency document (`review_style`): Arial 10 on every style, headers that
+wrap between words, never inside one, A4 pages one page wide with the header rows repeated. The
+first sheet is written by `review_guide`.
+
+Numbers are written as numbers with Swedish-locale formats (`pipeline.core.excel_formats`), so
+Excel on a Swedish system and LibreOffice anywhere show a decimal comma. Totals are values, not
+formulas; the only formulas are the form's two name columns (F and G), which show the name of the
+municipality typed or chosen in A and B and lie outside the five columns the reader reads.
 """
 
 from __future__ import annotations
@@ -15,9 +23,6 @@ from pathlib import Path
 
 import polars as pl
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,22 +30,47 @@ from pipeline.core.excel_formats import number_format
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.ingestion.registry import STATISTICS
+from pipeline.model.parameters import ModelParameters
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
+from pipeline.redistribution.review_guide import (
+    comparison,
+    guide_sheet,
+    previous_heading,
+    swedish_date,
+)
+from pipeline.redistribution.review_round import ReviewRound
+from pipeline.redistribution.review_style import (
+    BOLD,
+    CENTRED,
+    CENTRED_HEADER_ALIGNMENT,
+    COMPUTED_FILL,
+    COUNT,
+    DRAFT_SHEET,
+    GRID,
+    GUIDE_SHEET,
+    ILLUSTRATIVE_NOTE,
+    NUMBER_HEADER_ALIGNMENT,
+    NUMBER_WIDTH,
+    PLAIN,
+    TITLE,
+    UNROUNDED,
+    WARNING,
+    WRAP,
+    arial_everywhere,
+    column_widths,
+    fit_height,
+    header,
+    page,
+    put,
+    set_widths,
+    write_row,
+)
 
-DRAFT_SHEET = "Utkast"
 CODES_SHEET = "Kommuner"
-ILLUSTRATIVE_NOTE = "ILLUSTRATIVA UPPGIFTER – påhittade indata, inte verklig statistik"
 HEADER_ROW = 5
 FORM_HEADER_ROW = 4
 FORM_ROWS = 50
-
-COUNT = number_format(0, grouped=True)
-UNROUNDED = number_format(4)
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-WARNING = Font(bold=True, color="C00000")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+NAME_HEADERS = ["Givande kommun (namn)", "Mottagande kommun (namn)"]
 
 # (heading, draft column) of the explanation columns, in sheet order: the registry's statistics.
 COUNT_COLUMNS = [(statistic.swedish, statistic.name) for statistic in STATISTICS]
@@ -50,7 +80,6 @@ SHARE_COLUMNS = [
     ("Justerad andel ‰", "adjusted_share"),
 ]
 
-
 def write_review_workbooks(
     layout: Layout,
     share_year: int,
@@ -59,13 +88,18 @@ def write_review_workbooks(
     decimals: int,
     illustrative: bool,
     parameter_set: str,
+    *,
+    review_round: ReviewRound | None = None,
+    parameters: ModelParameters | None = None,
 ) -> list[Path]:
     """Write every county's review workbook (named by the layout); return the paths."""
     paths = []
-    for county_code in sorted(draft["county_code"].unique()):
-        path = layout.review_workbook(share_year, county_code)
+    counties = draft.select("county_code", "county_name").unique().sort("county_code")
+    for county_code, county_name in counties.iter_rows():
+        path = layout.review_workbook(share_year, county_code, county_name)
         write_review_workbook(path, share_year, county_code, draft, previous, decimals,
-                              illustrative, parameter_set)
+                              illustrative, parameter_set, review_round=review_round,
+                              parameters=parameters)
         paths.append(path)
     return paths
 
@@ -79,18 +113,30 @@ def write_review_workbook(
     decimals: int,
     illustrative: bool,
     parameter_set: str,
+    *,
+    review_round: ReviewRound | None = None,
+    parameters: ModelParameters | None = None,
 ) -> None:
-    """Write one county's review workbook; the file appears whole or not at all."""
+    """Write one county's review workbook; the file appears whole or not at all.
+
+    Without `review_round` the first sheet leaves out the deadline and the return address;
+    without `parameters` it leaves out the model's values."""
     county = _county_rows(draft, previous, county_code)
     county_name = county["county_name"][0]
+    compared = _compared_year(previous, share_year) if previous is not None else None
     workbook = Workbook()
-    _draft_sheet(workbook.active, county, share_year, _compared_year(previous, share_year),
-                 county_name, decimals, illustrative, parameter_set)
-    _codes_sheet(workbook.create_sheet(CODES_SHEET), county)
+    arial_everywhere(workbook)
+    example = f"{county['municipality_code'][0]} {county['municipality_name'][0]}"
+    guide_sheet(workbook.active, share_year, county_code, county_name, example, compared,
+                 decimals, illustrative, parameter_set, review_round, parameters)
+    _draft_sheet(workbook.create_sheet(DRAFT_SHEET), county, share_year, compared, county_name,
+                 decimals, illustrative, parameter_set)
     _form_sheet(workbook.create_sheet(FORM_SHEET), county, share_year, county_name, decimals,
-                illustrative)
+                illustrative, review_round)
+    _codes_sheet(workbook.create_sheet(CODES_SHEET), county)
     _info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
                 decimals, illustrative, parameter_set)
+    workbook.active = 0
     write_atomically_with(path, workbook.save)
 
 
@@ -106,51 +152,50 @@ def _county_rows(draft: pl.DataFrame, previous: pl.DataFrame | None,
     return county.join(last_year, on="municipality_code", how="left")
 
 
-def _compared_year(previous: pl.DataFrame | None, share_year: int) -> int:
+def _compared_year(previous: pl.DataFrame, share_year: int) -> int:
     """The share year the draft is compared with: the previous table's own year when it has one
     (the latest earlier year in the warehouse need not be the year before)."""
-    if previous is not None and "share_year" in previous.columns and previous.height:
+    if "share_year" in previous.columns and previous.height:
         return int(previous["share_year"][0])
     return share_year - 1
 
 
-def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compared_year: int,
+# --- "Utkast" -----------------------------------------------------------------------------------
+
+def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compared: int | None,
                  county_name: str, decimals: int, illustrative: bool,
                  parameter_set: str) -> None:
-    sheet.title = DRAFT_SHEET
     share = number_format(decimals)
     change = number_format(decimals, signed=True)
+    compared_heading = previous_heading(share_year, compared)
     headings = (
         ["Kommunkod", "Kommun"] + [h for h, _ in COUNT_COLUMNS] + [h for h, _ in SHARE_COLUMNS]
-        + ["Golv", "Utkast andel ‰", f"Andel {compared_year} ‰", "Förändring ‰"]
+        + ["Golv", "Utkast andel ‰", compared_heading, "Förändring ‰"]
     )
-    _text(sheet.cell(1, 1), f"Utkast till andelstal {share_year} för anvisning av "
-                            f"ensamkommande barn – {county_name}").font = TITLE
-    _text(sheet.cell(2, 1), f"Andelar i promille (‰) med {decimals} decimaler. "
-                            f"Parameteruppsättning: {parameter_set}. "
-                            f"Förändring = utkast {share_year} − andel {compared_year}.")
+    put(sheet.cell(1, 1), f"Utkast till andelstal {share_year} för anvisning av "
+                           f"ensamkommande barn – {county_name}", TITLE)
+    put(sheet.cell(2, 1), f"Andelar i promille (‰) med {decimals} decimaler. "
+                           f"Parameteruppsättning: {parameter_set}. Förändring = utkast "
+                           f"{share_year} − {compared_heading.removesuffix(' ‰').lower()}. "
+                           f"Kolumnerna förklaras på bladet {GUIDE_SHEET}.", PLAIN)
     if illustrative:
-        _text(sheet.cell(3, 1), ILLUSTRATIVE_NOTE).font = WARNING
-    _header(sheet, HEADER_ROW, headings)
+        put(sheet.cell(3, 1), ILLUSTRATIVE_NOTE, WARNING)
+    put(sheet.cell(4, 1), comparison(share_year, compared), PLAIN)
 
-    row = HEADER_ROW
-    for row, record in enumerate(county.iter_rows(named=True), start=HEADER_ROW + 1):
+    rows = []
+    for record in county.iter_rows(named=True):
         previous = record["previous_units"]
-        cells = (
+        rows.append(
             [record["municipality_code"], record["municipality_name"]]
             + [(record[c], COUNT) for _, c in COUNT_COLUMNS]
             + [(record[c], UNROUNDED) for _, c in SHARE_COLUMNS]
             + ["Ja" if record["at_floor"] else "Nej",
                (_promille(record["share_units"], decimals), share),
                (_promille(previous, decimals), share),
-               (_promille(_change(record["share_units"], previous), decimals),
-                change)]
-        )
-        _write_row(sheet, row, cells)
-
+               (_promille(_change(record["share_units"], previous), decimals), change)])
     # Last year's total and the change cover only municipalities that had a share last year.
-    compared = county.filter(pl.col("previous_units").is_not_null())
-    previous_total = compared["previous_units"].sum() if len(compared) else None
+    with_previous = county.filter(pl.col("previous_units").is_not_null())
+    previous_total = with_previous["previous_units"].sum() if len(with_previous) else None
     total = (
         ["Summa", county_name]
         + [(county[c].sum(), COUNT) for _, c in COUNT_COLUMNS]
@@ -158,49 +203,69 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
         + [None,
            (_promille(county["share_units"].sum(), decimals), share),
            (_promille(previous_total, decimals), share),
-           (_promille(_change(compared["share_units"].sum(), previous_total), decimals),
+           (_promille(_change(with_previous["share_units"].sum(), previous_total), decimals),
             change)]
     )
-    _write_row(sheet, row + 1, total)
-    for cell in sheet[row + 1]:
-        cell.font = BOLD
+    header(sheet, HEADER_ROW, headings,
+            column_widths(headings, [*rows, total], minimum=NUMBER_WIDTH))
+    for row, cells in enumerate([*rows, total], start=HEADER_ROW + 1):
+        write_row(sheet, row, cells, BOLD if cells is total else PLAIN)
+    floor_column = headings.index("Golv") + 1
+    for column in range(3, len(headings) + 1):  # the headers over numbers
+        sheet.cell(HEADER_ROW, column).alignment = NUMBER_HEADER_ALIGNMENT
+    sheet.cell(HEADER_ROW, floor_column).alignment = CENTRED_HEADER_ALIGNMENT
+    for row in range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 2):
+        sheet.cell(row, floor_column).alignment = CENTRED
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 3)
-    _widths(sheet, [11, 22] + [14] * (len(headings) - 2))
-    _landscape(sheet)
+    page(sheet, "landscape", title_rows=HEADER_ROW)
 
 
-def _codes_sheet(sheet: Worksheet, county: pl.DataFrame) -> None:
-    """The drop-down source: this county's municipalities only, hidden and protected."""
-    _header(sheet, 1, ["Kommunkod", "Kommun"])
-    for row, (code, name) in enumerate(
-            county.select("municipality_code", "municipality_name").iter_rows(), start=2):
-        _write_row(sheet, row, [code, name])
-    sheet.sheet_state = "hidden"
-    sheet.protection.sheet = True
-
+# --- "Omfördelning" -----------------------------------------------------------------------------
 
 def _form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_name: str,
-                decimals: int, illustrative: bool) -> None:
+                decimals: int, illustrative: bool, review_round: ReviewRound | None) -> None:
     first, last = FORM_HEADER_ROW + 1, FORM_HEADER_ROW + FORM_ROWS
-    _text(sheet.cell(1, 1), f"Omfördelning av andelstal {share_year} – {county_name}").font = TITLE
-    _text(sheet.cell(2, 1), (
-        f"En rad per överenskommelse. Andel i promille med högst {decimals} decimaler, eller "
-        f"\"all\" för hela den beräknade andelen. Beslutsdatum under {share_year - 1}. "
-        f"Båda kommunerna ska ligga i {county_name}; en kommun kan inte både ge och ta emot."))
+    year_before = share_year - 1
+    n = len(county)
+    headings = FORM_HEADERS + NAME_HEADERS
+    put(sheet.cell(1, 1), f"Omfördelning av andelstal {share_year} – {county_name}", TITLE)
+    deadline = (f" Skicka senast {swedish_date(review_round.deadline)}."
+                if review_round is not None else "")
+    instruction = (
+        "En rad per överenskommelse. Välj kommun i listan eller skriv kommunkod eller namn. "
+        f"Andel i promille med högst {decimals} decimaler, eller ”hela andelen”. Beslutsdatum "
+        f"under {year_before}. Båda kommunerna ska ligga i {county_name}; en kommun kan inte "
+        f"både ge och ta emot.{deadline} Mer på bladet {GUIDE_SHEET}.")
+    put(sheet.cell(2, 1), instruction, PLAIN).alignment = WRAP
     if illustrative:
-        _text(sheet.cell(3, 1), ILLUSTRATIVE_NOTE).font = WARNING
-    _header(sheet, FORM_HEADER_ROW, FORM_HEADERS)
+        put(sheet.cell(3, 1), ILLUSTRATIVE_NOTE, WARNING)
+    choices = [f"{code} {name}" for code, name in
+               county.select("municipality_code", "municipality_name").iter_rows()]
+    longest_choice = max(len(choice) for choice in choices)
+    sizes = column_widths(headings, [[("x" * longest_choice, None)] * 2 + ["0,25", "2025-12-05",
+                                        "Lst AB 851-12345-2025"]
+                                       + [("x" * (longest_choice - 5), None)] * 2],
+                            minimum=14)
+    header(sheet, FORM_HEADER_ROW, headings, sizes)
+    for column in (6, 7):
+        sheet.cell(FORM_HEADER_ROW, column).fill = COMPUTED_FILL
     formats = ["@", "@", "@", "yyyy-mm-dd", "@"]
     for row in range(first, last + 1):
         for column, text_format in enumerate(formats, start=1):
-            sheet.cell(row, column).number_format = text_format
+            cell = sheet.cell(row, column)
+            cell.number_format, cell.font, cell.border = text_format, PLAIN, GRID
+        for column, source in ((6, "A"), (7, "B")):
+            cell = sheet.cell(row, column)
+            cell.value = _name_formula(f"{source}{row}", n)
+            cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
 
     codes = DataValidation(
-        type="list", formula1=f"{CODES_SHEET}!$A$2:$A${len(county) + 1}", allow_blank=True,
-        showErrorMessage=True, errorTitle="Okänd kommunkod",
-        error=f"Välj en kommunkod i {county_name} ur listan.")
+        type="list", formula1=f"{CODES_SHEET}!$C$2:$C${n + 1}", allow_blank=True,
+        showErrorMessage=True, errorStyle="warning", errorTitle="Kommunen finns inte i listan",
+        error=f"Välj en kommun i {county_name} ur listan, eller skriv dess kod eller namn.",
+        showInputMessage=True, promptTitle="Kommun",
+        prompt="Välj i listan, eller skriv kommunkod eller namn.")
     codes.add(f"A{first}:B{last}")
-    year_before = share_year - 1
     approved = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True,
         formula1=f"DATE({year_before},1,1)", formula2=f"DATE({year_before},12,31)",
@@ -209,11 +274,36 @@ def _form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_
     sheet.add_data_validation(codes)
     sheet.add_data_validation(approved)
     sheet.freeze_panes = sheet.cell(first, 1)
-    _widths(sheet, [22, 24, 22, 26, 28])
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(FORM_HEADERS))
-    sheet.cell(2, 1).alignment = HEADER_ALIGNMENT
-    sheet.row_dimensions[2].height = 45
-    _landscape(sheet)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headings))
+    fit_height(sheet, 2, [(instruction, sum(sizes))], False)
+    page(sheet, "landscape", title_rows=FORM_HEADER_ROW)
+
+
+def _name_formula(cell: str, count: int) -> str:
+    """The name of the municipality in `cell`: typed as a code (text or number), as "code name"
+    from the list, or as a name; "?" when it is none of the county's municipalities. Functions
+    that Excel and LibreOffice both have, in the file's own (English, comma) syntax."""
+    codes = f"{CODES_SHEET}!$A$2:$B${count + 1}"
+    names = f"{CODES_SHEET}!$B$2:$B${count + 1}"
+    code = f'IF(ISNUMBER({cell}),TEXT({cell},"0000"),LEFT(TRIM({cell}),4))'
+    return (f'=IF(TRIM({cell})="","",IFERROR(VLOOKUP({code},{codes},2,FALSE),'
+            f'IFERROR(INDEX({names},MATCH(TRIM({cell}),{names},0)),"?")))')
+
+
+# --- hidden sheets ------------------------------------------------------------------------------
+
+def _codes_sheet(sheet: Worksheet, county: pl.DataFrame) -> None:
+    """The drop-down source ("code name") and the name look-up: this county's municipalities
+    only, hidden and protected."""
+    headings = ["Kommunkod", "Kommun", "Val"]
+    rows = [[code, name, f"{code} {name}"] for code, name in
+            county.select("municipality_code", "municipality_name").iter_rows()]
+    header(sheet, 1, headings, column_widths(headings, rows))
+    for row, cells in enumerate(rows, start=2):
+        write_row(sheet, row, cells, PLAIN)
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+    page(sheet, "portrait", title_rows=1)
 
 
 def _info_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name: str,
@@ -223,40 +313,11 @@ def _info_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
              ("county_name", county_name), ("decimals", decimals),
              ("illustrative", illustrative), ("parameter_set", parameter_set)]
     for row, fact in enumerate(facts, start=1):
-        _write_row(sheet, row, list(fact))
+        write_row(sheet, row, list(fact), PLAIN)
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
-
-
-def _header(sheet: Worksheet, row: int, headings: list[str]) -> None:
-    _write_row(sheet, row, headings)
-    for cell in sheet[row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
-    sheet.row_dimensions[row].height = 45
-
-
-def _write_row(sheet: Worksheet, row: int, cells: list) -> None:
-    """Write values left to right; a (value, number_format) pair formats a number."""
-    for column, item in enumerate(cells, start=1):
-        value, number_format = item if isinstance(item, tuple) else (item, None)
-        cell = sheet.cell(row, column)
-        if isinstance(value, str):
-            _text(cell, value)
-        else:
-            cell.value = value
-            if number_format is not None:
-                cell.number_format = number_format
-
-
-def _text(cell: Cell, value: str) -> Cell:
-    """Text stays text: openpyxl would store a string beginning with '=' as a formula."""
-    cell.value = value
-    if cell.data_type != "s":
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    set_widths(sheet, [16, 24])
+    page(sheet, "portrait", title_rows=None)
 
 
 def _promille(units: int | None, decimals: int) -> float | None:
@@ -266,15 +327,3 @@ def _promille(units: int | None, decimals: int) -> float | None:
 
 def _change(units: int, previous: int | None) -> int | None:
     return None if previous is None else units - previous
-
-
-def _landscape(sheet: Worksheet) -> None:
-    """Print on landscape pages, all columns on one page wide."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _widths(sheet: Worksheet, widths: list[int]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width

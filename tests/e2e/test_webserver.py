@@ -125,10 +125,10 @@ def test_the_ui_shows_concrete_descriptions_and_what_each_run_was(tmp_path):
                               "tags { key value } } } } }")
         failed = next(r for r in runs["data"]["runsOrError"]["results"]
                       if r["status"] == "FAILURE")
-        logs = _graphql(port, '{ logsForRun(runId: "%s") { ... on EventConnection { events { '
-                              "__typename ... on ExecutionStepFailureEvent { error { message } "
-                              "failureMetadata { label description } } } } } }"
-                        % failed["runId"])
+        logs = _graphql(port, f'{{ logsForRun(runId: "{failed["runId"]}") {{ ... on '
+                              "EventConnection { events { __typename ... on "
+                              "ExecutionStepFailureEvent { error { message } "
+                              "failureMetadata { label description } } } } } }")
     finally:
         stop_webserver(process)
     descriptions = {"/".join(n["assetKey"]["path"]): n["description"] or ""

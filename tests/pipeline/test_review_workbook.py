@@ -15,8 +15,16 @@ from openpyxl.utils import range_boundaries
 
 from pipeline.core.layout import Layout
 from pipeline.ingestion.register import load_register
+from pipeline.model.parameters import load_parameters
+from pipeline.redistribution.agreements import FORM_HEADERS
 from pipeline.redistribution.december_round import FormProblems, collect_agreements
-from pipeline.redistribution.review_workbook import write_review_workbook, write_review_workbooks
+from pipeline.redistribution.forms.spreadsheets import read_county_form
+from pipeline.redistribution.review_round import ReviewRound
+from pipeline.redistribution.review_workbook import (
+    GUIDE_SHEET,
+    write_review_workbook,
+    write_review_workbooks,
+)
 from pipeline.redistribution.rules import (
     apply_redistributions,
     check_invariants,
@@ -28,6 +36,10 @@ DECIMALS = 2
 UPPSALA = "03"
 UPPSALA_CODES = ["0305", "0319", "0330", "0331", "0360", "0380", "0381", "0382"]
 FORMULA_LIKE_NAME = "=HYPERLINK(\"http://example.org\")"
+ROUND = ReviewRound(YEAR, date(2025, 12, 5), "Migrationsverket, 601 70 Norrköping",
+                    "Anvisningsenheten, telefon 010-000 00 00")
+PARAMETERS = load_parameters(REPO / "data" / "parameters.toml", YEAR)
+SHEETS = [GUIDE_SHEET, "Utkast", "Omfördelning", "Kommuner", "Info"]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +81,7 @@ def previous(draft: pl.DataFrame) -> pl.DataFrame:
 def workbook_path(tmp_path: Path, draft: pl.DataFrame, previous: pl.DataFrame) -> Path:
     path = tmp_path / "review_2026_03.xlsx"
     write_review_workbook(path, YEAR, UPPSALA, draft, previous, DECIMALS, illustrative=True,
-                          parameter_set="standard")
+                          parameter_set="standard", review_round=ROUND, parameters=PARAMETERS)
     return path
 
 
@@ -164,11 +176,16 @@ def test_header_is_frozen(workbook_path: Path) -> None:
 
 
 def test_text_beginning_with_equals_is_stored_as_text(workbook_path: Path) -> None:
-    cell = load_workbook(workbook_path)["Utkast"]["B6"]
+    workbook = load_workbook(workbook_path)
+    cell = workbook["Utkast"]["B6"]
     assert (cell.value, cell.data_type) == (FORMULA_LIKE_NAME, "s")
+    formulas = {(sheet.title, cell.column_letter) for sheet in workbook.worksheets
+                for row in sheet.iter_rows() for cell in row if cell.data_type == "f"}
+    assert formulas == {("Omfördelning", "F"), ("Omfördelning", "G")}
     with zipfile.ZipFile(workbook_path) as archive:
-        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert not any(b"<f>" in archive.read(name) for name in sheets)
+        written = b"".join(archive.read(name) for name in archive.namelist()
+                           if name.startswith("xl/worksheets/sheet"))
+    assert not any(b"HYPERLINK" in f for f in re.findall(rb"<f>(.*?)</f>", written))
 
 
 def test_info_sheet_is_hidden_protected_and_names_year_and_county(workbook_path: Path) -> None:
@@ -183,7 +200,7 @@ def test_info_sheet_is_hidden_protected_and_names_year_and_county(workbook_path:
 def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> None:
     workbook = load_workbook(workbook_path)
     form = workbook["Omfördelning"]
-    assert [c.value for c in form[4]] == [
+    assert [c.value for c in form[4]][:5] == [
         "Givande kommun (kod)", "Mottagande kommun (kod)", 'Andel ‰ (eller "all")',
         "Beslutsdatum (ÅÅÅÅ-MM-DD)", "Diarienummer"]
     (codes,) = [dv for dv in form.data_validations.dataValidation if dv.type == "list"]
@@ -193,17 +210,41 @@ def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> Non
     min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
     listed = [c.value for row in source.iter_rows(min_row, max_row, min_col, max_col)
               for c in row]
-    assert listed == UPPSALA_CODES
+    assert [choice.split(" ", 1)[0] for choice in listed] == UPPSALA_CODES
+    assert listed[-2:] == ["0381 Enköping", "0382 Östhammar"]
     assert source.sheet_state == "hidden"
+    # A code typed by hand is allowed after a warning: the reader accepts codes and names too.
+    assert codes.errorStyle == "warning"
+
+
+def test_a_code_name_chosen_from_the_list_is_read_back(
+        tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
+    fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
+        5: ["0381 Enköping", "0380 Uppsala", "0,50", date(2025, 12, 8), "Lst C 1-2025"]})
+    round_, _ = december(tmp_path, draft, register)
+    assert [(a.giver_code, a.receiver_code) for a in round_.agreements] == [("0381", "0380")]
+
+
+def test_the_name_columns_are_formulas_outside_the_five_columns_read(workbook_path: Path) -> None:
+    form = load_workbook(workbook_path)["Omfördelning"]
+    assert [c.value for c in form[4]][5:] == ["Givande kommun (namn)",
+                                              "Mottagande kommun (namn)"]
+    assert form["F5"].value.startswith("=IF(TRIM(A5)")
+    assert "Kommuner!$A$2:$B$9" in form["G54"].value and "B54" in form["G54"].value
+    assert len(FORM_HEADERS) == 5
+    assert read_county_form(workbook_path).rows == []
 
 
 def test_writes_one_workbook_per_county(
         tmp_path: Path, draft: pl.DataFrame, previous: pl.DataFrame) -> None:
     paths = write_review_workbooks(Layout(tmp_path / "data", tmp_path / "out"), YEAR, draft,
-                                   previous, DECIMALS,
-                                   illustrative=True, parameter_set="standard")
+                                   previous, DECIMALS, illustrative=True,
+                                   parameter_set="standard", review_round=ROUND,
+                                   parameters=PARAMETERS)
     assert len(paths) == 21
-    assert paths[0].name == "review_2026_01.xlsx" and paths[-1].name == "review_2026_25.xlsx"
+    assert paths[0].name == "review_2026_01_stockholms-lan.xlsx"
+    assert paths[-1].name == "review_2026_25_norrbottens-lan.xlsx"
+    assert "review_2026_14_vastra-gotalands-lan.xlsx" in [p.name for p in paths]
     folder = tmp_path / "out" / str(YEAR) / "review"
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]
 
@@ -294,3 +335,108 @@ def test_file_that_is_not_a_workbook_is_rejected(tmp_path, draft, register) -> N
     (forms_folder(tmp_path) / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
     with pytest.raises(FormProblems, match="broken.xlsx"):
         december(tmp_path, draft, register)
+
+
+# --- a document a county board can read -------------------------------------------------------
+
+def guide_text(path: Path) -> str:
+    sheet = load_workbook(path)[GUIDE_SHEET]
+    return "\n".join(" | ".join(str(v) for v in row if v is not None)
+                     for row in sheet.iter_rows(values_only=True))
+
+
+def test_the_first_sheet_tells_the_county_board_what_to_do_and_by_when(
+        workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    assert workbook.sheetnames == SHEETS and workbook.active.title == GUIDE_SHEET
+    text = guide_text(workbook_path)
+    for step in ("1. Granska utkastet", "2. Diskutera med kommunerna", "3. Fyll i blanketten",
+                 "4. Spara och skicka"):
+        assert step in text
+    assert "Sista dag | fredag 5 december 2025" in text
+    assert "Skicka till | Migrationsverket, 601 70 Norrköping" in text
+    assert "Frågor | Anvisningsenheten, telefon 010-000 00 00" in text
+    assert "”hela andelen”" in text and "0,5" in text and "”0305 " in text
+    assert "granskning_2026_03_uppsala-lan.xlsx" in text
+    assert "Jämförelse med de publicerade andelstalen för 2025." in text
+
+
+def test_the_first_sheet_explains_every_column_of_the_draft(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)[GUIDE_SHEET]
+    explained = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[1]}
+    headings = [c.value for c in load_workbook(workbook_path)["Utkast"][5]]
+    assert all(explained.get(heading) for heading in headings), set(headings) - set(explained)
+    assert "31 december 2024" in explained["Folkmängd"]
+    assert explained["Golv"] == "Ja om andelen har lyfts till golvet 1,00 ‰, annars Nej."
+
+
+def test_the_first_sheet_explains_the_model_with_the_runs_parameters(
+        tmp_path: Path, draft: pl.DataFrame) -> None:
+    parameters = load_parameters(REPO / "data" / "parameters.toml", YEAR)
+    changed = type(parameters)(**{**parameters.__dict__, "reception_adjustment": 0.25,
+                                  "weights": {**parameters.weights, "weight_minors": 1.5}})
+    path = tmp_path / "review.xlsx"
+    write_review_workbook(path, YEAR, UPPSALA, draft, None, DECIMALS, illustrative=False,
+                          parameter_set="standard", review_round=ROUND, parameters=changed)
+    text = guide_text(path)
+    assert "med α = 0,25" in text
+    assert "1,5 × ensamkommande barn" in text and "1 × nyanlända" in text
+    assert "/ 366" in text  # the reference year 2024 is a leap year
+    assert "lägre andel än 1,00 ‰" in text and "exakt 1\u00a0000,00 ‰" in text
+    assert "Uppgifterna gäller år 2024" in text
+
+
+def test_without_a_published_table_for_last_year_the_workbook_says_so(
+        tmp_path: Path, draft: pl.DataFrame) -> None:
+    path = tmp_path / "review.xlsx"
+    write_review_workbook(path, YEAR, UPPSALA, draft, None, DECIMALS, illustrative=False,
+                          parameter_set="standard", review_round=ROUND, parameters=PARAMETERS)
+    assert "ingen publicerad tabell för 2025" in guide_text(path)
+    assert "ingen publicerad tabell för 2025" in load_workbook(path)["Utkast"]["A4"].value
+
+
+def test_every_style_names_one_font_the_default_included(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    fonts = {(font.name, font.sz) for font in workbook._fonts}
+    assert {name for name, _ in fonts} == {"Arial"} and all(size for _, size in fonts)
+    assert workbook._named_styles["Normal"].font.name == "Arial"
+    assert workbook._named_styles["Normal"].font.sz == 10
+    with zipfile.ZipFile(workbook_path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert "Calibri" not in styles
+    assert re.findall(r'<name val="([^"]+)"', styles) == ["Arial"] * styles.count("<name ")
+
+
+def test_no_header_word_is_wider_than_its_column(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    for sheet, row in (("Utkast", 5), ("Omfördelning", 4), ("Kommuner", 1)):
+        for cell in workbook[sheet][row]:
+            width = workbook[sheet].column_dimensions[cell.column_letter].width
+            longest = max(cell.value.split(), key=len)
+            assert len(longest) <= width, (sheet, cell.value, width)
+            assert cell.alignment.wrap_text
+
+
+def test_yes_and_no_are_centred_in_their_column(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)["Utkast"]
+    floor = [c.column for c in sheet[5] if c.value == "Golv"][0]
+    cells = [sheet.cell(row, floor) for row in range(6, 6 + len(UPPSALA_CODES))]
+    assert {c.value for c in cells} == {"Ja", "Nej"}
+    assert {c.alignment.horizontal for c in cells} == {"center"}
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_repeated_headers(
+        workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    for sheet in workbook.worksheets:
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert workbook["Utkast"].print_title_rows == "$5:$5"
+    assert workbook["Omfördelning"].print_title_rows == "$4:$4"
+
+
+def test_the_form_names_the_deadline(workbook_path: Path) -> None:
+    form = load_workbook(workbook_path)["Omfördelning"]
+    assert "Skicka senast fredag 5 december 2025" in form["A2"].value
+    assert "”hela andelen”" in form["A2"].value

@@ -9,8 +9,6 @@ workbook's default style included. Written atomically: a reader sees the old fil
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
 from pipeline.core.files import write_atomically
+from pipeline.core.text import county_slug
 from pipeline.redistribution.forms.problems import Notice, Problem
 
 REPORT_SHEET = "Granskning"
@@ -34,15 +33,6 @@ _TITLE = Font(name=FONT_NAME, size=14, family=2, bold=True)
 _WARNING = Font(name=FONT_NAME, size=11, family=2, bold=True, color="C00000")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_SLUG_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
-
-
-def county_slug(name: str) -> str:
-    """An ASCII file-name slug of a county name: "Västra Götalands län" -> "vastra-gotalands-lan"
-    (å and ä become a, ö becomes o, spaces and other signs a hyphen, lower case)."""
-    text = unicodedata.normalize("NFC", name).casefold().translate(_SLUG_LETTERS)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def report_name(share_year: int, county_code: str, county_name: str) -> str:

@@ -1,0 +1,94 @@
+"""The county boards' review round (länsstyrelsernas granskning): when and where a review
+workbook goes back, read from `data/review.toml`.
+
+The file has one table `[round]` with `return_address`, `contact` and `deadline_month_day`
+("12-05": the last day is that day of the year before the share year), and optional tables
+`[years.<share year>]` whose `deadline = "2025-12-05"` replaces the rule for one share year.
+Every key is known, present and typed (`pipeline.core.config`); a deadline must be a real date in
+the year before the share year, when the county boards review the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.core.config import Key, check_table, line_of, read_toml
+from pipeline.core.errors import InputError
+
+ROUND_KEYS = (Key("return_address", str), Key("contact", str), Key("deadline_month_day", str))
+YEAR_KEYS = (Key("deadline", str),)
+_MONTH_DAY = re.compile(r"^([0-9]{2})-([0-9]{2})$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    """What the first sheet of a county's review workbook tells the county board."""
+
+    share_year: int
+    deadline: date
+    return_address: str
+    contact: str
+
+
+def load_review_round(path: Path, share_year: int) -> ReviewRound:
+    """The review round of `share_year`; InputError naming the file, line and key for an unknown
+    or missing key, a wrong type or a deadline that is not a date in the year before."""
+    document, text = read_toml(path)
+    for table in document:
+        if table not in ("round", "years"):
+            raise InputError(path, f"unknown table [{table}]; the tables are [round] and "
+                             "[years.<share year>]", line=line_of(text, table), value=table)
+    if "round" not in document:
+        raise InputError(path, "the table [round] is missing")
+    common = check_table(path, text, "round", document["round"], ROUND_KEYS)
+    for key in ("return_address", "contact"):
+        if not common[key].strip():
+            raise InputError(path, f"{key} must not be empty", line=line_of(text, "round", key),
+                             column=key)
+    month_day = common["deadline_month_day"]
+    deadlines = {}
+    years = document.get("years", {})
+    if not isinstance(years, dict):
+        raise InputError(path, "years must hold tables [years.<share year>]",
+                         line=line_of(text, None, "years"), column="years")
+    for year_text, entry in years.items():
+        table = f"years.{year_text}"
+        if not _YEAR.match(year_text):
+            raise InputError(path, f"[{table}]: a share year has 4 digits",
+                             line=line_of(text, table), value=year_text)
+        values = check_table(path, text, table, entry, YEAR_KEYS)
+        deadlines[int(year_text)] = _deadline(path, text, table, "deadline", values["deadline"],
+                                              int(year_text))
+    rule_deadline = _deadline(path, text, "round", "deadline_month_day", month_day, share_year)
+    return ReviewRound(share_year, deadlines.get(share_year, rule_deadline),
+                       common["return_address"].strip(), common["contact"].strip())
+
+
+def _deadline(path: Path, text: str, table: str, key: str, value: str, share_year: int) -> date:
+    """A "YYYY-MM-DD" date, or a "MM-DD" day of the year before the share year."""
+    year_before = share_year - 1
+    where = {"line": line_of(text, table, key), "column": key, "value": value}
+    month_day = _MONTH_DAY.match(value)
+    if key == "deadline_month_day":
+        if not month_day:
+            raise InputError(path, f"{key} must be a month and day written \"MM-DD\", e.g. "
+                             "\"12-05\"", **where)
+        text_date = f"{year_before}-{value}"
+    else:
+        if not _ISO_DATE.match(value):
+            raise InputError(path, f"{key} must be a date written \"YYYY-MM-DD\", e.g. "
+                             f"\"{year_before}-12-05\"", **where)
+        text_date = value
+    try:
+        deadline = date.fromisoformat(text_date)
+    except ValueError:
+        raise InputError(path, f"{key} is not a date in {year_before}", **where) from None
+    if deadline.year != year_before:
+        raise InputError(path, f"{key} must lie in {year_before}, the year before share year "
+                         f"{share_year}, when the county boards review the draft", **where)
+    return deadline
