@@ -17,10 +17,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
+from pipeline.core.errors import AnvisningError
 from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
-from pipeline.site.data import AnvisningError, SiteInputs, collect_inputs
-from pipeline.site.pages import Context, county_page, index_page, municipality_page
+from pipeline.site.collect import collect_inputs
+from pipeline.site.county_page import county_page
+from pipeline.site.index_page import index_page
+from pipeline.site.inputs import SiteInputs
+from pipeline.site.markup import Context
+from pipeline.site.municipality_page import municipality_page
 from pipeline.site.static import SCRIPT, STYLE
 
 SITE_DIR = "site"

@@ -14,9 +14,9 @@ import pytest
 
 from pipeline.core.errors import AnvisningError, InputError
 from pipeline.goals.fulfilment import next_equalising, step_by_step
-from pipeline.site.data import load_prognosis
 from pipeline.site.formatting import NBSP, decimal, integer, long_date, percent, promille_units
 from pipeline.site.map import PALETTE, contrast, text_colour
+from pipeline.site.prognosis import load_prognosis
 from pipeline.site.queue import queue_places
 from tests.site.conftest import AS_OF
 

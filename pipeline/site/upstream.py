@@ -1,0 +1,20 @@
+"""What the site uses from the rest of `pipeline`: the register, the ledger, the published share
+tables, the agreements and the goal-fulfilment model.
+
+This is the site's only module that imports the rest of `pipeline` (other than `pipeline.core`),
+so that a restructuring of `pipeline/` touches one file here; every other module of
+`pipeline.site` takes these names from here. It only re-exports them.
+"""
+
+from pipeline.goals.fulfilment import forecast_table, fulfilment_table
+from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
+from pipeline.ingestion.register import Municipality, load_register
+from pipeline.ingestion.registry import STATISTICS
+from pipeline.publication.store import published_paths, read_published_final
+from pipeline.redistribution.december_round import collect_agreements
+
+__all__ = [
+    "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
+    "forecast_table", "fulfilment_table", "load_register", "published_paths", "read_ledger",
+    "read_published_final",
+]
