@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
 from assets.definitions import defs
 from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
@@ -47,3 +48,19 @@ def test_the_ledger_and_the_agreements_are_sources_upstream_of_what_uses_them():
              for spec in defs.resolve_all_asset_specs()}
     assert "ledger" in graph["goal_fulfilment"]
     assert {"agreement_files", "returned_forms"} <= graph["final_shares"]
+
+
+@pytest.mark.slow
+def test_dg_check_defs_passes():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dg_cli = Path(sys.executable).parent / "dg"
+    if not dg_cli.exists():
+        pytest.skip("the dg command line is not installed")
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run([str(dg_cli), "check", "defs"], cwd=repo, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All definitions loaded successfully" in done.stdout + done.stderr
