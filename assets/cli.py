@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -100,8 +101,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str) -> argparse.ArgumentParser:
         summary, examples = COMMANDS[name]
-        return commands.add_parser(name, help=summary, description=summary[0].upper()
-                                   + summary[1:] + ".", epilog="examples:\n" + _indent(examples),
+        description = textwrap.fill(summary[0].upper() + summary[1:] + ".", width=79)
+        return commands.add_parser(name, help=summary, description=description,
+                                   epilog="examples:\n" + _indent(examples),
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
     run = command("run")

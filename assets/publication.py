@@ -70,7 +70,11 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     ledger = _ledger(layout, final)
     as_of = (ledger_as_of(ledger, share_year, _recorded_date(recorded, "ledger_as_of"))
              if ledger is not None else None)
-    table = add_context(final, params.decimals, previous=_previous(layout, share_year),
+    # A decision keeps the comparison it was published with: Y−1 published later does not make
+    # a rerun of Y a different decision.
+    previous = (None if recorded and recorded.get("compared_with", share_year - 1) is None
+                else _previous(layout, share_year))
+    table = add_context(final, params.decimals, previous=previous,
                         ledger=ledger, as_of=as_of,
                         planning_children=statement.planning_children)
     inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
@@ -90,6 +94,7 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         contact=statement.contact,
         planning_children=statement.planning_children if as_of is not None else None,
         ledger_as_of=as_of,
+        compared_with=share_year - 1 if previous is not None else None,
     )
     try:
         result = publish(out, table, info, reissue_reason=config.reissue_reason)

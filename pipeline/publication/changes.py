@@ -35,7 +35,8 @@ def decision_record(info: PublicationInfo, csv_bytes: bytes) -> dict[str, object
 # What the editions state besides the shares; changing it changes the published text.
 STATEMENT_LABELS = {"issuer": "issuer", "diarienummer": "diarienummer", "contact": "contact",
                     "planning_children": "planning figure",
-                    "ledger_as_of": "ledger date of the expected children"}
+                    "ledger_as_of": "ledger date of the expected children",
+                    "compared_with": "the share year compared with"}
 
 
 def statement_record(info: PublicationInfo) -> dict[str, object]:
@@ -45,6 +46,7 @@ def statement_record(info: PublicationInfo) -> dict[str, object]:
         "contact": info.contact,
         "planning_children": info.planning_children,
         "ledger_as_of": info.ledger_as_of.isoformat() if info.ledger_as_of else None,
+        "compared_with": info.compared_with,
     }
 
 

@@ -84,6 +84,8 @@ class PublicationInfo:
     contact: str = PLACEHOLDER_CONTACT
     planning_children: int | None = None
     ledger_as_of: date | None = None
+    # The share year whose published table the context columns compare with (None: none was).
+    compared_with: int | None = None
     version: int = 1
     published_on: date | None = None
     replaces: Replacement | None = None

@@ -82,7 +82,7 @@ def libreoffice_save(source: Path, suffix: str, folder: Path, profile: Path) -> 
 def published(out: Path) -> dict[str, dict[str, Decimal]]:
     with (out / str(YEAR) / f"shares_{YEAR}.csv").open(encoding="utf-8-sig") as handle:
         return {row["municipality_code"]: {k: Decimal(v) for k, v in row.items()
-                                           if k.endswith("_promille")}
+                                           if k.endswith("_promille") and v}
                 for row in csv.DictReader(handle)}
 
 
