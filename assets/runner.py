@@ -30,14 +30,14 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     """Run the named job for one share-year partition, printing its progress. The run carries
     `tags` (what the command was, and why) and the operating-system user, shown in the UI."""
     instance = prepare_instance()
-    from assets.definitions import defs
     from assets.partitions import share_years
     from assets.resources import warehouse_path
+    from assets.run_definitions import run_defs
 
     if str(share_year) not in share_years.get_partition_keys():
         keys = share_years.get_partition_keys()
         raise AnvisningError(f"share year {share_year} is outside {keys[0]}–{keys[-1]}")
-    job = defs.resolve_job_def(job_name)
+    job = run_defs.resolve_job_def(job_name)
     run_id = str(uuid.uuid4())
     run_config = {
         "resources": {"settings": {"config": {"data_dir": str(layout.data_dir),
