@@ -146,7 +146,7 @@ class _Progress:
     def __init__(self, instance, run_id: str) -> None:
         self._instance = instance
         self._run_id = run_id
-        self._seen = 0
+        self._cursor: str | None = None  # after the last record printed
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -164,15 +164,20 @@ class _Progress:
             self._print_new()
 
     def _print_new(self) -> None:
-        try:
-            records = self._instance.all_logs(self._run_id)
-        except Exception:  # the run may not be stored yet
-            return
-        for record in records[self._seen:]:
-            line = _describe(record)
-            if line:
-                print(line, flush=True)
-        self._seen = len(records)
+        # Only the records after the cursor: reading the whole log ten times a second cost a run
+        # about as much as its longest step.
+        while True:
+            try:
+                new = self._instance.get_records_for_run(self._run_id, cursor=self._cursor)
+            except Exception:  # the run may not be stored yet
+                return
+            for record in new.records:
+                line = _describe(record.event_log_entry)
+                if line:
+                    print(line, flush=True)
+            self._cursor = new.cursor
+            if not new.has_more:
+                return
 
 
 def _user() -> str:
