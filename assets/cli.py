@@ -82,7 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> None:
     """The console script: `main`, then exit without the interpreter's teardown of Dagster's
     and polars' modules (about 0.6 s, measured by benchmarks/bench_run.py). Every file and
-    database the command wrote is closed by then; only the interpreter's own cleanup is skipped."""
+    database the command wrote is closed by then; only the interpreter's own cleanup is skipped.
+
+    Pandera's first validation registers its checks' data-generation strategies, which import
+    hypothesis when it is installed (a dev dependency: about 0.3 s of a run). No command
+    generates data, so the console script runs as an install without hypothesis does."""
+    sys.modules.setdefault("hypothesis", None)  # `import hypothesis` raises ImportError
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
