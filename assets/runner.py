@@ -1,7 +1,8 @@
 """Running the share run's jobs in process on the shared Dagster instance, for the CLI.
 
-The run appears in the UI's run history (same DAGSTER_HOME); progress is read from the instance's
-event log as it happens; a failed run becomes one AnvisningError with the user's message.
+The run appears in the UI's run history (same DAGSTER_HOME); progress is printed from the
+instance's event log as each event is stored; a failed run becomes one AnvisningError with the
+user's message.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import logging
 import os
 import re
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -174,44 +174,32 @@ def _error_class_names(base: type) -> set[str]:
 
 
 class _Progress:
-    """Prints each step, materialisation and check of a run as it happens, read from the
-    instance's event log (the same events the UI shows)."""
+    """Prints each step, materialisation and check of a run as it happens: each event as the
+    instance stores it in the run's event log (the same events the UI shows), through the
+    instance's listener for the run, not by reading the log back ten times a second."""
 
     def __init__(self, instance, run_id: str) -> None:
         self._instance = instance
         self._run_id = run_id
-        self._cursor: str | None = None  # after the last record printed
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._printing = False
 
     def __enter__(self) -> _Progress:
-        self._thread.start()
+        self._printing = True
+        self._instance.add_event_listener(self._run_id, self._print)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._print_new()
+        self._printing = False  # the instance keeps its listeners; this one falls silent
 
-    def _watch(self) -> None:
-        while not self._stop.wait(0.1):
-            self._print_new()
-
-    def _print_new(self) -> None:
-        # Only the records after the cursor: reading the whole log ten times a second cost a run
-        # about as much as its longest step.
-        while True:
+    def _print(self, record) -> None:
+        if not self._printing:
+            return
+        line = _describe(record)
+        if line:
             try:
-                new = self._instance.get_records_for_run(self._run_id, cursor=self._cursor)
-            except Exception:  # the run may not be stored yet
-                return
-            for record in new.records:
-                line = _describe(record.event_log_entry)
-                if line:
-                    print(line, flush=True)
-            self._cursor = new.cursor
-            if not new.has_more:
-                return
+                print(line, flush=True)
+            except OSError:  # a closed pipe ends the progress, not the run
+                self._printing = False
 
 
 def _user() -> str:
