@@ -89,11 +89,11 @@ def entry() -> None:
     hypothesis when it is installed (a dev dependency: about 0.3 s of a run). No command
     generates data, so the console script runs as an install without hypothesis does."""
     sys.modules.setdefault("hypothesis", None)  # `import hypothesis` raises ImportError
-    # The collector's full collections walk every object the libraries made at import (over a
-    # million): with the default thresholds (700, 10, 10) a run makes five, about 0.5 s. A young
-    # generation of 10 000 objects makes none in a run, and the peak memory stays the same
-    # (benchmarks/bench_run.py prints both).
-    gc.set_threshold(10_000, 10, 10)
+    # The cyclic collector walks the objects the libraries make at import (over a million) again
+    # and again: with the default thresholds (700, 10, 10) a run makes 800 collections, five of
+    # them full, about 0.6 s. With these it makes 36 and no full one, for 2 MiB more peak memory
+    # (benchmarks/bench_run.py prints both); garbage cycles are still collected.
+    gc.set_threshold(50_000, 20, 20)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
