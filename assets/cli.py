@@ -9,6 +9,7 @@ non-zero exit — never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
@@ -83,7 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> None:
     """The console script: `main`, then exit without the interpreter's teardown of Dagster's
     and polars' modules (about 0.6 s, measured by benchmarks/bench_run.py). Every file and
-    database the command wrote is closed by then; only the interpreter's own cleanup is skipped."""
+    database the command wrote is closed by then; only the interpreter's own cleanup is skipped.
+
+    Pandera's first validation registers its checks' data-generation strategies, which import
+    hypothesis when it is installed (a dev dependency: about 0.3 s of a run). No command
+    generates data, so the console script runs as an install without hypothesis does."""
+    sys.modules.setdefault("hypothesis", None)  # `import hypothesis` raises ImportError
+    # The cyclic collector walks the objects the libraries make at import (over a million) again
+    # and again: with the default thresholds (700, 10, 10) a run makes 800 collections, five of
+    # them full, about 0.6 s. With these it makes 36 and no full one, for 2 MiB more peak memory
+    # (benchmarks/bench_run.py prints both); garbage cycles are still collected.
+    gc.set_threshold(50_000, 20, 20)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -64,3 +64,34 @@ def test_dg_check_defs_passes():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All definitions loaded successfully" in done.stdout + done.stderr
+
+
+def test_the_cli_runs_the_same_jobs_without_loading_the_site():
+    # assets/run_definitions.py stands the site in by its spec: the same asset spec, and the same
+    # job and execution-plan snapshots, as the Definitions the UI loads.
+    from dagster._core.execution.api import create_execution_plan
+    from dagster._core.snap import snapshot_from_execution_plan
+    from dagster._serdes import serialize_value
+
+    from assets.run_definitions import STATISTICS_SITE_SPEC, run_defs
+    from assets.site import statistics_site
+
+    assert list(statistics_site.specs) == [STATISTICS_SITE_SPEC]
+    for name in (SHARE_RUN_JOB, DRAFT_JOB, PUBLISH_JOB):
+        full, run = defs.resolve_job_def(name), run_defs.resolve_job_def(name)
+        snapshots = [job.get_job_snapshot().snapshot_id for job in (full, run)]
+        assert snapshots[0] == snapshots[1], name
+        plans = [serialize_value(snapshot_from_execution_plan(create_execution_plan(job),
+                                                              snapshots[0]))
+                 for job in (full, run)]
+        assert plans[0] == plans[1], name
+
+
+def test_a_cli_run_does_not_import_the_site_or_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, assets.run_definitions; print(sorted(m for m in sys.modules "
+            "if m.startswith(('matplotlib', 'pipeline.site'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
