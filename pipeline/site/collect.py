@@ -93,11 +93,26 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
     notes = []
     if described_file(ledger_path)["illustrative"]:
         notes.append("anvisningsregistret")
+    # Years with the same illustrative inputs are named together ("2019–2023"), so the mark
+    # stays a sentence however many years are published.
+    groups: dict[tuple[str, ...], list[int]] = {}
     for year, publication in sorted(publications.items()):
         if publication.illustrative:
-            notes.append(f"underlag för andelstalen {year} "
-                         f"({', '.join(dict.fromkeys(publication.illustrative_inputs))})")
+            inputs = tuple(dict.fromkeys(publication.illustrative_inputs))
+            groups.setdefault(inputs, []).append(year)
+    for inputs, years in sorted(groups.items(), key=lambda item: item[1][0]):
+        notes.append(f"underlag för andelstalen {_years(years)} ({', '.join(inputs)})")
     if prognosis is not None and prognosis.illustrative:
         notes.append(f"prognosen för {prognosis.year}")
     return notes
 
+
+
+def _years(years: list[int]) -> str:
+    """2017, 2019, 2020, 2021 -> "2017, 2019–2021"."""
+    parts, start = [], years[0]
+    for previous, year in zip(years, [*years[1:], None], strict=True):
+        if year != previous + 1:
+            parts.append(str(start) if start == previous else f"{start}–{previous}")
+            start = year
+    return ", ".join(parts)

@@ -16,7 +16,8 @@ _YEAR_DIR = re.compile(r"^\d{4}$")
 
 # Swedish names of the inputs a publication manifest lists, for the illustrative mark: the
 # registry's headings, and the parameter file.
-INPUT_NAMES = {**{s.name: s.swedish.lower() for s in STATISTICS}, "parameters": "parametrar"}
+INPUT_NAMES = {**{s.name: s.swedish.lower() for s in STATISTICS}, "parameters": "parametrar",
+               "ledger": "anvisningsregistret"}
 
 
 def read_publications(out_dir: Path, codes: set[str]) -> dict[int, Publication]:
