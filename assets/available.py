@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pipeline.core.errors import AnvisningError
 from pipeline.core.layout import Layout
+from pipeline.core.text import year_ranges
 from pipeline.model.parameters import load_parameters
 
 
@@ -36,16 +37,7 @@ def check_share_year(layout: Layout, share_year: int) -> None:
     if layout.statistics_folder(reference).is_dir():
         return
     years = share_years_with_data(layout)
-    have = _ranges(years) if years else "none"
+    have = year_ranges(years) if years else "none"
     raise AnvisningError(f"--year {share_year}: no statistics for its reference year "
                          f"{reference} in {layout.statistics_root}; share years with data: "
                          f"{have}")
-
-
-def _ranges(years: list[int]) -> str:
-    parts, start = [], years[0]
-    for previous, year in zip(years, [*years[1:], None], strict=True):
-        if year != previous + 1:
-            parts.append(str(start) if start == previous else f"{start}–{previous}")
-            start = year
-    return ", ".join(parts)

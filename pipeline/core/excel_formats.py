@@ -52,6 +52,17 @@ def use_house_font(workbook: Workbook) -> None:
     workbook._named_styles["Normal"].font = font()
 
 
+def put(cell: Cell, value: object, font: Font) -> Cell:
+    """Write a cell: text stays text (a value beginning with '=' is not a formula), numbers stay
+    numbers, in the given font."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type != "s":
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.font = font
+    return cell
+
+
 def header_cell(cell: Cell, fill: PatternFill | None = None, *, right: bool = False) -> None:
     """A column heading: bold, wrapped, bottom-aligned."""
     cell.font = font(bold=True)

@@ -57,3 +57,15 @@ def county_slug(name: str) -> str:
     text = unicodedata.normalize("NFC", name).casefold().translate(_SLUG_LETTERS)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def year_ranges(years: list[int]) -> str:
+    """Years as a reader writes them: [2017, 2019, 2020, 2021] -> "2017, 2019–2021"."""
+    if not years:
+        return ""
+    parts, start = [], years[0]
+    for previous, year in zip(years, [*years[1:], None], strict=True):
+        if year != previous + 1:
+            parts.append(str(start) if start == previous else f"{start}–{previous}")
+            start = year
+    return ", ".join(parts)

@@ -10,6 +10,7 @@ from datetime import date
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.core.excel_formats import put
 from pipeline.core.units import units_to_text
 from pipeline.ingestion.registry import RECEPTION, STATISTICS
 from pipeline.model.parameters import ModelParameters
@@ -29,7 +30,6 @@ from pipeline.redistribution.review_style import (
     WRAP,
     fit_height,
     page,
-    put,
     set_widths,
     width,
 )

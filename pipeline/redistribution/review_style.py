@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import textwrap
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import number_format
+from pipeline.core.excel_formats import RED, font, number_format, put
 
 GUIDE_SHEET = "Så här gör du"
 DRAFT_SHEET = "Utkast"
 ILLUSTRATIVE_NOTE = "ILLUSTRATIVA UPPGIFTER – påhittade indata, inte verklig statistik"
 
-FONT_NAME = "Arial"
-FONT_SIZE = 10
-PLAIN = Font(name=FONT_NAME, size=FONT_SIZE, family=2)
-BOLD = Font(name=FONT_NAME, size=FONT_SIZE, family=2, bold=True)
-HEADING = Font(name=FONT_NAME, size=12, family=2, bold=True)
-TITLE = Font(name=FONT_NAME, size=14, family=2, bold=True)
-WARNING = Font(name=FONT_NAME, size=FONT_SIZE, family=2, bold=True, color="C00000")
+PLAIN = font()
+BOLD = font(bold=True)
+HEADING = font(bold=True, size=12)
+TITLE = font(bold=True, size=14)
+WARNING = font(bold=True, color=RED)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 COMPUTED_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -51,12 +46,6 @@ GUIDE_WIDTHS = [26, 82]
 
 COUNT = number_format(0, grouped=True)
 UNROUNDED = number_format(4)
-
-def arial_everywhere(workbook: Workbook) -> None:
-    """The default font (style 0 and the Normal style) is Arial 10 too, not openpyxl's Calibri."""
-    workbook._fonts = IndexedList([PLAIN])
-    workbook._named_styles["Normal"].font = PLAIN
-
 
 # --- cells, widths and pages ---------------------------------------------------------------------
 
@@ -116,16 +105,6 @@ def write_row(sheet: Worksheet, row: int, cells: list, font: Font) -> None:
         cell = put(sheet.cell(row, column), value, font)
         if text_format is not None and not isinstance(value, str):
             cell.number_format = text_format
-
-
-def put(cell: Cell, value: object, font: Font) -> Cell:
-    """Text stays text (a value beginning with '=' is not a formula); numbers stay numbers."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type != "s":
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    cell.font = font
-    return cell
 
 
 def page(sheet: Worksheet, orientation: str, title_rows: int | None) -> None:

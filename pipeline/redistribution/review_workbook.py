@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import number_format
+from pipeline.core.excel_formats import number_format, put, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.ingestion.registry import STATISTICS
@@ -56,12 +56,10 @@ from pipeline.redistribution.review_style import (
     UNROUNDED,
     WARNING,
     WRAP,
-    arial_everywhere,
     column_widths,
     fit_height,
     header,
     page,
-    put,
     set_widths,
     write_row,
 )
@@ -125,7 +123,7 @@ def write_review_workbook(
     county_name = county["county_name"][0]
     compared = _compared_year(previous, share_year) if previous is not None else None
     workbook = Workbook()
-    arial_everywhere(workbook)
+    use_house_font(workbook)
     example = f"{county['municipality_code'][0]} {county['municipality_name'][0]}"
     guide_sheet(workbook.active, share_year, county_code, county_name, example, compared,
                  decimals, illustrative, parameter_set, review_round, parameters)

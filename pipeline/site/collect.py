@@ -24,6 +24,7 @@ import polars as pl
 
 from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
+from pipeline.core.text import year_ranges
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
 from pipeline.site.geography import load_features
 from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
@@ -101,18 +102,9 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
             inputs = tuple(dict.fromkeys(publication.illustrative_inputs))
             groups.setdefault(inputs, []).append(year)
     for inputs, years in sorted(groups.items(), key=lambda item: item[1][0]):
-        notes.append(f"underlag för andelstalen {_years(years)} ({', '.join(inputs)})")
+        notes.append(f"underlag för andelstalen {year_ranges(years)} ({', '.join(inputs)})")
     if prognosis is not None and prognosis.illustrative:
         notes.append(f"prognosen för {prognosis.year}")
     return notes
 
 
-
-def _years(years: list[int]) -> str:
-    """2017, 2019, 2020, 2021 -> "2017, 2019–2021"."""
-    parts, start = [], years[0]
-    for previous, year in zip(years, [*years[1:], None], strict=True):
-        if year != previous + 1:
-            parts.append(str(start) if start == previous else f"{start}–{previous}")
-            start = year
-    return ", ".join(parts)

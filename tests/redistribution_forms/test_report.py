@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from pipeline.core.excel_formats import FONT_NAME
 from pipeline.redistribution.forms.problems import Notice, Problem
 from pipeline.redistribution.forms.report import (
-    FONT_NAME,
     REPORT_COLUMNS,
     county_slug,
     write_validation_report,

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 
+from pipeline.core.excel_formats import RED, font, put, use_house_font
 from pipeline.core.files import write_atomically
 from pipeline.core.text import county_slug
 from pipeline.redistribution.forms.problems import Notice, Problem
@@ -25,12 +24,11 @@ from pipeline.redistribution.forms.problems import Notice, Problem
 REPORT_SHEET = "Granskning"
 REPORT_COLUMNS = ["Fil", "Blad", "Rad", "Kolumn", "Värde", "Fel"]
 REPORT_WIDTHS = [28, 14, 7, 30, 24, 80]
-FONT_NAME = "Arial"
 HEADER_ROW = 4
-_PLAIN = Font(name=FONT_NAME, size=11, family=2)
-_BOLD = Font(name=FONT_NAME, size=11, family=2, bold=True)
-_TITLE = Font(name=FONT_NAME, size=14, family=2, bold=True)
-_WARNING = Font(name=FONT_NAME, size=11, family=2, bold=True, color="C00000")
+_PLAIN = font()
+_BOLD = font(bold=True)
+_TITLE = font(bold=True, size=14)
+_WARNING = font(bold=True, color=RED)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -52,21 +50,21 @@ def write_validation_report(
     report says so (the form was approved as read)."""
     path = out_dir / report_name(share_year, county_code, county_name)
     workbook = Workbook()
-    _arial_everywhere(workbook)
+    use_house_font(workbook)
     sheet = workbook.active
     sheet.title = REPORT_SHEET
-    _put(sheet.cell(1, 1), f"Granskning av omfördelningar {share_year} – {county_name}", _TITLE)
+    put(sheet.cell(1, 1), f"Granskning av omfördelningar {share_year} – {county_name}", _TITLE)
     summary = (f"{len(problems)} fel att rätta. Rätta blanketten och skicka in den igen."
                if problems else "Inga fel: blanketten kunde läsas och följer reglerna.")
-    _put(sheet.cell(2, 1), summary, _WARNING if problems else _BOLD)
+    put(sheet.cell(2, 1), summary, _WARNING if problems else _BOLD)
     for column, heading in enumerate(REPORT_COLUMNS, start=1):
-        cell = _put(sheet.cell(HEADER_ROW, column), heading, _BOLD)
+        cell = put(sheet.cell(HEADER_ROW, column), heading, _BOLD)
         cell.fill, cell.alignment = _HEADER_FILL, _WRAP
     rows = [[p.file, p.sheet or "", p.row, p.column or "", p.value, p.message] for p in problems]
     rows += [[n.file, "", None, "", "", f"Varning: {n.message}"] for n in notices]
     for row, values in enumerate(rows, start=HEADER_ROW + 1):
         for column, value in enumerate(values, start=1):
-            _put(sheet.cell(row, column), value, _PLAIN).alignment = _WRAP
+            put(sheet.cell(row, column), value, _PLAIN).alignment = _WRAP
     for column, width in enumerate(REPORT_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
@@ -79,22 +77,6 @@ def write_validation_report(
     workbook.save(buffer)
     write_atomically(path, buffer.getvalue())
     return path
-
-
-def _arial_everywhere(workbook: Workbook) -> None:
-    """The default font (style 0 and the Normal style) is Arial too, not openpyxl's Calibri."""
-    workbook._fonts = IndexedList([_PLAIN])
-    workbook._named_styles["Normal"].font = _PLAIN
-
-
-def _put(cell: Cell, value: object, font: Font) -> Cell:
-    """Text stays text (a value beginning with '=' is not a formula); numbers stay numbers."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type != "s":
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    cell.font = font
-    return cell
 
 
 def problems_by_county(forms: Sequence, problems: Sequence[Problem]
