@@ -90,12 +90,17 @@ def _event_log_kept_open(instance, run_id: str) -> Iterator[None]:
         INDEX_SHARD_NAME,
         SqliteEventLogStorage,
     )
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     storage = instance.event_log_storage
     if type(storage) is not SqliteEventLogStorage:  # another storage: nothing to keep open
         yield
         return
     kept = []
+    # In WAL mode, synchronous=NORMAL syncs at checkpoints instead of at every commit: the run
+    # history survives a killed process as before; only a power cut could lose its last events.
+    event.listen(Engine, "connect", _sqlite_normal_sync)
     try:
         for shard in (INDEX_SHARD_NAME, run_id):
             with (storage.index_connection() if shard == INDEX_SHARD_NAME
@@ -106,8 +111,14 @@ def _event_log_kept_open(instance, run_id: str) -> Iterator[None]:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL
         yield
     finally:
+        event.remove(Engine, "connect", _sqlite_normal_sync)
         for connection in kept:
             connection.close()
+
+
+def _sqlite_normal_sync(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def prepare_instance():

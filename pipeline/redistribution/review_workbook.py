@@ -19,6 +19,7 @@ municipality typed or chosen in A and B and lie outside the five columns the rea
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 import polars as pl
@@ -248,14 +249,21 @@ def _form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_
     for column in (6, 7):
         sheet.cell(FORM_HEADER_ROW, column).fill = COMPUTED_FILL
     formats = ["@", "@", "@", "yyyy-mm-dd", "@"]
+    for column, text_format in enumerate(formats, start=1):
+        cell = sheet.cell(first, column)
+        cell.number_format, cell.font, cell.border = text_format, PLAIN, GRID
+    for column in (6, 7):
+        cell = sheet.cell(first, column)
+        cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
+    # Every form row is styled like the first: copying the style reference is the same as
+    # setting font, border and format again, without openpyxl hashing them for every cell.
+    templates = [sheet.cell(first, column)._style for column in range(1, 8)]
     for row in range(first, last + 1):
-        for column, text_format in enumerate(formats, start=1):
-            cell = sheet.cell(row, column)
-            cell.number_format, cell.font, cell.border = text_format, PLAIN, GRID
+        for column, template in enumerate(templates, start=1):
+            if row > first:
+                sheet.cell(row, column)._style = copy(template)
         for column, source in ((6, "A"), (7, "B")):
-            cell = sheet.cell(row, column)
-            cell.value = _name_formula(f"{source}{row}", n)
-            cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
+            sheet.cell(row, column).value = _name_formula(f"{source}{row}", n)
 
     codes = DataValidation(
         type="list", formula1=f"{CODES_SHEET}!$C$2:$C${n + 1}", allow_blank=True,
