@@ -39,6 +39,7 @@ from pipeline.redistribution.review_guide import (
     previous_heading,
     swedish_date,
 )
+from pipeline.redistribution.review_hidden import codes_sheet, info_sheet
 from pipeline.redistribution.review_round import ReviewRound
 from pipeline.redistribution.review_style import (
     BOLD,
@@ -61,7 +62,6 @@ from pipeline.redistribution.review_style import (
     fit_height,
     header,
     page,
-    set_widths,
     write_row,
 )
 
@@ -132,8 +132,8 @@ def write_review_workbook(
                  decimals, illustrative, parameter_set)
     _form_sheet(workbook.create_sheet(FORM_SHEET), county, share_year, county_name, decimals,
                 illustrative, review_round)
-    _codes_sheet(workbook.create_sheet(CODES_SHEET), county)
-    _info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
+    codes_sheet(workbook.create_sheet(CODES_SHEET), county)
+    info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
                 decimals, illustrative, parameter_set)
     workbook.active = 0
     write_atomically_with(path, workbook.save)
@@ -294,36 +294,6 @@ def _name_formula(cell: str, count: int) -> str:
     code = f'IF(ISNUMBER({cell}),TEXT({cell},"0000"),LEFT(TRIM({cell}),4))'
     return (f'=IF(TRIM({cell})="","",IFERROR(VLOOKUP({code},{codes},2,FALSE),'
             f'IFERROR(INDEX({names},MATCH(TRIM({cell}),{names},0)),"?")))')
-
-
-# --- hidden sheets ------------------------------------------------------------------------------
-
-def _codes_sheet(sheet: Worksheet, county: pl.DataFrame) -> None:
-    """The drop-down source ("code name") and the name look-up: this county's municipalities
-    only, hidden and protected."""
-    headings = ["Kommunkod", "Kommun", "Val"]
-    rows = [[code, name, f"{code} {name}"] for code, name in
-            county.select("municipality_code", "municipality_name").iter_rows()]
-    header(sheet, 1, headings, column_widths(headings, rows))
-    for row, cells in enumerate(rows, start=2):
-        write_row(sheet, row, cells, PLAIN)
-    sheet.sheet_state = "hidden"
-    sheet.protection.sheet = True
-    page(sheet, "portrait", title_rows=1)
-
-
-def _info_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name: str,
-                decimals: int, illustrative: bool, parameter_set: str) -> None:
-    """What the reader needs to interpret the form; hidden and protected."""
-    facts = [("share_year", share_year), ("county_code", county_code),
-             ("county_name", county_name), ("decimals", decimals),
-             ("illustrative", illustrative), ("parameter_set", parameter_set)]
-    for row, fact in enumerate(facts, start=1):
-        write_row(sheet, row, list(fact), PLAIN)
-    sheet.sheet_state = "hidden"
-    sheet.protection.sheet = True
-    set_widths(sheet, [16, 24])
-    page(sheet, "portrait", title_rows=None)
 
 
 def _promille(units: int | None, decimals: int) -> float | None:
