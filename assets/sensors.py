@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from datetime import date
 from pathlib import Path
 
@@ -27,28 +26,11 @@ import dagster as dg
 
 from assets.job_names import SHARE_RUN_JOB
 from assets.partitions import share_years
-from assets.sources import ledger_version
-from pipeline.core.files import sha256_file
+from assets.sources import ledger_version, watched_files
 from pipeline.core.layout import DEFAULT_DATA_DIR, Layout
 
 SENSOR_NAME = "redistribution_files_sensor"
 TRIGGER_TAG = "anvisning/trigger"
-_AGREEMENT_FILE = re.compile(r"^(\d{4})\.csv$")
-_YEAR_FOLDER = re.compile(r"^\d{4}$")
-
-
-def watched_files(folder: Path) -> dict[str, str]:
-    """Every agreement file and review workbook under `folder` (relative path -> sha256)."""
-    if not folder.is_dir():
-        return {}
-    candidates = [p for p in folder.iterdir() if p.is_file() and _AGREEMENT_FILE.match(p.name)]
-    for year_folder in folder.iterdir():
-        if year_folder.is_dir() and _YEAR_FOLDER.match(year_folder.name):
-            # Every returned file, whatever its format: a run reads the spreadsheets and names
-            # the rest. Lock files of an open spreadsheet come and go and are not watched.
-            candidates += [p for p in year_folder.iterdir()
-                           if p.is_file() and not p.name.startswith(("~$", ".~lock."))]
-    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in candidates}
 
 
 def share_year_of_file(relative: str) -> str:

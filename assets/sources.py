@@ -6,6 +6,7 @@ the sensors request the runs that bring it up to date)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from pathlib import Path
 
@@ -19,12 +20,30 @@ GROUP = "sources"
 OWNERS = ["team:statistics"]
 
 
-def files_version(paths: list[Path], root: Path) -> str:
-    """One hash over the files' names (relative to `root`) and contents; "absent" for none."""
+_AGREEMENT_FILE = re.compile(r"^(\d{4})\.csv$")
+_YEAR_FOLDER = re.compile(r"^\d{4}$")
+
+
+def watched_files(folder: Path) -> dict[str, str]:
+    """Every agreement file and review workbook under `folder` (relative path -> sha256)."""
+    if not folder.is_dir():
+        return {}
+    candidates = [p for p in folder.iterdir() if p.is_file() and _AGREEMENT_FILE.match(p.name)]
+    for year_folder in folder.iterdir():
+        if year_folder.is_dir() and _YEAR_FOLDER.match(year_folder.name):
+            # Every returned file, whatever its format: a run reads the spreadsheets and names
+            # the rest. Lock files of an open spreadsheet come and go and are not watched.
+            candidates += [p for p in year_folder.iterdir()
+                           if p.is_file() and not p.name.startswith(("~$", ".~lock."))]
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in candidates}
+
+
+def files_version(files: dict[str, str]) -> str:
+    """One hash over files' names and hashes (`watched_files`); "absent" for none."""
     digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(f"{path.relative_to(root).as_posix()}\0{sha256_file(path)}\n".encode())
-    return digest.hexdigest() if paths else "absent"
+    for name, sha256 in sorted(files.items()):
+        digest.update(f"{name}\0{sha256}\n".encode())
+    return digest.hexdigest() if files else "absent"
 
 
 def ledger_version(layout: Layout) -> str:
@@ -33,16 +52,15 @@ def ledger_version(layout: Layout) -> str:
 
 
 def agreement_files_version(layout: Layout) -> str:
-    root = layout.redistributions
-    return files_version(list(root.glob("[0-9][0-9][0-9][0-9].csv")) if root.is_dir() else [],
-                         root)
+    """The agency's agreement files: the watched files at the top of the folder."""
+    return files_version({name: sha for name, sha in watched_files(layout.redistributions).items()
+                          if "/" not in name})
 
 
 def returned_forms_version(layout: Layout) -> str:
-    root = layout.redistributions
-    files = [p for p in root.glob("[0-9][0-9][0-9][0-9]/*") if p.is_file()
-             and not p.name.startswith(("~$", ".~lock."))] if root.is_dir() else []
-    return files_version(files, root)
+    """The county boards' returned files: the watched files in the share years' folders."""
+    return files_version({name: sha for name, sha in watched_files(layout.redistributions).items()
+                          if "/" in name})
 
 
 def _source(name: str, kind: str, description: str, version):

@@ -151,3 +151,18 @@ def test_the_ledger_sensor_observes_a_new_assignment_and_recomputes_goal_fulfilm
     assert [r.partition_key for r in second.run_requests] == [str(date.today().year)]
     third = ledger_sensor(dg.build_sensor_context(cursor=second.cursor))
     assert third.run_requests == []
+
+
+def test_the_source_assets_version_the_same_files_the_sensor_watches(data_dir):
+    from assets.sources import agreement_files_version, returned_forms_version
+    from pipeline.core.layout import Layout
+
+    layout = Layout(data_dir)
+    agreements, forms = agreement_files_version(layout), returned_forms_version(layout)
+    assert forms == "absent" and agreements != "absent"
+    write(data_dir / "redistributions" / "2026" / "svar.ods", "a form")
+    write(data_dir / "redistributions" / "2026" / "~$svar.xlsx", "a lock file")
+    assert agreement_files_version(layout) == agreements
+    assert returned_forms_version(layout) not in ("absent", forms)
+    (data_dir / "redistributions" / "2026.csv").write_text(HEADER, encoding="utf-8")
+    assert agreement_files_version(layout) != agreements
