@@ -1,6 +1,5 @@
 """The published share table for 1 January: CSV, Excel and PDF, versioned and immutable."""
 
-import json
 from datetime import date
 
 import dagster as dg
@@ -21,7 +20,12 @@ from pipeline.model.parameters import load_parameters
 from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
 from pipeline.publication.decision import choose_decision_date
 from pipeline.publication.settings import load_publication_settings
-from pipeline.publication.store import publish, published_paths, read_published_shares
+from pipeline.publication.store import (
+    publish,
+    published_paths,
+    read_manifest,
+    read_published_decision,
+)
 from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
 from pipeline.publication.texts import file_line, source_line, swedish_date
 from pipeline.redistribution.forms.spreadsheets import classify_folder
@@ -59,7 +63,7 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         files = query(conn, "input_files_for_year", share_year=share_year)
         agreements = query(conn, "agreements_for_year", share_year=share_year)
     out = layout.year_out(share_year)
-    recorded = _published_manifest(out, share_year)
+    recorded = read_manifest(published_paths(out, share_year)["manifest"]) or {}
     decision_date = choose_decision_date(
         share_year, statement,
         given=date.fromisoformat(config.decision_date) if config.decision_date else None,
@@ -121,16 +125,6 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     })
 
 
-def _published_manifest(out, share_year: int) -> dict:
-    manifest = published_paths(out, share_year)["manifest"]
-    if not manifest.exists():
-        return {}
-    try:
-        return json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PublicationError(f"{manifest}: the manifest cannot be read: {error}") from None
-
-
 def _recorded_date(manifest: dict, key: str) -> date | None:
     value = manifest.get(key)
     return date.fromisoformat(value) if value else None
@@ -139,7 +133,7 @@ def _recorded_date(manifest: dict, key: str) -> date | None:
 def _previous(layout: Layout, share_year: int):
     """The previous share year's published table and its decimals, or None."""
     try:
-        return read_published_shares(layout.year_out(share_year - 1), share_year - 1)
+        return read_published_decision(layout.year_out(share_year - 1), share_year - 1)
     except PublicationError:
         return None
 

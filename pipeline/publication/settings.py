@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.files import parse_toml
+from pipeline.core.text import describe_character, first_unsafe
 
 MAX_PLANNING_CHILDREN = 1_000_000
 _DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -40,6 +41,9 @@ def _text(value: object) -> str | None:
         return "must be a non-empty text in quotes"
     if len(value) > 200 or any(ord(c) < 32 for c in value):
         return "must be one line of at most 200 characters"
+    bad = first_unsafe(value)  # the same characters refused in every other text that enters
+    if bad is not None:
+        return f"holds {describe_character(bad.group())}, which is not allowed"
     return None
 
 

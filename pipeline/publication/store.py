@@ -92,7 +92,7 @@ def publish(
     with exclusive_lock(out_year_dir / LOCK_NAME):
         csv_bytes = render_csv(final, info.decimals)
         record = decision_record(info, csv_bytes)
-        previous = _read_manifest(paths["manifest"])
+        previous = read_manifest(paths["manifest"])
         moment = publication_moment()
         if previous is None:
             _refuse_files_without_manifest(paths)
@@ -195,7 +195,8 @@ def _manifest(
     return manifest
 
 
-def _read_manifest(path: Path) -> dict | None:
+def read_manifest(path: Path) -> dict | None:
+    """A publication manifest, checked to be one (PublicationError otherwise), or None."""
     if not path.exists():
         return None
     try:
@@ -297,7 +298,7 @@ def read_published_shares(out_year_dir: Path, share_year: int) -> tuple[pl.DataF
         raise PublicationError(
             f"{csv_path}: no published share table for {share_year} (or it no longer matches "
             f"its manifest); run `anvisning run --year {share_year}` first")
-    manifest = _read_manifest(published_paths(Path(out_year_dir), share_year)["manifest"])
+    manifest = read_manifest(published_paths(Path(out_year_dir), share_year)["manifest"])
     return published.select(*TEXT_COLUMNS, "share_units"), int(manifest["decimals"])
 
 
@@ -312,7 +313,7 @@ def read_published_decision(out_year_dir: Path,
                             share_year: int) -> tuple[pl.DataFrame, int] | None:
     """The published decision as `FINAL_COLUMNS` (units) and its decimals, or None."""
     paths = published_paths(Path(out_year_dir), share_year)
-    manifest = _read_manifest(paths["manifest"])
+    manifest = read_manifest(paths["manifest"])
     if (manifest is None or not paths["csv"].is_file()
             or sha256_file(paths["csv"]) != manifest["files"].get(paths["csv"].name)):
         return None

@@ -51,6 +51,8 @@ def test_a_valid_file_is_read(tmp_path):
     (VALID.replace('"12-15"', "12"), 4, "decision_day", "MM-DD"),
     (VALID.replace('issuer = "Migrationsverket"', 'issuer = ""'), 1, "issuer", "non-empty"),
     (VALID + "[extra]\nx = 1\n", 6, "extra", "unknown key"),
+    (VALID.replace('issuer = "Migrationsverket"', 'issuer = "Migrations\\u202everket"'), 1,
+     "issuer", "U+202E"),
 ])
 def test_a_bad_value_names_file_line_key_and_rule(tmp_path, text, line, key, rule):
     path = settings_file(tmp_path, text)
