@@ -11,13 +11,13 @@ import getpass
 import logging
 import os
 import re
-import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from assets.event_log import pooled_event_log
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
@@ -52,7 +52,7 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     with _share_year_lock(warehouse_path(), share_year):
         print(f"anvisning: share year {share_year}, run {run_id[:8]} "
               f"(Dagster instance {os.environ['DAGSTER_HOME']})")
-        with _event_log_kept_open(instance, run_id), _Progress(instance, run_id):
+        with pooled_event_log(instance), _Progress(instance, run_id):
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, partition_key=str(share_year),
                 raise_on_error=False, run_id=run_id,
@@ -75,50 +75,6 @@ def _share_year_lock(warehouse: str, share_year: int) -> Iterator[None]:
                         timeout=RUN_LOCK_WAIT_SECONDS, on_wait=waiting,
                         busy=f"held by another run for share year {share_year}"):
         yield
-
-
-@contextmanager
-def _event_log_kept_open(instance, run_id: str) -> Iterator[None]:
-    """Hold one idle connection to the run's SQLite event-log files while the run writes them.
-
-    Dagster's SQLite event log opens and closes a connection for every write (about 450 in a
-    run). The last connection to close checkpoints the write-ahead log into the database and
-    deletes it, with its fsyncs; an idle connection kept open makes every other close a plain
-    close (SQLite still checkpoints as the log grows, and once more when this one closes). No
-    query is made and no transaction held, so nothing else waits on it."""
-    from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
-        INDEX_SHARD_NAME,
-        SqliteEventLogStorage,
-    )
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    storage = instance.event_log_storage
-    if type(storage) is not SqliteEventLogStorage:  # another storage: nothing to keep open
-        yield
-        return
-    kept = []
-    # In WAL mode, synchronous=NORMAL syncs at checkpoints instead of at every commit: the run
-    # history survives a killed process as before; only a power cut could lose its last events.
-    event.listen(Engine, "connect", _sqlite_normal_sync)
-    try:
-        for shard in (INDEX_SHARD_NAME, run_id):
-            with (storage.index_connection() if shard == INDEX_SHARD_NAME
-                  else storage.run_connection(run_id)):  # Dagster creates the file as it would
-                pass
-            connection = sqlite3.connect(storage.path_for_shard(shard))
-            kept.append(connection)
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL
-        yield
-    finally:
-        event.remove(Engine, "connect", _sqlite_normal_sync)
-        for connection in kept:
-            connection.close()
-
-
-def _sqlite_normal_sync(dbapi_connection, _record) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def prepare_instance():
