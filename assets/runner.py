@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assets.event_log import pooled_event_log
+from assets.event_log import pooled_storage
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
@@ -52,7 +52,7 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     with _share_year_lock(warehouse_path(), share_year):
         print(f"anvisning: share year {share_year}, run {run_id[:8]} "
               f"(Dagster instance {os.environ['DAGSTER_HOME']})")
-        with pooled_event_log(instance), _Progress(instance, run_id):
+        with pooled_storage(instance), _Progress(instance, run_id):
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, partition_key=str(share_year),
                 raise_on_error=False, run_id=run_id,

@@ -8,14 +8,25 @@ separators of a Swedish system. The cells themselves hold plain numbers.
 from __future__ import annotations
 
 import functools
+from copy import copy
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 SWEDISH = "[$-41D]"
+_QUOTE_PREFIX = StyleArray.__dict__["quotePrefix"].key  # its slot in a cell's style array
 
 
 def number_format(decimals: int, *, grouped: bool = False, signed: bool = False) -> str:
@@ -52,15 +63,46 @@ def use_house_font(workbook: Workbook) -> None:
     workbook._named_styles["Normal"].font = font()
 
 
-def put(cell: Cell, value: object, font: Font) -> Cell:
+def put(cell: Cell, value: object, font: Font, number_format: str | None = None) -> Cell:
     """Write a cell: text stays text (a value beginning with '=' is not a formula), numbers stay
-    numbers, in the given font."""
+    numbers, in the given font (and number format, if given)."""
     cell.value = value
     if isinstance(value, str) and cell.data_type != "s":
         cell.data_type = "s"
         cell.quotePrefix = True
-    cell.font = font
+    return style(cell, font, number_format)
+
+
+def style(cell: Cell, font: Font, number_format: str | None = None) -> Cell:
+    """Set a cell's font (and number format, if given).
+
+    openpyxl keeps a workbook's fonts and formats by value and hashes the Font object for every
+    assignment. A cell with no other style is given the style reference (indices into those
+    lists) of the workbook's first cell styled alike: the same file, at a fraction of the cost
+    (a tenth of writing the 21 review workbooks)."""
+    if not _plain(cell):
+        cell.font = font
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell
+    shared = cell.parent.parent.__dict__.setdefault("_anvisning_styles", {})
+    # The Font is kept in the value so its id cannot be reused while the key exists.
+    key = (id(font), number_format, bool(cell.quotePrefix))
+    known = shared.get(key)
+    if known is None:
+        cell.font = font
+        if number_format is not None:
+            cell.number_format = number_format
+        shared[key] = (font, copy(cell._style))
+    else:
+        cell._style = copy(known[1])
     return cell
+
+
+def _plain(cell: Cell) -> bool:
+    """Whether a cell has no style but, perhaps, the quote prefix `put` gives formula-like text."""
+    return cell._style is None or not any(
+        value for slot, value in enumerate(cell._style) if slot != _QUOTE_PREFIX)
 
 
 def header_cell(cell: Cell, fill: PatternFill | None = None, *, right: bool = False) -> None:
@@ -116,3 +158,34 @@ def lines_needed(text: str, width: float) -> int:
         else:
             used += len(word) + (1 if used else 0)
     return lines
+
+
+def save(workbook: Workbook, target: Path | BinaryIO) -> None:
+    """`workbook.save` (the modified time set to now), through `write_workbook`."""
+    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    write_workbook(workbook, target)
+
+
+def write_workbook(workbook: Workbook, target: Path | BinaryIO) -> None:
+    """Write the workbook as openpyxl's save does, with each worksheet serialised in memory
+    instead of in a temporary file of its own (openpyxl creates, reads back and deletes one per
+    sheet: a tenth of the time of writing the 21 review workbooks). The same entries, in the same
+    order, with the same XML; the workbook's properties are left as they are."""
+    with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(workbook, archive).save()
+
+
+class _InMemoryWriter(ExcelWriter):
+    def write_worksheet(self, ws) -> None:
+        # openpyxl's ExcelWriter.write_worksheet (3.1), with a BytesIO for the temporary file.
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)

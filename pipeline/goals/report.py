@@ -19,6 +19,8 @@ from pipeline.core.excel_formats import (
     header_cell,
     number_format,
     print_setup,
+    save,
+    style,
     use_house_font,
 )
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
@@ -115,23 +117,20 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     print_setup(sheet, title_rows=(_HEADER_ROW, _HEADER_ROW),
                 header_left=f"Måluppfyllelse per kommun den {swedish_date(as_of)}",
                 header_right="ILLUSTRATIVA UPPGIFTER" if illustrative else "")
-    write_atomically_with(path, workbook.save)
+    write_atomically_with(path, lambda temporary: save(workbook, temporary))
 
 
 def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
     cell = sheet.cell(row, column, value)
     cell.data_type = "s"
-    cell.font = font()
-    return cell
+    return style(cell, font())
 
 
 def _numbers(sheet: Worksheet, row: int, values: list, decimals: int, bold: bool = False) -> None:
     formats = (number_format(decimals, grouped=True), number_format(0, grouped=True),
                number_format(2, grouped=True), number_format(1))
     for offset, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-        cell = sheet.cell(row, 4 + offset, value)
-        cell.number_format = fmt
-        cell.font = font(bold=bold)
+        style(sheet.cell(row, 4 + offset, value), font(bold=bold), fmt)
 
 
 def _municipality_row(sheet: Worksheet, row: int, values: dict, decimals: int) -> None:

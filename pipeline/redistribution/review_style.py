@@ -102,9 +102,8 @@ def write_row(sheet: Worksheet, row: int, cells: list, font: Font) -> None:
     """Write values left to right; a (value, number_format) pair formats a number."""
     for column, item in enumerate(cells, start=1):
         value, text_format = item if isinstance(item, tuple) else (item, None)
-        cell = put(sheet.cell(row, column), value, font)
-        if text_format is not None and not isinstance(value, str):
-            cell.number_format = text_format
+        put(sheet.cell(row, column), value, font,
+            None if isinstance(value, str) else text_format)
 
 
 def page(sheet: Worksheet, orientation: str, title_rows: int | None) -> None:

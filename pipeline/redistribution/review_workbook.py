@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import number_format, put, use_house_font
+from pipeline.core.excel_formats import number_format, put, save, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.ingestion.registry import STATISTICS
@@ -136,7 +136,7 @@ def write_review_workbook(
     info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
                 decimals, illustrative, parameter_set)
     workbook.active = 0
-    write_atomically_with(path, workbook.save)
+    write_atomically_with(path, lambda temporary: save(workbook, temporary))
 
 
 def _county_rows(draft: pl.DataFrame, previous: pl.DataFrame | None,

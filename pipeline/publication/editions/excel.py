@@ -23,7 +23,6 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.core.excel_formats import (
     RED,
@@ -33,7 +32,9 @@ from pipeline.core.excel_formats import (
     lines_needed,
     number_format,
     print_setup,
+    style,
     use_house_font,
+    write_workbook,
 )
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
@@ -90,13 +91,13 @@ def write_share_workbook(path: Path, final: pl.DataFrame, info: PublicationInfo)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False,
-         size: float | None = None) -> Cell:
-    """Write one cell in the house font; text stays text even when it looks like a formula."""
+         size: float | None = None, fmt: str | None = None) -> Cell:
+    """Write one cell in the house font (and number format `fmt`); text stays text even when
+    it looks like a formula."""
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    cell.font = font(bold=bold, size=size) if size else font(bold=bold)
-    return cell
+    return style(cell, font(bold=bold, size=size) if size else font(bold=bold), fmt)
 
 
 def _context_shown(final: pl.DataFrame) -> tuple[bool, bool]:
@@ -162,8 +163,7 @@ def _put_numbers(
     sheet: Worksheet, row: int, units: Sequence[int], decimals: int, fmt: str, bold: bool = False
 ) -> None:
     for offset, value in enumerate(units):
-        cell = _put(sheet, row, 3 + offset, Decimal(int(value)).scaleb(-decimals), bold=bold)
-        cell.number_format = fmt
+        _put(sheet, row, 3 + offset, Decimal(int(value)).scaleb(-decimals), bold=bold, fmt=fmt)
 
 
 def _put_context(sheet: Worksheet, row: int, values: dict, decimals: int, has_previous: bool,
@@ -173,13 +173,12 @@ def _put_context(sheet: Worksheet, row: int, values: dict, decimals: int, has_pr
         for key, fmt in (("previous_units", number_format(decimals, grouped=True)),
                          ("change_units", number_format(decimals, grouped=True, signed=True))):
             if values[key] is not None:
-                cell = _put(sheet, row, column, Decimal(int(values[key])).scaleb(-decimals),
-                            bold=bold)
-                cell.number_format = fmt
+                _put(sheet, row, column, Decimal(int(values[key])).scaleb(-decimals),
+                     bold=bold, fmt=fmt)
             column += 1
     if has_expected and values["expected_children"] is not None:
-        cell = _put(sheet, row, column, int(values["expected_children"]), bold=bold)
-        cell.number_format = number_format(0, grouped=True)
+        _put(sheet, row, column, int(values["expected_children"]), bold=bold,
+             fmt=number_format(0, grouped=True))
 
 
 def _put_total(sheet: Worksheet, row: int, label: str, totals: Sequence[int], part: pl.DataFrame,
@@ -282,7 +281,7 @@ def _set_properties(workbook: Workbook, info: PublicationInfo) -> None:
 def _workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     """Serialise without openpyxl's save-time clock, then give every zip entry one fixed date."""
     raw = io.BytesIO()
-    ExcelWriter(workbook, ZipFile(raw, "w", ZIP_DEFLATED)).save()
+    write_workbook(workbook, raw)
     fixed = io.BytesIO()
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     with ZipFile(raw) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as target:

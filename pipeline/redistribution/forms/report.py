@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.core.excel_formats import RED, font, put, use_house_font
+from pipeline.core.excel_formats import RED, font, put, save, use_house_font
 from pipeline.core.files import write_atomically
 from pipeline.core.text import county_slug
 from pipeline.redistribution.forms.problems import Notice, Problem
@@ -74,7 +74,7 @@ def write_validation_report(
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save(workbook, buffer)
     write_atomically(path, buffer.getvalue())
     return path
 
