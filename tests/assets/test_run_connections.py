@@ -1,0 +1,145 @@
+"""A run opens the warehouse once and the run history's SQLite files once each (the speed work of
+issue 16), and still leaves nothing locked, nothing half-written and nothing patched behind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import assets.resources
+from assets.event_log import pooled_storage
+from assets.resources import WarehouseResource
+from pipeline.core.errors import AnvisningError
+from pipeline.core.locks import exclusive_lock
+from tests.assets.test_materialize import UP_TO_DRAFT, materialise
+
+
+def lock_is_free(database: Path) -> bool:
+    try:
+        with exclusive_lock(Path(f"{database}.lock"), timeout=0):
+            return True
+    except AnvisningError:
+        return False
+
+
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    """Every duckdb.connect the warehouse resource makes."""
+    calls: list[str] = []
+    real = duckdb.connect
+
+    def counting(database, *args, **kwargs):
+        calls.append(str(database))
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(assets.resources.duckdb, "connect", counting)
+    return calls
+
+
+def test_a_run_opens_the_warehouse_once_and_releases_it_at_the_end(data_dir, tmp_path, opened):
+    result = materialise(data_dir, tmp_path, UP_TO_DRAFT)
+    assert result.success
+    # ingest_statistics, share_basis and draft_shares take four connections between them
+    assert opened == [str(tmp_path / "warehouse.duckdb")]
+    assert lock_is_free(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:  # closed: openable again
+        assert conn.execute("SELECT count(*) FROM draft_shares").fetchone() == (290,)
+
+
+def test_a_failed_run_releases_the_warehouse_too(data_dir, tmp_path) -> None:
+    (data_dir / "statistics" / "2024" / "population.csv").write_text("nonsense\n")
+    assert not materialise(data_dir, tmp_path, UP_TO_DRAFT).success
+    assert lock_is_free(tmp_path / "warehouse.duckdb")
+
+
+def test_in_a_run_an_unfinished_transaction_of_a_failed_step_is_rolled_back(tmp_path) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    warehouse = WarehouseResource(database=str(database))
+    warehouse.setup_for_execution(dg.build_init_resource_context())
+    try:
+        with warehouse.get_connection() as conn:
+            conn.execute("CREATE TABLE t (x INTEGER)")
+        with pytest.raises(RuntimeError), warehouse.get_connection() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            conn.execute("INSERT INTO t VALUES (1)")
+            raise RuntimeError("the step fails before COMMIT")
+        with warehouse.get_connection() as conn:
+            assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        assert not lock_is_free(database)  # held for the rest of the run
+    finally:
+        warehouse.teardown_after_execution(dg.build_init_resource_context())
+    assert lock_is_free(database)
+    with duckdb.connect(str(database)) as conn:  # nor committed when the run ends
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_outside_a_run_every_connection_opens_and_closes(tmp_path, opened) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    warehouse = WarehouseResource(database=str(database))
+    for _ in range(2):
+        with warehouse.get_connection() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+            assert not lock_is_free(database)
+        assert lock_is_free(database)
+    assert len(opened) == 2
+
+
+@dg.asset
+def three_events(context) -> dg.MaterializeResult:
+    context.log.info("one")
+    context.log.info("two")
+    return dg.MaterializeResult(metadata={"n": 3})
+
+
+def test_the_run_history_is_written_through_one_connection_per_file(tmp_path) -> None:
+    """Dagster's SQLite storages open a connection per write; in the block they keep one per
+    file, the run is stored all the same, and afterwards the storages are as Dagster made them."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+
+    def run_counting_connections(pooled: bool) -> tuple[list[str], dg.ExecuteInProcessResult]:
+        connections = []
+
+        def count(dbapi_connection, _record) -> None:
+            connections.append(Path(dbapi_connection.execute("PRAGMA database_list")
+                                    .fetchone()[2]).name)
+
+        instance = dg.DagsterInstance.from_config(str(home))
+        event.listen(Engine, "connect", count)
+        try:
+            if pooled:
+                with pooled_storage(instance):
+                    result = dg.materialize([three_events], instance=instance)
+            else:
+                result = dg.materialize([three_events], instance=instance)
+        finally:
+            event.remove(Engine, "connect", count)
+        storages = (vars(instance.event_log_storage), vars(instance.run_storage))
+        assert "_connect" not in storages[0] and "connect" not in storages[1]
+        instance.dispose()
+        return connections, result
+
+    plain, _ = run_counting_connections(pooled=False)
+    pooled, result = run_counting_connections(pooled=True)
+    assert result.success
+    # Dagster alone opens a file for every write; pooled, each of runs.db, index.db and the
+    # run's own file is opened once (twice while Dagster checks or creates its tables).
+    assert len(plain) > 20
+    assert set(pooled) == {"runs.db", "index.db", f"{result.run_id}.db"}
+    assert max(Counter(pooled).values()) <= 2
+    reread = dg.DagsterInstance.from_config(str(home))
+    try:
+        stored = reread.all_logs(result.run_id)
+    finally:
+        reread.dispose()
+    kinds = Counter(e.dagster_event.event_type_value for e in stored if e.dagster_event)
+    assert not Counter(e.event_type_value for e in result.all_events) - kinds  # all stored
+    assert kinds["ASSET_MATERIALIZATION"] == 1 and kinds["PIPELINE_SUCCESS"] == 1
+    assert [e.user_message for e in stored if not e.dagster_event] == ["one", "two"]
