@@ -103,3 +103,24 @@ def test_two_runs_of_one_share_year_at_once_one_waits_and_both_complete(tmp_path
     assert "another run for share year 2026 is in progress" in outputs
     assert _final_total(env) == 100_000
     _published_consistently(out / "2026")
+
+
+@pytest.mark.slow
+def test_runs_of_two_share_years_at_once_share_the_warehouse_in_turn(tmp_path, data_dir):
+    """A run holds the warehouse from its first warehouse step to its end: a run of another
+    share year started meanwhile waits for it instead of failing on DuckDB's file lock."""
+    env = _env(tmp_path)
+    out = tmp_path / "out"
+    runs = [_start(["run", "--year", year, "--data-dir", str(data_dir), "--out-dir", str(out)],
+                   env) for year in ("2025", "2026")]
+    results = [(p, *p.communicate(timeout=300)) for p in runs]
+    for process, _stdout, stderr in results:
+        assert process.returncode == 0, stderr
+    with duckdb.connect(env["ANVISNING_WAREHOUSE"], read_only=True) as conn:
+        totals = conn.execute("SELECT share_year, sum(share_units) FROM final_shares "
+                              "GROUP BY share_year ORDER BY share_year").fetchall()
+    assert totals == [(2025, 100_000), (2026, 100_000)]
+    for year in ("2025", "2026"):
+        manifest = json.loads((out / year / f"publication_{year}.json").read_text("utf-8"))
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256((out / year / name).read_bytes()).hexdigest() == digest
