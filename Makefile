@@ -39,7 +39,7 @@ lint: setup
 # The instance's storage is set up first, under the lock CLI runs take, so the UI and a CLI run
 # can start in any order on a fresh DAGSTER_HOME.
 ui: setup
-	$(BIN)/python -c "from assets.runner import prepare_instance; prepare_instance()"
+	$(BIN)/python -c "from cli.runner import prepare_instance; prepare_instance()"
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:

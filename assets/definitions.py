@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.jobs import JOBS
-from assets.resources import resources
+from assets.defs.automation.jobs import JOBS
+from assets.defs.automation.schedules import december_share_run
+from assets.defs.automation.sensors import ledger_sensor, redistribution_files_sensor
+from assets.defs.resources import resources
+from assets.defs.site.assets import statistics_site
 from assets.run_definitions import SHARE_RUN_ASSETS
-from assets.schedules import december_share_run
-from assets.sensors import ledger_sensor, redistribution_files_sensor
-from assets.site import statistics_site
 
 defs = dg.Definitions(
     assets=[*SHARE_RUN_ASSETS, statistics_site],

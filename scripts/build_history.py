@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/build_history.py [--data-dir data] [--out-dir out]   # = make run
 
-Each share year Y runs the `share_run` job through `assets.runner.materialise` (the in-process
+Each share year Y runs the `share_run` job through `cli.runner.materialise` (the in-process
 runner the CLI uses, on the repository's Dagster instance and warehouse, so every partition is in
 the UI), decided on 15 December of Y − 1. Share year 2021 has the history's one reissue: the
 Kalmar county board's agreement of 21 December 2020 was approved after the table had been
@@ -15,14 +15,13 @@ reissued one included, reports "unchanged".
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assets.job_names import PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import PUBLISH_JOB, SHARE_RUN_JOB
 from pipeline.core.errors import AnvisningError
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 from pipeline.publication.store import published_paths
@@ -81,7 +80,7 @@ def _link(link: Path, target: Path) -> None:
 
 
 def build(layout: Layout, years: range) -> None:
-    from assets.runner import materialise
+    from cli.runner import materialise
 
     for year in years:
         reissue = REISSUES.get(year)
@@ -113,7 +112,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)  # as the console script: skip the interpreter's teardown of Dagster
+    raise SystemExit(main())

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
 
 
 def test_definitions_load():
@@ -73,8 +73,8 @@ def test_the_cli_runs_the_same_jobs_without_loading_the_site():
     from dagster._core.snap import snapshot_from_execution_plan
     from dagster._serdes import serialize_value
 
+    from assets.defs.site.assets import statistics_site
     from assets.run_definitions import STATISTICS_SITE_SPEC, run_defs
-    from assets.site import statistics_site
 
     assert list(statistics_site.specs) == [STATISTICS_SITE_SPEC]
     for name in (SHARE_RUN_JOB, DRAFT_JOB, PUBLISH_JOB):

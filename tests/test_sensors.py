@@ -9,8 +9,8 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.job_names import SHARE_RUN_JOB
-from assets.sensors import SENSOR_NAME, redistribution_files_sensor
+from assets.defs.automation.job_names import SHARE_RUN_JOB
+from assets.defs.automation.sensors import SENSOR_NAME, redistribution_files_sensor
 
 HEADER = "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
 AGREEMENT = "2026,0181,0192,0.50,2025-12-04,Lst AB 851-12345-2025\n"
@@ -138,7 +138,7 @@ def test_the_ledger_sensor_observes_a_new_assignment_and_recomputes_goal_fulfilm
         data_dir, monkeypatch):
     from datetime import date
 
-    from assets.sensors import ledger_sensor
+    from assets.defs.automation.sensors import ledger_sensor
 
     monkeypatch.setenv("ANVISNING_DATA_DIR", str(data_dir))
     first = ledger_sensor(dg.build_sensor_context(cursor=None))
@@ -154,7 +154,7 @@ def test_the_ledger_sensor_observes_a_new_assignment_and_recomputes_goal_fulfilm
 
 
 def test_the_source_assets_version_the_same_files_the_sensor_watches(data_dir):
-    from assets.sources import agreement_files_version, returned_forms_version
+    from assets.defs.sources.assets import agreement_files_version, returned_forms_version
     from pipeline.core.layout import Layout
 
     layout = Layout(data_dir)

@@ -7,11 +7,11 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("pipeline", "assets")
+PACKAGES = ("pipeline", "assets", "cli")
 # Imports inside functions that are there for start-up time, not to hide a circle: the CLI loads
 # Dagster and the goal commands only for the command that needs them; the runner imports the
 # Definitions only after DAGSTER_HOME is set.
-DEFERRED_ON_PURPOSE = {"assets/cli.py", "assets/runner.py"}
+DEFERRED_ON_PURPOSE = {"cli/main.py", "cli/runner.py"}
 
 
 def modules() -> dict[str, Path]:

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from assets.definitions import defs
-from assets.resources import RunSettings, WarehouseResource
+from assets.defs.resources import RunSettings, WarehouseResource
 
 YEAR = "2026"
 

@@ -3,18 +3,14 @@ issue 16), and still leaves nothing locked, nothing half-written and nothing pat
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-import assets.resources
-from assets.event_log import pooled_storage
-from assets.resources import WarehouseResource
+import assets.defs.resources
+from assets.defs.resources import WarehouseResource
 from pipeline.core.errors import AnvisningError
 from pipeline.core.locks import exclusive_lock
 from tests.assets.test_materialize import UP_TO_DRAFT, materialise
@@ -38,7 +34,7 @@ def opened(monkeypatch) -> list[str]:
         calls.append(str(database))
         return real(database, *args, **kwargs)
 
-    monkeypatch.setattr(assets.resources.duckdb, "connect", counting)
+    monkeypatch.setattr(assets.defs.resources.duckdb, "connect", counting)
     return calls
 
 
@@ -95,51 +91,3 @@ def three_events(context) -> dg.MaterializeResult:
     context.log.info("one")
     context.log.info("two")
     return dg.MaterializeResult(metadata={"n": 3})
-
-
-def test_the_run_history_is_written_through_one_connection_per_file(tmp_path) -> None:
-    """Dagster's SQLite storages open a connection per write; in the block they keep one per
-    file, the run is stored all the same, and afterwards the storages are as Dagster made them."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-
-    def run_counting_connections(pooled: bool) -> tuple[list[str], dg.ExecuteInProcessResult]:
-        connections = []
-
-        def count(dbapi_connection, _record) -> None:
-            connections.append(Path(dbapi_connection.execute("PRAGMA database_list")
-                                    .fetchone()[2]).name)
-
-        instance = dg.DagsterInstance.from_config(str(home))
-        event.listen(Engine, "connect", count)
-        try:
-            if pooled:
-                with pooled_storage(instance):
-                    result = dg.materialize([three_events], instance=instance)
-            else:
-                result = dg.materialize([three_events], instance=instance)
-        finally:
-            event.remove(Engine, "connect", count)
-        storages = (vars(instance.event_log_storage), vars(instance.run_storage))
-        assert "_connect" not in storages[0] and "connect" not in storages[1]
-        instance.dispose()
-        return connections, result
-
-    plain, _ = run_counting_connections(pooled=False)
-    pooled, result = run_counting_connections(pooled=True)
-    assert result.success
-    # Dagster alone opens a file for every write; pooled, each of runs.db, index.db and the
-    # run's own file is opened once (twice while Dagster checks or creates its tables).
-    assert len(plain) > 20
-    assert set(pooled) == {"runs.db", "index.db", f"{result.run_id}.db"}
-    assert max(Counter(pooled).values()) <= 2
-    reread = dg.DagsterInstance.from_config(str(home))
-    try:
-        stored = reread.all_logs(result.run_id)
-    finally:
-        reread.dispose()
-    kinds = Counter(e.dagster_event.event_type_value for e in stored if e.dagster_event)
-    assert not Counter(e.event_type_value for e in result.all_events) - kinds  # all stored
-    assert kinds["ASSET_MATERIALIZATION"] == 1 and kinds["PIPELINE_SUCCESS"] == 1
-    assert [e.user_message for e in stored if not e.dagster_event] == ["one", "two"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.cli import COMMANDS, main
+from cli.main import COMMANDS, main
 from tests.conftest import DATA, environment
 
 YEAR = 2026

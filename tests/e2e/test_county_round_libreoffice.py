@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from assets.cli import main
+from cli.main import main
 from pipeline.redistribution.agreements import FORM_SHEET
 from pipeline.redistribution.forms.spreadsheets import read_spreadsheet
 

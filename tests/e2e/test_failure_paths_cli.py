@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.cli import main
+from cli.main import main
 from tests.conftest import DATA, environment
 
 
@@ -86,7 +86,7 @@ def test_a_dagster_home_that_cannot_be_created_is_one_error_line(tmp_path, capsy
 
 def _prepare(home: str) -> None:
     os.environ["DAGSTER_HOME"] = home
-    from assets.runner import prepare_instance
+    from cli.runner import prepare_instance
 
     prepare_instance()
 

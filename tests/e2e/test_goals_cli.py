@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assets.cli import main
+from cli.main import main
 from tests.conftest import DATA, environment
 
 YEAR = 2026

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.cli import main
+from cli.main import main
 from tests.conftest import REPO, environment
 
 STATS = Path("statistics") / "2024"

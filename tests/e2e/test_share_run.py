@@ -30,7 +30,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from assets.cli import main
+from cli.main import main
 from tests.conftest import DATA, environment
 
 YEAR = 2026

@@ -101,7 +101,7 @@ def test_webserver_serves_the_asset_graph_from_workspace_yaml(tmp_path):
 def test_the_ui_shows_concrete_descriptions_and_what_each_run_was(tmp_path):
     """Descriptions keep their placeholders (no "out//"); a CLI run's tags (command, reason,
     user) are in the runs the webserver serves; a failed step's description is one sentence."""
-    from assets.cli import main
+    from cli.main import main
     from tests.conftest import DATA, environment
 
     data = tmp_path / "data"

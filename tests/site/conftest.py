@@ -30,7 +30,7 @@ class Built:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> tuple[Path, Path]:
     """The data copy and an out folder with share years 2018 and 2026 published."""
-    from assets.cli import main
+    from cli.main import main
 
     root = tmp_path_factory.mktemp("site_published")
     data, out, home = root / "data", root / "out", root / "dagster_home"

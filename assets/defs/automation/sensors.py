@@ -24,9 +24,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.job_names import SHARE_RUN_JOB
-from assets.partitions import share_years
-from assets.sources import ledger_version, watched_files
+from assets.defs.automation.job_names import SHARE_RUN_JOB
+from assets.defs.partitions import share_years
+from assets.defs.sources.assets import ledger_version, watched_files
 from pipeline.core.layout import DEFAULT_DATA_DIR, Layout
 
 SENSOR_NAME = "redistribution_files_sensor"

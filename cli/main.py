@@ -9,8 +9,6 @@ non-zero exit — never a traceback.
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import re
 import sys
 import textwrap
@@ -18,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 
@@ -82,23 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """The console script: `main`, then exit without the interpreter's teardown of Dagster's
-    and polars' modules (about 0.6 s, measured by benchmarks/bench_run.py). Every file and
-    database the command wrote is closed by then; only the interpreter's own cleanup is skipped.
-
-    Pandera's first validation registers its checks' data-generation strategies, which import
-    hypothesis when it is installed (a dev dependency: about 0.3 s of a run). No command
-    generates data, so the console script runs as an install without hypothesis does."""
-    sys.modules.setdefault("hypothesis", None)  # `import hypothesis` raises ImportError
-    # The cyclic collector walks the objects the libraries make at import (over a million) again
-    # and again: with the default thresholds (700, 10, 10) a run makes 800 collections, five of
-    # them full, about 0.6 s. With these it makes 36 and no full one, for 2 MiB more peak memory
-    # (benchmarks/bench_run.py prints both); garbage cycles are still collected.
-    gc.set_threshold(50_000, 20, 20)
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The console script."""
+    raise SystemExit(main())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -224,7 +207,7 @@ def _ledger(args: argparse.Namespace) -> Path:
 def _share_year(args: argparse.Namespace) -> int:
     """--year, or the latest share year with statistics (said aloud); a year without data is
     refused naming the years that have it."""
-    from assets.available import check_share_year, latest_share_year
+    from pipeline.ingestion.available import check_share_year, latest_share_year
 
     if args.year is None:
         year = latest_share_year(_layout(args))
@@ -255,7 +238,7 @@ def _run(args: argparse.Namespace) -> int:
         tags["anvisning/reason"] = args.reason.strip()
     if args.decision_date:
         tags["anvisning/decision_date"] = args.decision_date.isoformat()
-    from assets.runner import materialise
+    from cli.runner import materialise
 
     materialise(share_year, _layout(args), args.job, op_config, tags)
     return EXIT_OK

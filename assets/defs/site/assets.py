@@ -4,10 +4,10 @@ from datetime import date
 
 import dagster as dg
 
-from assets.failures import user_failures
-from assets.goals import goal_fulfilment
-from assets.partitions import share_year_of, share_years
-from assets.resources import RunSettings
+from assets.defs.failures import user_failures
+from assets.defs.goals.assets import goal_fulfilment
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.resources import RunSettings
 from pipeline.site import build_site_from_folders
 
 GROUP = "goal_fulfilment"

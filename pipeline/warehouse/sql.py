@@ -9,7 +9,7 @@ import polars as pl
 
 from pipeline.ingestion.registry import INPUT_COLUMNS
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 STATISTIC_TABLES = frozenset(INPUT_COLUMNS)
 # The parts of the SQL that list every statistic, derived from the registry.
 _REGISTRY_PARTS = {

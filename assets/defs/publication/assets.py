@@ -4,12 +4,10 @@ from datetime import date
 
 import dagster as dg
 
-from assets.failures import user_failures
-from assets.partitions import share_year_of, share_years
-from assets.published import restore_published_final_shares
-from assets.redistribution import final_shares
-from assets.resources import RunSettings, WarehouseResource
-from assets.warehouse import query
+from assets.defs.failures import user_failures
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.redistribution.assets import final_shares
+from assets.defs.resources import RunSettings, WarehouseResource
 from pipeline.core.config import described_file, read_sources
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
@@ -29,6 +27,8 @@ from pipeline.publication.store import (
 from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
 from pipeline.publication.texts import file_line, source_line, swedish_date
 from pipeline.redistribution.forms.spreadsheets import classify_folder
+from pipeline.warehouse.published import restore_published_final_shares
+from pipeline.warehouse.sql import query
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]

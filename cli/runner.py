@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assets.event_log import pooled_storage
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
@@ -31,8 +30,8 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     """Run the named job for one share-year partition, printing its progress. The run carries
     `tags` (what the command was, and why) and the operating-system user, shown in the UI."""
     instance = prepare_instance()
-    from assets.partitions import share_years
-    from assets.resources import warehouse_path
+    from assets.defs.partitions import share_years
+    from assets.defs.resources import warehouse_path
     from assets.run_definitions import run_defs
 
     if str(share_year) not in share_years.get_partition_keys():
@@ -52,7 +51,7 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     with _share_year_lock(warehouse_path(), share_year):
         print(f"anvisning: share year {share_year}, run {run_id[:8]} "
               f"(Dagster instance {os.environ['DAGSTER_HOME']})")
-        with pooled_storage(instance), _Progress(instance, run_id):
+        with _Progress(instance, run_id):
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, partition_key=str(share_year),
                 raise_on_error=False, run_id=run_id,

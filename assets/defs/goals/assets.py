@@ -4,12 +4,12 @@ from datetime import date
 
 import dagster as dg
 
-from assets.failures import user_failures
-from assets.metadata import preview
-from assets.partitions import share_year_of, share_years
-from assets.publication import share_table_publication
-from assets.resources import RunSettings
-from assets.sources import ledger
+from assets.defs.failures import user_failures
+from assets.defs.metadata import preview
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.publication.assets import share_table_publication
+from assets.defs.resources import RunSettings
+from assets.defs.sources.assets import ledger
 from pipeline.goals.service import fulfilment_as_of, ledger_is_illustrative
 
 GROUP = "goal_fulfilment"

@@ -5,13 +5,11 @@ import json
 import dagster as dg
 import polars as pl
 
-from assets.failures import user_failures
-from assets.ingest import REGISTER_KEY, STATISTIC_KEYS
-from assets.metadata import markdown, preview
-from assets.partitions import share_year_of, share_years
-from assets.published import previous_published
-from assets.resources import RunSettings, WarehouseResource
-from assets.warehouse import execute, query
+from assets.defs.failures import user_failures
+from assets.defs.ingestion.assets import REGISTER_KEY, STATISTIC_KEYS
+from assets.defs.metadata import markdown, preview
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.resources import RunSettings, WarehouseResource
 from pipeline.core.files import write_atomically
 from pipeline.core.units import promille_text, total_units, units_to_text
 from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
@@ -19,6 +17,8 @@ from pipeline.model.parameters import load_parameters
 from pipeline.model.review import county_totals, largest_changes, spread
 from pipeline.model.shares import compute_shares, days_in_year
 from pipeline.model.validation import validate_draft
+from pipeline.warehouse.published import previous_published
+from pipeline.warehouse.sql import execute, query
 
 GROUP = "shares"
 OWNERS = ["team:statistics"]

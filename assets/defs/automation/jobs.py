@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
 
 # The public site is rebuilt by `anvisning site` and, in the UI, by its automation condition
 # once goal fulfilment has changed; it is not part of every share run.

@@ -12,9 +12,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from assets.warehouse import execute, query
 from pipeline.core.layout import Layout
 from pipeline.publication.store import published_years, read_published_decision
+from pipeline.warehouse.sql import execute, query
 
 
 def restore_published_final_shares(conn: duckdb.DuckDBPyConnection, layout: Layout,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.resources import RunSettings
+from assets.defs.resources import RunSettings
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
 

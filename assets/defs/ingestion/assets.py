@@ -9,16 +9,16 @@ and a re-run or backfill is idempotent.
 import dagster as dg
 import polars as pl
 
-from assets.failures import user_failures
-from assets.metadata import preview
-from assets.partitions import share_year_of, share_years
-from assets.published import restore_published_final_shares
-from assets.resources import RunSettings, WarehouseResource
-from assets.warehouse import create_tables, execute, query
+from assets.defs.failures import user_failures
+from assets.defs.metadata import preview
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.resources import RunSettings, WarehouseResource
 from pipeline.ingestion.register import load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
 from pipeline.model.parameters import load_parameters
+from pipeline.warehouse.published import restore_published_final_shares
+from pipeline.warehouse.sql import create_tables, execute, query
 
 GROUP = "ingestion"
 OWNERS = ["team:statistics"]

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.job_names import SHARE_RUN_JOB
+from assets.defs.automation.job_names import SHARE_RUN_JOB
 
 
 @dg.schedule(cron_schedule="0 6 15 12 *", job_name=SHARE_RUN_JOB,

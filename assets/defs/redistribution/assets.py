@@ -3,14 +3,12 @@
 import dagster as dg
 import polars as pl
 
-from assets.failures import user_failures
-from assets.metadata import markdown
-from assets.partitions import share_year_of, share_years
-from assets.published import previous_published
-from assets.resources import RunSettings, WarehouseResource
-from assets.shares import draft_shares
-from assets.sources import agreement_files, returned_forms
-from assets.warehouse import execute, query
+from assets.defs.failures import user_failures
+from assets.defs.metadata import markdown
+from assets.defs.partitions import share_year_of, share_years
+from assets.defs.resources import RunSettings, WarehouseResource
+from assets.defs.shares.assets import draft_shares
+from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
@@ -18,6 +16,8 @@ from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_round import load_review_round
 from pipeline.redistribution.review_workbook import write_review_workbooks
 from pipeline.redistribution.rules import apply_redistributions
+from pipeline.warehouse.published import previous_published
+from pipeline.warehouse.sql import execute, query
 
 GROUP = "redistribution"
 OWNERS = ["team:statistics"]

@@ -1,0 +1,6 @@
+"""The names of the share run's jobs, apart from their definitions (`jobs.py` beside this file)
+so that the CLI can name them without loading Dagster."""
+
+SHARE_RUN_JOB = "share_run"
+DRAFT_JOB = "share_draft"
+PUBLISH_JOB = "share_publication"

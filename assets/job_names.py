@@ -1,6 +1,0 @@
-"""The names of the share run's jobs, apart from their definitions (assets/jobs.py) so that the
-CLI can name them without loading Dagster."""
-
-SHARE_RUN_JOB = "share_run"
-DRAFT_JOB = "share_draft"
-PUBLISH_JOB = "share_publication"
