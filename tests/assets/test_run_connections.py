@@ -42,6 +42,7 @@ def opened(monkeypatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow
 def test_a_run_opens_the_warehouse_once_and_releases_it_at_the_end(data_dir, tmp_path, opened):
     result = materialise(data_dir, tmp_path, UP_TO_DRAFT)
     assert result.success
@@ -52,6 +53,7 @@ def test_a_run_opens_the_warehouse_once_and_releases_it_at_the_end(data_dir, tmp
         assert conn.execute("SELECT count(*) FROM draft_shares").fetchone() == (290,)
 
 
+@pytest.mark.slow
 def test_a_failed_run_releases_the_warehouse_too(data_dir, tmp_path) -> None:
     (data_dir / "statistics" / "2024" / "population.csv").write_text("nonsense\n")
     assert not materialise(data_dir, tmp_path, UP_TO_DRAFT).success
@@ -97,6 +99,7 @@ def three_events(context) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"n": 3})
 
 
+@pytest.mark.slow
 def test_the_run_history_is_written_through_one_connection_per_file(tmp_path) -> None:
     """Dagster's SQLite storages open a connection per write; in the block they keep one per
     file, the run is stored all the same, and afterwards the storages are as Dagster made them."""

@@ -212,6 +212,7 @@ def _assign_equalising(path: str, count: int) -> None:
             session.append(TODAY, code, "equalising")
 
 
+@pytest.mark.slow
 def test_concurrent_appends_never_choose_on_a_stale_ledger(tmp_path):
     processes = 4
     path = write(tmp_path, [HEADER])
@@ -244,6 +245,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_writer_killed_with_sigkill_never_leaves_a_half_written_ledger(tmp_path):
     path = write(tmp_path, [HEADER])
     for _ in range(3):
