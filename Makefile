@@ -24,11 +24,14 @@ run: setup
 	$(BIN)/python scripts/build_history.py
 	$(BIN)/anvisning site
 
+# Everything: the unit tests and the integration tests (marked slow), Hypothesis profile ci.
 test: setup
 	$(BIN)/ruff check .
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest
 
-# The loop while developing: no processes, browsers or end-to-end CLI runs (under a minute).
+# The loop while developing, under a minute: the unit tests only, profile dev. Left out, as slow:
+# Dagster materialisations, the CLI end to end, whole-site builds, the whole-ledger replay and
+# every test that starts a process (webserver, LibreOffice, poppler, Chromium).
 test-fast: setup
 	$(BIN)/ruff check .
 	HYPOTHESIS_PROFILE=dev $(BIN)/pytest -m "not slow"

@@ -26,10 +26,17 @@ DATA = REPO / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# Fixtures that run the pipeline end to end: `published` (tests/site/conftest.py) runs
+# `anvisning run` for two share years, and `built` and `inputs` stand on it.
+END_TO_END_FIXTURES = {"published"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/e2e starts processes or runs the CLI end to end: slow."""
+    """Slow, besides the tests marked so where they are: everything under tests/e2e (it starts
+    processes or runs the CLI end to end) and every test that uses an end-to-end fixture."""
     for item in items:
-        if "e2e" in Path(str(item.fspath)).parts:
+        if ("e2e" in Path(str(item.fspath)).parts
+                or END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.slow)
 
 

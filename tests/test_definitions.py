@@ -87,6 +87,7 @@ def test_the_cli_runs_the_same_jobs_without_loading_the_site():
         assert plans[0] == plans[1], name
 
 
+@pytest.mark.slow
 def test_a_cli_run_does_not_import_the_site_or_matplotlib():
     import subprocess
     import sys

@@ -12,6 +12,8 @@ import pytest
 from assets.definitions import defs
 from assets.defs.resources import RunSettings, WarehouseResource
 
+pytestmark = pytest.mark.slow  # each test runs a Dagster materialisation
+
 YEAR = "2026"
 
 

@@ -38,6 +38,7 @@ def opened(monkeypatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow
 def test_a_run_opens_the_warehouse_once_and_releases_it_at_the_end(data_dir, tmp_path, opened):
     result = materialise(data_dir, tmp_path, UP_TO_DRAFT)
     assert result.success
@@ -48,6 +49,7 @@ def test_a_run_opens_the_warehouse_once_and_releases_it_at_the_end(data_dir, tmp
         assert conn.execute("SELECT count(*) FROM draft_shares").fetchone() == (290,)
 
 
+@pytest.mark.slow
 def test_a_failed_run_releases_the_warehouse_too(data_dir, tmp_path) -> None:
     (data_dir / "statistics" / "2024" / "population.csv").write_text("nonsense\n")
     assert not materialise(data_dir, tmp_path, UP_TO_DRAFT).success
@@ -84,10 +86,3 @@ def test_outside_a_run_every_connection_opens_and_closes(tmp_path, opened) -> No
             assert not lock_is_free(database)
         assert lock_is_free(database)
     assert len(opened) == 2
-
-
-@dg.asset
-def three_events(context) -> dg.MaterializeResult:
-    context.log.info("one")
-    context.log.info("two")
-    return dg.MaterializeResult(metadata={"n": 3})

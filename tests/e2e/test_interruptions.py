@@ -76,7 +76,7 @@ def test_sigkill_at_random_points_leaves_outputs_whole_and_the_next_run_complete
                          env)
         time.sleep(rng.uniform(0.5, 4.5))
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        process.wait(timeout=60)
         assert ledger.read_bytes() == ledger_before
         _published_consistently(out / "2026")
 

@@ -32,7 +32,7 @@ ASSET_GROUPS = ("ingestion", "shares", "redistribution", "publication", "goal_fu
 GRAPH_ASSETS = ("population", "final_shares", "draft_shares")
 RUN_SECONDS = 120
 FILTER = "Filter partitions"
-UI_SECONDS = 30
+UI_SECONDS = 60
 RUNS_QUERY = """
 query ($filter: RunsFilter) {
   runsOrError(filter: $filter) { ... on Runs { results { runId status } } }
@@ -212,7 +212,7 @@ def _graphql(base: str, query: str, variables: dict) -> dict:
         f"{base}/graphql", data=json.dumps({"query": query, "variables": variables}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=UI_SECONDS) as response:
         return json.loads(response.read())["data"]
 
 
@@ -236,7 +236,7 @@ def _wait_for_run_to_finish(base: str, run_id: str) -> str:
 
 def _assert_gone(profile: Path) -> None:
     """No Chromium process started with this test's own profile may be left running."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + UI_SECONDS
     while (left := _processes_using(profile)) and time.monotonic() < deadline:
         time.sleep(0.2)
     for pid in left:

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO
 
+# Waits that only end a hang: a loaded machine may answer slowly, never this slowly.
+HANG_SECONDS = 60
 EXPECTED_ASSETS = {"municipality_register", "population", "newcomers_settled",
                    "minors_received", "asylum_housing_days", "minor_arrival_housing_days"}
 
@@ -32,7 +34,7 @@ def _graphql(port: int, query: str) -> dict:
         f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=HANG_SECONDS) as response:
         return json.loads(response.read())
 
 
@@ -70,12 +72,12 @@ def stop_webserver(process: subprocess.Popen) -> None:
     """SIGINT to the whole group (the webserver ignores TERM); nothing may be left behind."""
     os.killpg(process.pid, signal.SIGINT)
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=HANG_SECONDS)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         pytest.fail("the webserver did not stop on SIGINT")
-    deadline = time.monotonic() + 20  # the code server child exits shortly after its parent
+    deadline = time.monotonic() + HANG_SECONDS  # the code server child exits after its parent
     while time.monotonic() < deadline:
         try:
             os.killpg(process.pid, 0)

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from fractions import Fraction
 
+import pytest
+
 from tests.conftest import DATA
 
 LEDGER = DATA / "ledger" / "assignments.csv"
@@ -46,6 +48,7 @@ def test_the_generator_shares_are_ten_tables_of_exactly_1000_promille():
         assert len(table) == 290 and sum(table.values()) == 100_000, year
 
 
+@pytest.mark.slow  # replays the whole ledger
 def test_every_equalising_assignment_is_the_lowest_fulfilment_on_that_day():
     tables = _tables()
     counts: Counter[str] = Counter()

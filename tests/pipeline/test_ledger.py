@@ -212,6 +212,7 @@ def _assign_equalising(path: str, count: int) -> None:
             session.append(TODAY, code, "equalising")
 
 
+@pytest.mark.slow
 def test_concurrent_appends_never_choose_on_a_stale_ledger(tmp_path):
     processes = 4
     path = write(tmp_path, [HEADER])
@@ -244,13 +245,20 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_writer_killed_with_sigkill_never_leaves_a_half_written_ledger(tmp_path):
     path = write(tmp_path, [HEADER])
     for _ in range(3):
+        size = path.stat().st_size
         writer = subprocess.Popen([sys.executable, "-c", APPEND_FOREVER, str(path)],
                                   stdout=subprocess.PIPE, cwd=ROOT)
         assert writer.stdout.readline() == b"ready\n"
-        time.sleep(0.15)
+        # Killed once it has appended (it is then somewhere inside another append), however
+        # slowly a loaded machine lets it start; two minutes without an append is a hang.
+        hang = time.monotonic() + 120
+        while path.stat().st_size == size and writer.poll() is None:
+            assert time.monotonic() < hang, "the writer appended nothing in two minutes"
+            time.sleep(0.01)
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         writer.stdout.close()

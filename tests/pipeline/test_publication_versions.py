@@ -73,6 +73,7 @@ def test_the_workbook_states_the_version_in_its_first_rows(reissued):
     assert sheet.cell(REPLACES_ROW, 1).value.startswith("Ersätter version 1 av 12 december 2025")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) not installed")
 def test_pdftotext_finds_the_version_and_the_reason_on_page_1(reissued):
     out = reissued[0]

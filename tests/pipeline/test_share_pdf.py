@@ -89,6 +89,18 @@ def illustrative_pdf(tmp_path_factory, final) -> Path:
     return path
 
 
+# The text of each shared PDF is extracted once, not in every test: pypdf takes about twice as
+# long to extract it as typst takes to write it.
+@pytest.fixture(scope="module")
+def official_pages(official_pdf) -> list[str]:
+    return pages_text(official_pdf)
+
+
+@pytest.fixture(scope="module")
+def illustrative_pages(illustrative_pdf) -> list[str]:
+    return pages_text(illustrative_pdf)
+
+
 def test_promille_text_uses_a_decimal_comma_spaced_thousands_and_a_real_minus():
     assert promille_text(347, 2) == "3,47"
     assert promille_text(0, 2) == "0,00"
@@ -98,8 +110,9 @@ def test_promille_text_uses_a_decimal_comma_spaced_thousands_and_a_real_minus():
     assert promille_text(25, 2, signed=True) == "+0,25"
 
 
-def test_every_municipality_appears_with_its_values_in_decimal_comma_form(official_pdf, final):
-    text = " ".join(pages_text(official_pdf))
+def test_every_municipality_appears_with_its_values_in_decimal_comma_form(official_pages,
+                                                                          final):
+    text = " ".join(official_pages)
     for row in final.iter_rows(named=True):
         values = [promille_text(row[c], 2) for c in
                   ("calculated_units", "given_units", "received_units", "share_units")]
@@ -107,8 +120,8 @@ def test_every_municipality_appears_with_its_values_in_decimal_comma_form(offici
         assert line in text
 
 
-def test_first_page_states_title_validity_version_decision_and_issuer(official_pdf):
-    first = pages_text(official_pdf)[0]
+def test_first_page_states_title_validity_version_decision_and_issuer(official_pages):
+    first = official_pages[0]
     assert first.startswith(
         "Kommunandelar för ensamkommande asylsökande barn 2026 Gäller från 1 januari 2026 "
         "Version 1, publicerad 12 december 2025 Beslutsdatum 10 december 2025 "
@@ -116,15 +129,15 @@ def test_first_page_states_title_validity_version_decision_and_issuer(official_p
     )
 
 
-def test_subtotals_and_national_total(official_pdf):
-    text = " ".join(pages_text(official_pdf))
+def test_subtotals_and_national_total(official_pages):
+    text = " ".join(official_pages)
     assert "01 Stockholms län" in text
     assert text.count("Summa ") == 21
     assert "Riket 1 000,00 0,50 0,50 1 000,00" in text
 
 
-def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_pdf):
-    pages = pages_text(official_pdf)
+def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_pages):
+    pages = official_pages
     assert len(pages) > 3
     for number, page in enumerate(pages, start=1):
         assert f"Sida {number} av {len(pages)}" in page
@@ -132,8 +145,8 @@ def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_p
         assert "Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰" in page
 
 
-def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pdf):
-    pages = pages_text(official_pdf)
+def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pages):
+    pages = official_pages
     body, annex = " ".join(pages[:-1]), pages[-1]
     assert "Så beräknas andelarna" in body
     assert "α = 0,5" in body and "lägre andel än 1,00 ‰" in body
@@ -143,11 +156,11 @@ def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pdf):
     assert "a" * 64 in annex.replace(" ", "") and "run-1" in annex
 
 
-def test_redistributions_are_listed_or_their_absence_stated(official_pdf, illustrative_pdf):
+def test_redistributions_are_listed_or_their_absence_stated(official_pages, illustrative_pages):
     assert "0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)" in " ".join(
-        pages_text(official_pdf)
+        official_pages
     )
-    assert "Inga omfördelningar" in " ".join(pages_text(illustrative_pdf))
+    assert "Inga omfördelningar" in " ".join(illustrative_pages)
 
 
 def test_the_font_is_embedded(official_pdf):
@@ -161,10 +174,10 @@ def test_the_font_is_embedded(official_pdf):
 
 
 def test_illustrative_mark_is_on_every_page_and_only_when_illustrative(
-    official_pdf, illustrative_pdf
+    official_pages, illustrative_pages
 ):
-    assert all(ILLUSTRATIVE_MARK in page for page in pages_text(illustrative_pdf))
-    assert not any("ILLUSTRATIVA" in page for page in pages_text(official_pdf))
+    assert all(ILLUSTRATIVE_MARK in page for page in illustrative_pages)
+    assert not any("ILLUSTRATIVA" in page for page in official_pages)
 
 
 def test_the_pdf_is_tagged_with_a_table_of_header_and_data_cells(official_pdf):
