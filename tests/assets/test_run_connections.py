@@ -1,5 +1,5 @@
-"""A run opens the warehouse once and the run history's SQLite files once each (the speed work of
-issue 16), and still leaves nothing locked, nothing half-written and nothing patched behind."""
+"""A run opens the warehouse once (the speed work of issue 16), and leaves nothing locked and
+nothing half-written behind."""
 
 from __future__ import annotations
 
