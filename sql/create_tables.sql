@@ -1,6 +1,8 @@
 -- The warehouse: every row keyed by the share year it was loaded for. Each statistic of the
 -- registry (pipeline/ingestion/registry.py) has its own table (create_statistic_table.sql) and a
--- column of share_basis (its statistic columns are filled in from the registry).
+-- column of share_basis (its statistic columns are filled in from the registry). A warehouse made
+-- with other definitions is migrated to these, keeping its rows (create_tables in
+-- assets/warehouse.py): change a table here, and its stored rows follow.
 CREATE TABLE IF NOT EXISTS municipality_register (
     share_year INTEGER NOT NULL,
     municipality_code VARCHAR NOT NULL,
@@ -51,6 +53,8 @@ CREATE TABLE IF NOT EXISTS redistribution_agreements (
     reference VARCHAR NOT NULL,
     source VARCHAR NOT NULL
 );
+-- The statistic columns allow NULL only for a share year stored before its statistic joined the
+-- registry; the joins of replace_share_basis.sql never leave one empty.
 CREATE TABLE IF NOT EXISTS share_basis (
     share_year INTEGER NOT NULL,
     municipality_code VARCHAR NOT NULL,
