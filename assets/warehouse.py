@@ -11,6 +11,7 @@ import polars as pl
 
 from pipeline.core.errors import AnvisningError
 from pipeline.ingestion.registry import INPUT_COLUMNS
+from pipeline.model.parameters import STANDARD_VARIANT
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 STATISTIC_TABLES = frozenset(INPUT_COLUMNS)
@@ -18,20 +19,22 @@ STATISTIC_TABLES = frozenset(INPUT_COLUMNS)
 # sql/ no longer defines (share_basis's column of a statistic taken out of the registry); from any
 # other table it refuses to, so ingested statistics and published facts are never lost.
 DERIVED_TABLES = frozenset({"share_basis", "draft_shares"})
-# The parts of the SQL that list every statistic, derived from the registry.
+# The parts of the SQL that list every statistic, derived from the registry, and the name of the
+# standard variant, which the parameters own.
 _PARTS = {
     "{statistic_columns}": ",\n    ".join(f"{name} BIGINT" for name in INPUT_COLUMNS),
     "{statistic_values}": ", ".join(f"s{i}.value" for i in range(len(INPUT_COLUMNS))),
     "{statistic_joins}": "\n".join(f"JOIN {name} AS s{i} USING (share_year, municipality_code)"
                                    for i, name in enumerate(INPUT_COLUMNS)),
+    "{standard_variant}": f"'{STANDARD_VARIANT}'",
 }
 # An in-memory catalog, attached while create_tables reads the definitions sql/ gives today.
 _CODE_CATALOG = "definitions_of_the_code"
 
 
 def sql(name: str, table: str | None = None) -> str:
-    """The text of sql/<name>.sql; `{table}` is filled only with a whitelisted table name, and
-    the registry's placeholders with its statistics."""
+    """The text of sql/<name>.sql; `{table}` is filled only with a whitelisted table name, the
+    registry's placeholders with its statistics, `{standard_variant}` with that name."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
     if table is not None:
         if table not in STATISTIC_TABLES:
@@ -69,7 +72,7 @@ def query(conn: duckdb.DuckDBPyConnection, name: str, *, table: str | None = Non
 
 def create_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Create the warehouse's tables, and migrate every stored table whose definition is not the
-    one sql/ gives today (a statistic added to the registry, say); returns
+    one sql/ gives today (a statistic added to the registry, a key widened by a column); returns
     the names of the tables migrated.
 
     One transaction; every row is kept (sql/migrate_table.sql). The table of a statistic taken

@@ -21,8 +21,12 @@ CREATE TABLE IF NOT EXISTS input_files (
     source VARCHAR NOT NULL,
     PRIMARY KEY (share_year, statistic)
 );
+-- Each variant of a share year's model (MODEL.md, "Model variants") has its own draft; the standard
+-- one is what is reviewed, redistributed and published. Drafts stored before variants existed are
+-- standard ones, hence the default.
 CREATE TABLE IF NOT EXISTS draft_shares (
     share_year INTEGER NOT NULL,
+    variant VARCHAR NOT NULL DEFAULT {standard_variant},
     municipality_code VARCHAR NOT NULL,
     population_share DOUBLE NOT NULL,
     reception_share DOUBLE NOT NULL,
@@ -32,7 +36,7 @@ CREATE TABLE IF NOT EXISTS draft_shares (
     share_units BIGINT NOT NULL,
     decimals INTEGER NOT NULL,
     parameter_set VARCHAR NOT NULL,
-    PRIMARY KEY (share_year, municipality_code)
+    PRIMARY KEY (share_year, variant, municipality_code)
 );
 CREATE TABLE IF NOT EXISTS final_shares (
     share_year INTEGER NOT NULL,
