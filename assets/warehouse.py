@@ -139,5 +139,5 @@ def _migration(name: str, stored: _Definition, code: _Definition) -> str:
     # Every name here comes from DuckDB's catalog of the tables sql/ defines.
     kept = ", ".join(column for column in stored.columns if column in code.columns)
     text = (SQL_DIR / "migrate_table.sql").read_text(encoding="utf-8")
-    return text.replace("{columns}", kept).replace("{table}", name).replace("{definition}",
-                                                                            code.sql)
+    text = text.replace("{columns}", kept).replace("{table}", name)
+    return text.replace("{definition}", code.sql)
