@@ -1,6 +1,8 @@
 -- The warehouse: every row keyed by the share year it was loaded for. Each statistic of the
 -- registry (pipeline/ingestion/registry.py) has its own table (create_statistic_table.sql) and a
--- column of share_basis (its statistic columns are filled in from the registry).
+-- column of share_basis (its statistic columns are filled in from the registry). A warehouse made
+-- with other definitions is migrated to these, keeping its rows (create_tables in
+-- pipeline/warehouse/sql.py): change a table here, and its stored rows follow.
 CREATE TABLE IF NOT EXISTS municipality_register (
     share_year INTEGER NOT NULL,
     municipality_code VARCHAR NOT NULL,
@@ -19,8 +21,12 @@ CREATE TABLE IF NOT EXISTS input_files (
     source VARCHAR NOT NULL,
     PRIMARY KEY (share_year, statistic)
 );
+-- Each variant of a share year's model (MODEL.md, "Model variants") has its own draft; the standard
+-- one is what is reviewed, redistributed and published. Drafts stored before variants existed are
+-- standard ones, hence the default.
 CREATE TABLE IF NOT EXISTS draft_shares (
     share_year INTEGER NOT NULL,
+    variant VARCHAR NOT NULL DEFAULT {standard_variant},
     municipality_code VARCHAR NOT NULL,
     population_share DOUBLE NOT NULL,
     reception_share DOUBLE NOT NULL,
@@ -30,7 +36,7 @@ CREATE TABLE IF NOT EXISTS draft_shares (
     share_units BIGINT NOT NULL,
     decimals INTEGER NOT NULL,
     parameter_set VARCHAR NOT NULL,
-    PRIMARY KEY (share_year, municipality_code)
+    PRIMARY KEY (share_year, variant, municipality_code)
 );
 CREATE TABLE IF NOT EXISTS final_shares (
     share_year INTEGER NOT NULL,
@@ -51,6 +57,8 @@ CREATE TABLE IF NOT EXISTS redistribution_agreements (
     reference VARCHAR NOT NULL,
     source VARCHAR NOT NULL
 );
+-- The statistic columns allow NULL only for a share year stored before its statistic joined the
+-- registry; the joins of replace_share_basis.sql never leave one empty.
 CREATE TABLE IF NOT EXISTS share_basis (
     share_year INTEGER NOT NULL,
     municipality_code VARCHAR NOT NULL,

@@ -1,4 +1,4 @@
--- Invariants of a share year's draft, read by the blocking asset checks.
+-- Invariants of one variant's draft of a share year, read by the blocking asset checks.
 SELECT
     count(*) AS row_count,
     count(DISTINCT municipality_code) AS distinct_codes,
@@ -6,4 +6,4 @@ SELECT
     coalesce(min(share_units), 0) AS smallest_units,
     count(*) FILTER (WHERE at_floor) AS at_floor
 FROM draft_shares
-WHERE share_year = getvariable('share_year');
+WHERE share_year = getvariable('share_year') AND variant = getvariable('variant');

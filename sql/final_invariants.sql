@@ -1,6 +1,6 @@
--- The redistribution invariants, checked against the draft independently of the Python that
--- applied the agreements: county totals unchanged, national total exact, municipalities outside
--- every agreement unchanged.
+-- The redistribution invariants, checked against the draft (of the variant the final shares were
+-- computed from, the standard one) independently of the Python that applied the agreements:
+-- county totals unchanged, national total exact, municipalities outside every agreement unchanged.
 WITH joined AS (
     SELECT f.*, d.share_units AS draft_units, r.county_code,
            EXISTS (SELECT 1 FROM redistribution_agreements AS a
@@ -9,7 +9,7 @@ WITH joined AS (
     FROM final_shares AS f
     JOIN draft_shares AS d USING (share_year, municipality_code)
     JOIN municipality_register AS r USING (share_year, municipality_code)
-    WHERE f.share_year = getvariable('share_year')
+    WHERE f.share_year = getvariable('share_year') AND d.variant = getvariable('variant')
 ),
 counties AS (
     SELECT county_code, sum(share_units) AS final_total, sum(draft_units) AS draft_total

@@ -2,7 +2,8 @@
 
 The file holds one default set under `[parameters]` and optional per-share-year overrides under
 `[years.<share year>]`. Every published table names the effective set, e.g. "standard" or
-"standard+2018 overrides".
+"standard+2018 overrides". That set is the share year's standard variant; other variants of the
+year (MODEL.md, "Model variants for the August proposal") are the same model with other values.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _INT_FIELDS = ("decimals", "reference_year_offset")
 # far outside any sensible model, and larger ones only overflow the arithmetic.
 MAX_WEIGHT = 1000
 FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
+# The variant the parameter file's set computes: the one drafted, reviewed and published.
+STANDARD_VARIANT = "standard"
 
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -36,6 +39,9 @@ class ModelParameters:
     """One named set of model parameters; construction enforces every rule on their values.
 
     `weights` maps each reception statistic's weight parameter (registry order) to its value.
+    `variant` names the variant of the share year the set computes; the warehouse keeps each
+    variant's draft beside the standard one. It identifies the set rather than being one of the
+    file's values, so `as_dict` (what the provenance and the publications record) leaves it out.
     """
 
     name: str
@@ -44,6 +50,7 @@ class ModelParameters:
     floor_promille: float
     decimals: int
     reference_year_offset: int
+    variant: str = STANDARD_VARIANT
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> ModelParameters:
@@ -64,6 +71,9 @@ class ModelParameters:
         if problem is not None:
             field, rule = problem
             raise ModelError(f"parameter {field} = {values[field]!r}: {rule}")
+        rule = _text_rule("variant", self.variant)
+        if rule is not None:
+            raise ModelError(f"variant = {self.variant!r}: {rule}")
         object.__setattr__(self, "weights",
                            {field: float(values[field]) for field in WEIGHT_PARAMETERS})
         for field in ("reception_adjustment", "floor_promille"):
@@ -85,6 +95,7 @@ class ModelParameters:
         """The parameters as flat plain values (as in the file), for recording beside a table."""
         values = dataclasses.asdict(self)
         weights = values.pop("weights")
+        del values["variant"]
         return {"name": values.pop("name"), **weights, **values}
 
 
@@ -107,12 +118,7 @@ def parameter_problem(values: Mapping[str, object]) -> tuple[str, str] | None:
 
 def _field_rule(field: str, value: object) -> str | None:
     if field == "name":
-        if not isinstance(value, str) or not value.strip():
-            return "name must be a non-empty text"
-        bad = first_unsafe(value)
-        if bad is not None:
-            return f"name holds {describe_character(bad.group())}, which is not allowed"
-        return None
+        return _text_rule(field, value)
     if field in _INT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int):
             return f"{field} must be a whole number"
@@ -132,8 +138,18 @@ def _field_rule(field: str, value: object) -> str | None:
     return None
 
 
+def _text_rule(field: str, value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return f"{field} must be a non-empty text"
+    bad = first_unsafe(value)
+    if bad is not None:
+        return f"{field} holds {describe_character(bad.group())}, which is not allowed"
+    return None
+
+
 def load_parameters(path: Path, share_year: int) -> ModelParameters:
-    """Read the parameter file and return the set in force for `share_year`.
+    """Read the parameter file and return the set in force for `share_year` (its standard
+    variant).
 
     Every year's overrides are checked, not only this year's, so a bad file fails at once.
     Raises InputError naming the file, line, field, value and rule.

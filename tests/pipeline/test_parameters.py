@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from pipeline.core.errors import InputError, ModelError
-from pipeline.model.parameters import ModelParameters, load_parameters
+from pipeline.model.parameters import STANDARD_VARIANT, ModelParameters, load_parameters
 
 REPOSITORY_FILE = Path(__file__).resolve().parents[2] / "data" / "parameters.toml"
 
@@ -59,6 +60,15 @@ def test_repository_file_holds_the_model_md_defaults() -> None:
     }
     assert parameters.floor_units == 100
     assert parameters.reference_year(2026) == 2024
+
+
+def test_the_files_set_is_the_standard_variant_and_a_variant_is_named_but_not_recorded():
+    standard = load_parameters(REPOSITORY_FILE, 2026)
+    assert standard.variant == STANDARD_VARIANT
+    variant = dataclasses.replace(standard, variant="population only")
+    assert variant.as_dict() == standard.as_dict()  # what provenance and publications record
+    with pytest.raises(ModelError, match="variant must be a non-empty text"):
+        dataclasses.replace(standard, variant=" ")
 
 
 def test_whole_numbers_are_accepted_for_weights() -> None:

@@ -74,7 +74,10 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
                      f"for reference year {ref_year} from {folder}")
 
     with warehouse.get_connection() as conn:
-        create_tables(conn)
+        migrated = create_tables(conn)
+        if migrated:
+            context.log.info("warehouse tables migrated to their definitions in sql/, every "
+                             f"row kept: {', '.join(migrated)}")
         restored = restore_published_final_shares(conn, settings.layout)
         if restored:
             context.log.warning("final shares put back to the published tables of "

@@ -10,7 +10,7 @@ from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.assets import draft_shares
 from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.core.units import total_units, units_to_text
-from pipeline.model.parameters import load_parameters
+from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_round import load_review_round
@@ -40,7 +40,7 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     params = load_parameters(settings.layout.parameters, share_year)
     review_round = load_review_round(settings.layout.review_round, share_year)
     with warehouse.get_connection() as conn:
-        draft = query(conn, "draft_for_year", share_year=share_year)
+        draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
     folder = settings.layout.review_folder(share_year)
@@ -79,7 +79,7 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     params = load_parameters(settings.layout.parameters, share_year)
     decimals = params.decimals
     with warehouse.get_connection() as conn:
-        draft = query(conn, "draft_for_year", share_year=share_year)
+        draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
     register = draft.select("municipality_code", "municipality_name", "county_code",
                             "county_name")
     units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
@@ -109,7 +109,8 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         execute(conn, "replace_final_shares", incoming=final, share_year=share_year,
                 decimals=decimals)
         conn.execute("COMMIT")
-        summary = query(conn, "final_invariants", share_year=share_year).row(0, named=True)
+        summary = query(conn, "final_invariants", share_year=share_year,
+                        variant=STANDARD_VARIANT).row(0, named=True)
 
     changed = final.filter(pl.col("given_units") + pl.col("received_units") > 0)
     names = dict(zip(draft["municipality_code"], draft["municipality_name"], strict=True))

@@ -74,8 +74,9 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         draft = compute_shares(basis, params, days_in_year(ref_year))
         validate_draft(draft, params, register_codes["municipality_code"].to_list())
         execute(conn, "replace_draft_shares", incoming=draft, share_year=share_year,
-                decimals=params.decimals, parameter_set=params.name)
-        summary = query(conn, "draft_summary", share_year=share_year).row(0, named=True)
+                variant=params.variant, decimals=params.decimals, parameter_set=params.name)
+        summary = query(conn, "draft_summary", share_year=share_year,
+                        variant=params.variant).row(0, named=True)
         files = query(conn, "input_files_for_year", share_year=share_year)
 
     previous = previous_published(settings.layout, share_year)
