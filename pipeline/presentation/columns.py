@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pipeline.ingestion.registry import STATISTICS
+from pipeline.presentation.terms import TOTAL
 
 Unit = Literal["code", "name", "promille", "percent", "persons", "days", "children", "yes/no"]
 SIGNS = {"promille": "‰", "percent": "%"}
@@ -53,14 +54,10 @@ COUNTY = Column("county_name", "Län", "name", "Länets namn.")
 # --- the published share table (kommunandelar) ---------------------------------------------------
 SHARE_DECISION: tuple[Column, ...] = (
     MUNICIPALITY_CODE, MUNICIPALITY, COUNTY_CODE, COUNTY,
-    Column("calculated_promille", "Beräknad andel", "promille",
-           "Andelen enligt fördelningsmodellen, före omfördelning."),
-    Column("given_promille", "Lämnad", "promille",
-           "Andel som kommunen lämnar till andra kommuner i samma län."),
-    Column("received_promille", "Mottagen", "promille",
-           "Andel som kommunen tar emot från andra kommuner i samma län."),
-    Column("share_promille", "Andel {year}", "promille",
-           "Andelen som gäller under {year}: beräknad − lämnad + mottagen."),
+    Column("calculated_promille", "Beräknad andel", "promille", "Andel enligt modellen."),
+    Column("given_promille", "Lämnad", "promille", "Andel lämnad till kommuner i länet."),
+    Column("received_promille", "Mottagen", "promille", "Andel mottagen från kommuner i länet."),
+    Column("share_promille", "Andel {year}", "promille", "Beräknad − lämnad + mottagen."),
 )
 # Beside the decision, where known: the previous share year's published share, the change from
 # it and the children expected at the planning figure.
@@ -119,7 +116,7 @@ DRAFT_CHANGE = Column("change_units", "Förändring", "promille",
                       "att jämföra med.")
 DRAFT_TABLE: tuple[Column, ...] = (
     MUNICIPALITY_CODE,
-    replace(MUNICIPALITY, explanation="Kommunens namn. Sista raden, Summa, gäller hela länet."),
+    replace(MUNICIPALITY, explanation=f"Kommunens namn. Sista raden, {TOTAL}, gäller hela länet."),
     *STATISTIC_COLUMNS, *SHARE_STEPS, AT_FLOOR, DRAFT_SHARE, PREVIOUS_SHARE, DRAFT_CHANGE,
 )
 
