@@ -6,8 +6,9 @@ A decimal comma everywhere. The media differ only in what stands between the dig
   sign, "1 000,00" and "−0,25".
 - `WEB` (the site, and the review workbook's guide, where a figure must not break across a line):
   no-break spaces between thousands and before a unit, "1 234", "2,15 ‰", "97,3 %".
-- `PLAIN` (the CSV for Swedish Excel, which Excel must read back as numbers, and the texts that
-  quote an amount as a county board types it): no grouping and the hyphen, "1000,00" and "-0,25".
+- `PLAIN` (the CSV for Swedish Excel, which Excel must read back as numbers; the forms' messages,
+  which quote an amount as a county board types it; the December review tables of the Dagster
+  metadata): no grouping and the hyphen, "1000,00" and "-0,25".
 
 Shares are exact: `fixed` writes a whole number of 10^-decimals units digit for digit; only
 `decimal` rounds (half up), for figures that are fractional already (targets, percentages).
