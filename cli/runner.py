@@ -21,6 +21,7 @@ from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
 from pipeline.core.locks import exclusive_lock
+from pipeline.presentation.formats import PRINT
 
 RUN_LOCK_WAIT_SECONDS = int(os.environ.get("ANVISNING_RUN_LOCK_WAIT", "600"))
 
@@ -195,7 +196,7 @@ def _describe(record) -> str | None:
         if "dagster/row_count" in meta:
             detail.append(f"{meta['dagster/row_count'].value} rows")
         if "national_total" in meta:
-            detail.append(f"total {meta['national_total'].value:,}".replace(",", " "))
+            detail.append(f"total {PRINT.integer(meta['national_total'].value)}")
         if meta.get("illustrative") and meta["illustrative"].value:
             detail.append("ILLUSTRATIVE")
         for key in ("message", "workbooks", "as_of"):

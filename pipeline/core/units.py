@@ -18,13 +18,14 @@ def total_units(decimals: int) -> int:
     return 1000 * 10**decimals
 
 
-def units_to_text(units: int, decimals: int, decimal_separator: str = ".") -> str:
-    """Exact decimal text of a share: 347 units at 2 decimals -> "3.47" (or "3,47")."""
+def units_to_text(units: int, decimals: int) -> str:
+    """Exact decimal text of a share for machines (CSV, logs): 347 units at 2 decimals ->
+    "3.47". Swedish text is `pipeline.presentation.formats`."""
     sign = "-" if units < 0 else ""
     whole, frac = divmod(abs(int(units)), 10**decimals)
     if decimals == 0:
         return f"{sign}{whole}"
-    return f"{sign}{whole}{decimal_separator}{frac:0{decimals}d}"
+    return f"{sign}{whole}.{frac:0{decimals}d}"
 
 
 def parse_promille(text: str, decimals: int) -> int:

@@ -21,6 +21,7 @@ import polars as pl
 from pipeline.core.errors import AnvisningError, ModelError
 from pipeline.core.units import total_units
 from pipeline.goals.ledger import FIRST_DATE
+from pipeline.presentation.formats import PRINT
 
 Counts = Mapping[str, int] | Sequence[int]
 SHARE_COLUMNS = ["municipality_code", "municipality_name", "county_code", "share_units"]
@@ -260,7 +261,7 @@ MAX_FORECAST = 10**9
 def check_forecast_size(m: int) -> None:
     if not 0 <= m <= MAX_FORECAST:
         raise ModelError(f"the number of children to forecast must be 0 to "
-                         f"{MAX_FORECAST:,}".replace(",", " ") + f", not {m}")
+                         f"{PRINT.integer(MAX_FORECAST)}, not {m}")
 
 
 @dataclass(frozen=True)

@@ -28,18 +28,15 @@ from pipeline.core.layout import Layout
 from pipeline.core.locks import exclusive_lock, lock_file_for
 from pipeline.core.units import promille_text
 from pipeline.ingestion.register import load_register
-from pipeline.publication.texts import swedish_date
+from pipeline.presentation.columns import FULFILMENT, FULFILMENT_TABLE, TARGET
+from pipeline.presentation.formats import long_date
+from pipeline.presentation.terms import A_LEDGER, ILLUSTRATIVE, NATIONAL
 
-FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code",
-                      "share_promille", "assigned", "target", "fulfilment_pct"]
+FULFILMENT_COLUMNS = [column.name for column in FULFILMENT_TABLE]
 FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
                     "assigned_before", "forecast_assignments"]
-_SWEDISH = {
-    "municipality_code": "Kommunkod", "municipality_name": "Kommun", "county_code": "Länskod",
-    "share_promille": "Andel ‰", "assigned": "Anvisade sedan 2016", "target": "Mål",
-    "fulfilment_pct": "Måluppfyllelse %",
-}
-ILLUSTRATIVE_NOTE = "ILLUSTRATIVA UPPGIFTER – påhittad anvisningsliggare, inte verkliga anvisningar"
+ILLUSTRATIVE_NOTE = (f"{ILLUSTRATIVE.upper()} – påhittat {A_LEDGER}, inte verkliga "
+                     "anvisningar")
 
 
 def _promille_text(decimals: int) -> pl.Expr:
@@ -67,10 +64,9 @@ def forecast_csv(forecast: pl.DataFrame, decimals: int) -> bytes:
     return out.write_csv(line_terminator="\n").encode("utf-8")
 
 
-MEANING = (
-    "Mål: kommunens andel (‰) av alla anvisningar i riket sedan 1 januari 2016.",
-    "Måluppfyllelse: anvisade delat med målet, i procent; under 100 % = färre barn än andelen.",
-)
+# What "Mål" and "Måluppfyllelse" mean, above the table: "Mål: kommunens andel …".
+MEANING = tuple(f"{column.title()}: {column.explain()[0].lower()}{column.explain()[1:]}"
+                for column in (TARGET, FULFILMENT))
 _HEADER_ROW = 5
 _WIDTHS = (12, 24, 9, 10, 13, 11, 15)
 _COUNTY_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -88,15 +84,15 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     use_house_font(workbook)
     sheet = workbook.active
     sheet.title = "Måluppfyllelse"
-    title = f"Aktuellt mottagande och måluppfyllelse per kommun den {swedish_date(as_of)}"
+    title = f"Aktuellt mottagande och måluppfyllelse per kommun den {long_date(as_of)}"
     _text(sheet, 1, 1, title).font = font(bold=True, size=14)
     if illustrative:
         _text(sheet, 2, 1, ILLUSTRATIVE_NOTE).font = font(bold=True, color=RED)
     for row, line in enumerate(MEANING, start=3):
         _text(sheet, row, 1, line)
-    for column, name in enumerate(FULFILMENT_COLUMNS, start=1):
-        header_cell(_text(sheet, _HEADER_ROW, column, _SWEDISH[name]), _HEADER_FILL,
-                    right=column > 3)
+    for index, column in enumerate(FULFILMENT_TABLE, start=1):
+        header_cell(_text(sheet, _HEADER_ROW, index, column.heading()), _HEADER_FILL,
+                    right=index > 3)
     fit_height(sheet, _HEADER_ROW, 2)
     row = _HEADER_ROW + 1
     ordered = table.sort("county_code", "municipality_code")
@@ -115,8 +111,8 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
         sheet.column_dimensions[chr(ord("A") + column - 1)].width = width
     sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
     print_setup(sheet, title_rows=(_HEADER_ROW, _HEADER_ROW),
-                header_left=f"Måluppfyllelse per kommun den {swedish_date(as_of)}",
-                header_right="ILLUSTRATIVA UPPGIFTER" if illustrative else "")
+                header_left=f"Måluppfyllelse per kommun den {long_date(as_of)}",
+                header_right=ILLUSTRATIVE.upper() if illustrative else "")
     write_atomically_with(path, lambda temporary: save(workbook, temporary))
 
 
@@ -142,7 +138,7 @@ def _municipality_row(sheet: Worksheet, row: int, values: dict, decimals: int) -
 
 def _national_row(sheet: Worksheet, row: int, table: pl.DataFrame, decimals: int) -> None:
     assigned = int(table["assigned"].sum())
-    _text(sheet, row, 1, "Riket").font = font(bold=True)
+    _text(sheet, row, 1, NATIONAL).font = font(bold=True)
     _numbers(sheet, row, [int(table["share_units"].sum()) / 10**decimals, assigned,
                           float(assigned), 100.0 if assigned else None], decimals, bold=True)
     border = Border(top=Side(style="medium"), bottom=Side(style="medium"))

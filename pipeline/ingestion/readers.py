@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.text import checked_text, describe_character, first_unsafe
+from pipeline.presentation.formats import PRINT
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -283,6 +284,6 @@ def parse_figure(path: Path, line: int, column: str, text: str) -> int:
         rule = "a figure is a whole number (a true zero is written 0)"
         raise InputError(path, rule, line=line, column=column, value=text)
     if len(compact.lstrip("-")) > len(str(MAX_FIGURE)) or abs(int(compact)) > MAX_FIGURE:
-        raise InputError(path, f"a figure above {MAX_FIGURE:,} is not plausible".replace(",", " "),
+        raise InputError(path, f"a figure above {PRINT.integer(MAX_FIGURE)} is not plausible",
                          line=line, column=column, value=text)
     return int(compact)

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.core.units import units_to_text
+from pipeline.presentation.formats import PLAIN
 
 LISTED = 15
-
-
-def _promille(units: int | None, decimals: int, signed: bool = False) -> str:
-    if units is None:
-        return "–"
-    text = units_to_text(units, decimals, ",")
-    return f"+{text}" if signed and units > 0 else text
 
 
 def largest_changes(current: pl.DataFrame, previous: pl.DataFrame | None, decimals: int,
@@ -36,9 +29,9 @@ def largest_changes(current: pl.DataFrame, previous: pl.DataFrame | None, decima
         "Kommun": [f"{c} {n}" for c, n in zip(top["municipality_code"],
                                                 top["municipality_name"], strict=True)],
         "Län": top["county_name"],
-        f"{previous_label} ‰": [_promille(v, decimals) for v in top["before"]],
-        f"{label} ‰": [_promille(v, decimals) for v in top["share_units"]],
-        "Förändring ‰": [_promille(v, decimals, signed=True) for v in top["change"]],
+        f"{previous_label} ‰": [PLAIN.fixed(v, decimals) for v in top["before"]],
+        f"{label} ‰": [PLAIN.fixed(v, decimals) for v in top["share_units"]],
+        "Förändring ‰": [PLAIN.fixed(v, decimals, signed=True) for v in top["change"]],
     })
 
 
@@ -58,8 +51,8 @@ def county_totals(current: pl.DataFrame, previous: pl.DataFrame | None,
         "Län": [f"{c} {n}" for c, n in zip(totals["county_code"], totals["county_name"],
                                            strict=True)],
         "Kommuner": totals["n"],
-        "Andel ‰": [_promille(u, decimals) for u in totals["units"]],
-        "Förändring ‰": [_promille(u - before[c], decimals, signed=True) if c in before
+        "Andel ‰": [PLAIN.fixed(u, decimals) for u in totals["units"]],
+        "Förändring ‰": [PLAIN.fixed(u - before[c], decimals, signed=True) if c in before
                          else "–" for c, u in zip(totals["county_code"], totals["units"],
                                                   strict=True)],
     })
@@ -77,7 +70,7 @@ def spread(current: pl.DataFrame, decimals: int, floor_units: int) -> pl.DataFra
     return pl.DataFrame({
         "Mått": ["minsta", "10:e percentilen", "median", "90:e percentilen", "största",
                  "vid golvet"],
-        "Andel ‰": [*(_promille(at(q), decimals) for q in (0, 0.1, 0.5, 0.9, 1)),
+        "Andel ‰": [*(PLAIN.fixed(at(q), decimals) for q in (0, 0.1, 0.5, 0.9, 1)),
                     f"{int((units == floor_units).sum())} kommuner"],
     })
 
@@ -90,7 +83,7 @@ def agreements_applied(agreements: pl.DataFrame, names: dict[str, str],
     return pl.DataFrame({
         "Givande kommun": [f"{c} {names.get(c, '')}" for c in agreements["giver_code"]],
         "Mottagande kommun": [f"{c} {names.get(c, '')}" for c in agreements["receiver_code"]],
-        "Andel ‰": [_promille(u, decimals) for u in agreements["amount_units"]],
+        "Andel ‰": [PLAIN.fixed(u, decimals) for u in agreements["amount_units"]],
         "Beslutad": [d.isoformat() for d in agreements["approved_on"]],
         "Diarienummer": agreements["reference"],
     })

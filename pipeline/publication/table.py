@@ -16,6 +16,9 @@ import polars as pl
 from pipeline.core.errors import AnvisningError
 from pipeline.core.files import neutralise_formula
 from pipeline.core.units import parse_promille, total_units, units_to_text
+from pipeline.presentation.columns import SHARE_CONTEXT, SHARE_DECISION
+from pipeline.presentation.formats import long_date
+from pipeline.presentation.terms import ILLUSTRATIVE
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
@@ -25,12 +28,10 @@ FINAL_COLUMNS = TEXT_COLUMNS + UNIT_COLUMNS
 # .context). They are added at the end, so a reader of the decision's columns by name or position
 # is unaffected.
 CONTEXT_COLUMNS = ["previous_units", "change_units", "expected_children"]
-DECISION_CSV_COLUMNS = TEXT_COLUMNS + [
-    "calculated_promille", "given_promille", "received_promille", "share_promille",
-]
-CONTEXT_CSV_COLUMNS = ["previous_share_promille", "change_promille", "expected_children"]
+DECISION_CSV_COLUMNS = [column.name for column in SHARE_DECISION]
+CONTEXT_CSV_COLUMNS = [column.name for column in SHARE_CONTEXT]
 CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS
-ILLUSTRATIVE_MARK = "ILLUSTRATIVA UPPGIFTER – inte ett beslut"
+ILLUSTRATIVE_MARK = f"{ILLUSTRATIVE.upper()} – inte ett beslut"
 PLACEHOLDER_ISSUER = "[utgivare saknas]"
 PLACEHOLDER_DIARIENUMMER = "[diarienummer saknas]"
 PLACEHOLDER_CONTACT = "[kontaktuppgift saknas]"
@@ -110,7 +111,7 @@ def publication_title(share_year: int) -> str:
 
 
 def valid_from_text(share_year: int) -> str:
-    return f"Gäller från 1 januari {share_year}"
+    return f"Gäller från {long_date(date(share_year, 1, 1))}"
 
 
 def county_sections(final: pl.DataFrame) -> list[CountySection]:

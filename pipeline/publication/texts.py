@@ -1,61 +1,26 @@
-"""The Swedish words of the public editions: one home for what the PDF, Excel and CSV say.
+"""The Swedish words of the public editions: what the PDF, Excel and CSV say besides the numbers.
 
-Numbers in Swedish form (decimal comma, a space between thousands, a real minus sign), dates as
-"10 december 2025", the version statement, each source as its publisher names it, the model in a
-few plain sentences and the parameters under Swedish names.
+The version statement, each source as its publisher names it, the table's headings and the
+expected-children note; numbers and dates in the formats of `pipeline.presentation.formats`, the
+model as `pipeline.presentation.explanation` explains it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from datetime import date
 
-from pipeline.core.units import units_to_text
-from pipeline.ingestion.registry import RECEPTION, STATISTICS
+from pipeline.ingestion.registry import STATISTICS
+from pipeline.presentation.columns import BY_COUNTY
+from pipeline.presentation.formats import long_date
+from pipeline.presentation.terms import ILLUSTRATIVE
 from pipeline.publication.table import PublicationInfo
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
-MINUS = "−"
-DECIMAL_WORDS = {0: "hela promille", 1: "en decimal", 2: "två decimaler", 3: "tre decimaler",
-                 4: "fyra decimaler"}
 OFFICIAL = "officiell statistik"
-ILLUSTRATIVE = "Illustrativa uppgifter"
-BASE_HEADERS = ("Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰")
-EXPLANATION = (
-    "Andel i promille (‰) av alla anvisningar av ensamkommande barn under året. Beräknad andel "
-    "enligt fördelningsmodellen; lämnad och mottagen andel genom omfördelning mellan kommuner i "
-    "samma län. Andel = beräknad − lämnad + mottagen."
-)
-_NATIONAL_TOTAL = re.compile(r"national total ([\d  ]+\d)( days)?")
-
-
-def swedish_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def promille_text(units: int, decimals: int, *, signed: bool = False) -> str:
-    """Swedish form of a share: decimal comma, space between thousands ("1 000,00"); `signed`
-    writes "+0,25" and "−0,25" (changes)."""
-    text = units_to_text(abs(units), decimals, decimal_separator=",")
-    whole, comma, fraction = text.partition(",")
-    grouped = f"{int(whole):,}".replace(",", " ") + comma + fraction
-    if units < 0:
-        return MINUS + grouped
-    return ("+" + grouped) if signed and units > 0 else grouped
-
-
-def swedish_number(value: object, places: int | None = None) -> str:
-    """A parameter value in Swedish form: 0.5 -> "0,5", 1.0 -> "1", (1.0, 2 places) -> "1,00"."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    text = f"{value:.{places}f}" if places is not None else f"{value:g}"
-    return text.replace("-", MINUS).replace(".", ",")
+_NATIONAL_TOTAL = re.compile(r"national total ([\d ]+\d)( days)?")
 
 
 def version_line(info: PublicationInfo) -> str:
-    published = swedish_date(info.published_on) if info.published_on else "[ej publicerad]"
+    published = long_date(info.published_on) if info.published_on else "[ej publicerad]"
     return f"Version {info.version}, publicerad {published}"
 
 
@@ -64,7 +29,7 @@ def replaces_line(info: PublicationInfo) -> str | None:
     if info.replaces is None:
         return None
     earlier = info.replaces
-    return (f"Ersätter version {earlier.version} av {swedish_date(earlier.published_on)}. "
+    return (f"Ersätter version {earlier.version} av {long_date(earlier.published_on)}. "
             f"Skäl: {earlier.reason}")
 
 
@@ -90,7 +55,7 @@ def source_line(name: str, source: str, illustrative: bool, reference_year: int)
     total = _NATIONAL_TOTAL.search(source)
     if total:
         unit = " dygn" if total.group(2) else ""
-        line += f" (summa för riket {total.group(1).replace(' ', ' ')}{unit})"
+        line += f" (summa för riket {total.group(1)}{unit})"
     return line + " — inte verklig statistik"
 
 
@@ -101,65 +66,12 @@ def file_line(what: str, illustrative: bool) -> str:
     return f"{ILLUSTRATIVE}: {what[0].lower()}{what[1:]} — inte verkliga uppgifter"
 
 
-def parameter_rows(parameters: Mapping[str, object], decimals: int) -> list[tuple[str, str]]:
-    """The model parameters under Swedish names with Swedish values, in the model's order."""
-    names = {s.weight: f"Vikt för {s.swedish.lower()}" for s in RECEPTION if s.weight}
-    names |= {
-        "reception_adjustment": "Mottagandejustering α",
-        "floor_promille": "Lägsta andel, ‰",
-        "decimals": "Antal decimaler",
-        "reference_year_offset": "Referensår = andelsår minus (år)",
-    }
-    rows = [("Parameteruppsättning", str(parameters["name"]))] if "name" in parameters else []
-    for key, label in names.items():
-        if key in parameters:
-            places = decimals if key == "floor_promille" else None
-            rows.append((label, swedish_number(parameters[key], places)))
-    return rows
-
-
-def model_sentences(parameters: Mapping[str, object], decimals: int, share_year: int,
-                    reference_year: int) -> list[str]:
-    """The model (MODEL.md, "Calculation") in plain Swedish with this table's parameters."""
-    def weight(statistic) -> str:
-        return swedish_number(parameters.get(statistic.weight, 1.0))
-
-    persons = [f"{s.swedish.lower()} (vikt {weight(s)})" for s in RECEPTION if s.unit == "persons"]
-    days = [f"{s.swedish.lower()} (vikt {weight(s)})" for s in RECEPTION if s.unit == "days"]
-    alpha = swedish_number(parameters.get("reception_adjustment", 0.5))
-    floor = swedish_number(parameters.get("floor_promille", 1.0), decimals)
-    total = promille_text(1000 * 10**decimals, decimals)
-    return [
-        f"Andelarna för {share_year} beräknas från uppgifter för referensåret {reference_year}.",
-        f"Befolkningsandel: kommunens andel av rikets folkmängd den 31 december "
-        f"{reference_year}.",
-        f"Mottagandeandel: kommunens andel av rikets mottagande under {reference_year}, räknat i "
-        f"helårsekvivalenter. {_listed(persons).capitalize()} räknas per person; "
-        f"{_listed(days)} delas med antalet dagar i året.",
-        f"Justerad andel = befolkningsandel + α × (befolkningsandel − mottagandeandel), där "
-        f"α = {alpha}. En kommun som har tagit emot mindre än sin befolkningsandel får alltså en "
-        f"högre andel, och en kommun som har tagit emot mer får en lägre.",
-        f"Ingen kommun får en lägre andel än {floor} ‰. Övriga andelar skalas så att summan blir "
-        f"{total} ‰ och avrundas till {DECIMAL_WORDS.get(decimals, f'{decimals} decimaler')} "
-        f"så att summan stämmer exakt (största resten först).",
-        "Omfördelning: en kommun kan lämna hela eller en del av sin andel till en annan kommun i "
-        "samma län, efter överenskommelse som länsstyrelsen förmedlar och Migrationsverket "
-        "godkänner. Andel = beräknad andel − lämnad + mottagen.",
-    ]
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
-
-
 def table_headers(info: PublicationInfo, has_previous: bool, has_expected: bool) -> list[str]:
     """The table's column headings: the decision, then the context that is known."""
-    headers = [*BASE_HEADERS, f"Andel {info.share_year} ‰"]
-    if has_previous:
-        headers += [f"Andel {info.share_year - 1} ‰", "Förändring ‰"]
-    if has_expected:
-        headers.append(f"Väntat antal barn {info.share_year}")
-    return headers
+    shown = {"previous_share_promille": has_previous, "change_promille": has_previous,
+             "expected_children": has_expected}
+    return [column.heading(year=info.share_year, previous=info.share_year - 1)
+            for column in BY_COUNTY if shown.get(column.name, True)]
 
 
 def expected_note(info: PublicationInfo) -> str | None:
@@ -170,7 +82,7 @@ def expected_note(info: PublicationInfo) -> str | None:
         f"Väntat antal barn {info.share_year}: hur många barn kommunen skulle få anvisade om "
         f"{info.planning_children} barn anvisas utjämnande under {info.share_year} "
         f"(planeringstal). Beräknat med regeln om lägsta måluppfyllelse från anvisningarna till "
-        f"och med {swedish_date(info.ledger_as_of)}: kommuner som har fått färre barn än sin "
+        f"och med {long_date(info.ledger_as_of)}: kommuner som har fått färre barn än sin "
         f"andel får fler, så talet är inte andelen gånger planeringstalet. Anknytningsanvisningar "
         f"ingår inte."
     )

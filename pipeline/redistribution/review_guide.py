@@ -4,18 +4,15 @@ with the run's own parameters in Swedish number format (decimal comma)."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import put
-from pipeline.core.units import units_to_text
-from pipeline.ingestion.registry import RECEPTION, STATISTICS
 from pipeline.model.parameters import ModelParameters
+from pipeline.presentation.columns import DRAFT_CHANGE, DRAFT_TABLE, PREVIOUS_SHARE
+from pipeline.presentation.explanation import county_board_paragraphs, floor_text
+from pipeline.presentation.formats import WEB, weekday_date
 from pipeline.redistribution.agreements import FORM_SHEET
-from pipeline.redistribution.forms.messages import MONTH_NAMES
 from pipeline.redistribution.forms.report import report_name
 from pipeline.redistribution.review_round import ReviewRound
 from pipeline.redistribution.review_style import (
@@ -35,31 +32,19 @@ from pipeline.redistribution.review_style import (
 )
 
 GUIDE_WIDTHS = [26, 82]
-THOUSAND = "1\u00a0000"
-WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-
-# What each statistic counts, for the county board; {year} is the reference year.
-STATISTIC_TEXTS = {
-    "population": "Folkmängd den 31 december {year} (SCB).",
-    "newcomers_settled": "Nyanlända som tagits emot för bosättning i kommunen under {year}.",
-    "minors_received": "Ensamkommande barn som anvisats till kommunen under {year}.",
-    "asylum_housing_days": "Boendedygn för asylsökande i Migrationsverkets mottagande inom "
-                           "kommunen under {year}.",
-    "minor_arrival_housing_days": "Boendedygn för ensamkommande barn som hade kommunen som "
-                                  "ankomstkommun under {year}.",
-}
-
 
 
 def comparison(share_year: int, compared: int | None) -> str:
     if compared is None:
         return (f"Jämförelse: ingen publicerad tabell för {share_year - 1}; kolumnerna "
-                f"{previous_heading(share_year, compared)} och Förändring ‰ är tomma.")
+                f"{PREVIOUS_SHARE.heading(previous=share_year - 1)} och "
+                f"{DRAFT_CHANGE.heading()} är tomma.")
     return f"Jämförelse med de publicerade andelstalen för {compared}."
 
 
-def previous_heading(share_year: int, compared: int | None) -> str:
-    return f"Andel {compared if compared is not None else share_year - 1} ‰"
+def previous_year(share_year: int, compared: int | None) -> int:
+    """The share year the draft's previous-share column names (the year before without one)."""
+    return compared if compared is not None else share_year - 1
 
 
 def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name: str,
@@ -68,8 +53,8 @@ def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
                  parameters: ModelParameters | None) -> None:
     sheet.title = GUIDE_SHEET
     year_before = share_year - 1
-    example = units_to_text(5 * 10 ** max(decimals - 1, 0), decimals, ",") if decimals else "1"
-    deadline = swedish_date(review_round.deadline) if review_round else None
+    example = WEB.fixed(5 * 10 ** max(decimals - 1, 0), decimals) if decimals else "1"
+    deadline = weekday_date(review_round.deadline) if review_round else None
     send = (f"Spara arbetsboken och skicka den senast {deadline} till adressen nedan. "
             if deadline else "Spara arbetsboken och skicka den till Migrationsverket. ")
     lines: list[tuple[str, str, Font | None]] = [
@@ -115,7 +100,7 @@ def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
               _column_texts(share_year, compared, decimals, parameters)]
     lines += [("", "", None), ("Så räknas utkastet", "", HEADING)]
     lines += [(label, text, None) for label, text in
-              _model_texts(share_year, decimals, parameter_set, parameters)]
+              county_board_paragraphs(share_year, decimals, parameter_set, parameters)]
     sizes = [max(GUIDE_WIDTHS[0], *(width(len(label)) for label, text, _ in lines if text)),
              GUIDE_WIDTHS[1]]
     for row, (label, text, font) in enumerate(lines, start=1):
@@ -134,74 +119,14 @@ def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
 
 def _column_texts(share_year: int, compared: int | None, decimals: int,
                   parameters: ModelParameters | None) -> list[tuple[str, str]]:
-    reference = (str(parameters.reference_year(share_year)) if parameters is not None
-                 else "referensåret")
-    floor = (f"{_floor(parameters)} ‰" if parameters is not None else "golvet")
-    previous = previous_heading(share_year, compared)
-    texts = [("Kommunkod", "Kommunens fyrsiffriga kod."),
-             ("Kommun", "Kommunens namn. Sista raden, Summa, gäller hela länet.")]
-    texts += [(statistic.swedish,
-               STATISTIC_TEXTS.get(statistic.name, statistic.swedish + " under {year}.")
-               .format(year=reference)) for statistic in STATISTICS]
-    texts += [
-        ("Befolkningsandel ‰", "Kommunens andel av rikets folkmängd, i promille (4 decimaler, "
-         "oavrundad)."),
-        ("Mottagandeandel ‰", "Kommunens andel av rikets mottagande, i promille (se nedan)."),
-        ("Justerad andel ‰", "Befolkningsandelen justerad för mottagandet, före golv och "
-         "avrundning."),
-        ("Golv", f"Ja om andelen har lyfts till golvet {floor}, annars Nej."),
-        ("Utkast andel ‰", f"Föreslagen andel {share_year} i promille med {decimals} "
-         "decimaler. Det är den här andelen som kan omfördelas."),
-        (previous, f"Den publicerade andelen för {compared}, efter omfördelningar."
-         if compared is not None else f"Tom: ingen publicerad tabell för {share_year - 1}."),
-        ("Förändring ‰", f"Utkast {share_year} minus {previous.removesuffix(' ‰').lower()}; "
-         "tom när det inte finns någon andel att jämföra med."),
-    ]
-    return texts
-
-
-def _model_texts(share_year: int, decimals: int, parameter_set: str,
-                 parameters: ModelParameters | None) -> list[tuple[str, str]]:
-    if parameters is None:
-        return [("Parametrar", f"Parameteruppsättning: {parameter_set}.")]
-    reference = parameters.reference_year(share_year)
-    days = 366 if calendar.isleap(reference) else 365
-    persons = [f"{_number(parameters.weight(s.weight))} × {s.swedish.lower()}"
-               for s in RECEPTION if s.unit == "persons" and s.weight]
-    housing = [f"{_number(parameters.weight(s.weight))} × {s.swedish.lower()}"
-               for s in RECEPTION if s.unit == "days" and s.weight]
-    reception = " + ".join(persons + ([f"({' + '.join(housing)}) / {days}"] if housing else []))
-    alpha = _number(parameters.reception_adjustment)
-    total = units_to_text(1000 * 10**decimals, decimals, ",").replace("1000", THOUSAND)
-    return [
-        ("Indata", f"Uppgifterna gäller år {reference}: andelsåret {share_year} minus "
-         f"{parameters.reference_year_offset} år."),
-        ("Befolkningsandel", f"Kommunens folkmängd delad med rikets, gånger {THOUSAND} ‰."),
-        ("Mottagande", f"Mottagande = {reception} (boendedygnen räknas om till helår med "
-         f"{days} dagar). Mottagandeandelen är kommunens mottagande delat med rikets, gånger "
-         f"{THOUSAND} ‰."),
-        ("Justering", f"Justerad andel = befolkningsandel + α × (befolkningsandel − "
-         f"mottagandeandel), med α = {alpha}. En kommun som har tagit emot mindre än sin "
-         "befolkningsandel får en högre andel, en kommun som har tagit emot mer får en lägre. "
-         "Ingen andel blir negativ."),
-        ("Golvet", f"Ingen kommun får en lägre andel än {_floor(parameters)} ‰. Kommuner under "
-         "golvet lyfts till golvet (Golv = Ja) och de övriga kommunernas andelar skalas om så "
-         f"att summan för riket blir {THOUSAND} ‰."),
-        ("Avrundning", f"Andelarna avrundas till {decimals} decimaler så att summan för riket "
-         f"blir exakt {total} ‰: alla avrundas först nedåt, och de enheter som fattas går till "
-         "de kommuner som förlorade mest på avrundningen."),
-        ("Parametrar", f"Parameteruppsättning: {parameters.name}."),
-    ]
-
-
-def _floor(parameters: ModelParameters) -> str:
-    return units_to_text(parameters.floor_units, parameters.decimals, ",")
-
-
-def _number(value: float) -> str:
-    """A parameter in Swedish: 1.0 -> "1", 0.5 -> "0,5"."""
-    return f"{value:g}".replace(".", ",")
-
-
-def swedish_date(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_NAMES[day.month]} {day.year}"
+    """Each column of the draft sheet with what it means, from the registry of columns."""
+    values = {
+        "year": share_year,
+        "previous": previous_year(share_year, compared),
+        "reference": (parameters.reference_year(share_year) if parameters is not None
+                      else "referensåret"),
+        "decimals": decimals,
+        "floor": f"{floor_text(parameters)} ‰" if parameters is not None else "golvet",
+    }
+    return [(column.heading(**values), column.explain(empty=compared is None, **values))
+            for column in DRAFT_TABLE]

@@ -14,10 +14,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import RED, font, number_format, put
+from pipeline.presentation.formats import WEB
+from pipeline.presentation.terms import ILLUSTRATIVE
 
 GUIDE_SHEET = "Så här gör du"
 DRAFT_SHEET = "Utkast"
-ILLUSTRATIVE_NOTE = "ILLUSTRATIVA UPPGIFTER – påhittade indata, inte verklig statistik"
+ILLUSTRATIVE_NOTE = f"{ILLUSTRATIVE.upper()} – påhittade indata, inte verklig statistik"
 
 PLAIN = font()
 BOLD = font(bold=True)
@@ -79,7 +81,7 @@ def _shown(value: object, text_format: str | None) -> str:
     if isinstance(value, float):
         return f"{value:+.4f}"
     if isinstance(value, int) and text_format == COUNT:
-        return f"{value:,}"
+        return WEB.integer(value)
     return str(value)
 
 

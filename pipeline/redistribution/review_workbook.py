@@ -30,15 +30,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.core.excel_formats import number_format, put, save, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
-from pipeline.ingestion.registry import STATISTICS
 from pipeline.model.parameters import ModelParameters
-from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
-from pipeline.redistribution.review_guide import (
-    comparison,
-    guide_sheet,
-    previous_heading,
-    swedish_date,
+from pipeline.presentation.columns import (
+    AT_FLOOR,
+    DRAFT_TABLE,
+    PREVIOUS_SHARE,
+    SHARE_STEPS,
+    STATISTIC_COLUMNS,
 )
+from pipeline.presentation.formats import weekday_date
+from pipeline.presentation.terms import TOTAL
+from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
+from pipeline.redistribution.review_guide import comparison, guide_sheet, previous_year
 from pipeline.redistribution.review_hidden import codes_sheet, info_sheet
 from pipeline.redistribution.review_round import ReviewRound
 from pipeline.redistribution.review_style import (
@@ -70,14 +73,6 @@ HEADER_ROW = 5
 FORM_HEADER_ROW = 4
 FORM_ROWS = 50
 NAME_HEADERS = ["Givande kommun (namn)", "Mottagande kommun (namn)"]
-
-# (heading, draft column) of the explanation columns, in sheet order: the registry's statistics.
-COUNT_COLUMNS = [(statistic.swedish, statistic.name) for statistic in STATISTICS]
-SHARE_COLUMNS = [
-    ("Befolkningsandel ‰", "population_share"),
-    ("Mottagandeandel ‰", "reception_share"),
-    ("Justerad andel ‰", "adjusted_share"),
-]
 
 def write_review_workbooks(
     layout: Layout,
@@ -166,16 +161,14 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
                  parameter_set: str) -> None:
     share = number_format(decimals)
     change = number_format(decimals, signed=True)
-    compared_heading = previous_heading(share_year, compared)
-    headings = (
-        ["Kommunkod", "Kommun"] + [h for h, _ in COUNT_COLUMNS] + [h for h, _ in SHARE_COLUMNS]
-        + ["Golv", "Utkast andel ‰", compared_heading, "Förändring ‰"]
-    )
+    previous_label = PREVIOUS_SHARE.title(previous=previous_year(share_year, compared))
+    headings = [column.heading(previous=previous_year(share_year, compared))
+                for column in DRAFT_TABLE]
     put(sheet.cell(1, 1), f"Utkast till andelstal {share_year} för anvisning av "
                            f"ensamkommande barn – {county_name}", TITLE)
     put(sheet.cell(2, 1), f"Andelar i promille (‰) med {decimals} decimaler. "
                            f"Parameteruppsättning: {parameter_set}. Förändring = utkast "
-                           f"{share_year} − {compared_heading.removesuffix(' ‰').lower()}. "
+                           f"{share_year} − {previous_label.lower()}. "
                            f"Kolumnerna förklaras på bladet {GUIDE_SHEET}.", PLAIN)
     if illustrative:
         put(sheet.cell(3, 1), ILLUSTRATIVE_NOTE, WARNING)
@@ -186,8 +179,8 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
         previous = record["previous_units"]
         rows.append(
             [record["municipality_code"], record["municipality_name"]]
-            + [(record[c], COUNT) for _, c in COUNT_COLUMNS]
-            + [(record[c], UNROUNDED) for _, c in SHARE_COLUMNS]
+            + [(record[c.name], COUNT) for c in STATISTIC_COLUMNS]
+            + [(record[c.name], UNROUNDED) for c in SHARE_STEPS]
             + ["Ja" if record["at_floor"] else "Nej",
                (_promille(record["share_units"], decimals), share),
                (_promille(previous, decimals), share),
@@ -196,9 +189,9 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
     with_previous = county.filter(pl.col("previous_units").is_not_null())
     previous_total = with_previous["previous_units"].sum() if len(with_previous) else None
     total = (
-        ["Summa", county_name]
-        + [(county[c].sum(), COUNT) for _, c in COUNT_COLUMNS]
-        + [(county[c].sum(), UNROUNDED) for _, c in SHARE_COLUMNS]
+        [TOTAL, county_name]
+        + [(county[c.name].sum(), COUNT) for c in STATISTIC_COLUMNS]
+        + [(county[c.name].sum(), UNROUNDED) for c in SHARE_STEPS]
         + [None,
            (_promille(county["share_units"].sum(), decimals), share),
            (_promille(previous_total, decimals), share),
@@ -209,7 +202,7 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
             column_widths(headings, [*rows, total], minimum=NUMBER_WIDTH))
     for row, cells in enumerate([*rows, total], start=HEADER_ROW + 1):
         write_row(sheet, row, cells, BOLD if cells is total else PLAIN)
-    floor_column = headings.index("Golv") + 1
+    floor_column = DRAFT_TABLE.index(AT_FLOOR) + 1
     for column in range(3, len(headings) + 1):  # the headers over numbers
         sheet.cell(HEADER_ROW, column).alignment = NUMBER_HEADER_ALIGNMENT
     sheet.cell(HEADER_ROW, floor_column).alignment = CENTRED_HEADER_ALIGNMENT
@@ -228,7 +221,7 @@ def _form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_
     n = len(county)
     headings = FORM_HEADERS + NAME_HEADERS
     put(sheet.cell(1, 1), f"Omfördelning av andelstal {share_year} – {county_name}", TITLE)
-    deadline = (f" Skicka senast {swedish_date(review_round.deadline)}."
+    deadline = (f" Skicka senast {weekday_date(review_round.deadline)}."
                 if review_round is not None else "")
     instruction = (
         "En rad per överenskommelse. Välj kommun i listan eller skriv kommunkod eller namn. "

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from pipeline.site.formatting import decimal  # noqa: E402
+from pipeline.presentation.formats import WEB  # noqa: E402
 
 EQUALISING_COLOUR = "#0072b2"  # Okabe–Ito blue, 5.2:1 on white
 CONNECTION_COLOUR = "#d55e00"  # Okabe–Ito vermillion, 3.9:1 on white
@@ -55,7 +55,7 @@ _STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.S)
 
 
 def _swedish(value: float, _position: object = None) -> str:
-    return decimal(value, 0 if float(value).is_integer() else 1)
+    return WEB.decimal(value, 0 if float(value).is_integer() else 1)
 
 
 def _draw(figure: Figure) -> str:

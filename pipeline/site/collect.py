@@ -25,6 +25,7 @@ import polars as pl
 from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
 from pipeline.core.text import year_ranges
+from pipeline.presentation import terms
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
 from pipeline.site.geography import load_features
 from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
@@ -93,7 +94,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
     """What is illustrative, in Swedish, for the mark on every page (empty: nothing is)."""
     notes = []
     if described_file(ledger_path)["illustrative"]:
-        notes.append("anvisningsregistret")
+        notes.append(terms.LEDGER)
     # Years with the same illustrative inputs are named together ("2019–2023"), so the mark
     # stays a sentence however many years are published.
     groups: dict[tuple[str, ...], list[int]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.site.formatting import decimal, integer, long_date, percent, promille_units
+from pipeline.presentation.formats import WEB, long_date
 from pipeline.site.inputs import county_fulfilment
 from pipeline.site.markup import Context, facts, page, updated
 from pipeline.site.sections import (
@@ -31,11 +31,11 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         f"<h1>{escape(name)}</h1>",
         updated(inputs),
         facts([
-            ("Kommuner", integer(len(members))),
-            (f"Andelstal {inputs.shown_year} (summa)", promille_units(share, ctx.decimals)),
-            ("Anvisade sedan 1 januari 2016", integer(assigned)),
-            ("Mål (summa)", decimal(target, 2)),
-            ("Måluppfyllelse", percent(county_fulfilment(inputs, codes))),
+            ("Kommuner", WEB.integer(len(members))),
+            (f"Andelstal {inputs.shown_year} (summa)", WEB.promille(share, ctx.decimals)),
+            ("Anvisade sedan 1 januari 2016", WEB.integer(assigned)),
+            ("Mål (summa)", WEB.decimal(target, 2)),
+            ("Måluppfyllelse", WEB.percent(county_fulfilment(inputs, codes))),
         ]),
         f"<h2>Omfördelningar {inputs.shown_year}</h2>",
         transfers_block(ctx, set(codes), "../"),

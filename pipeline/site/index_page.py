@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
+from pipeline.presentation.formats import WEB, long_date
 from pipeline.site import map as choropleth
-from pipeline.site.formatting import integer, long_date, percent, promille_units
 from pipeline.site.markup import (
     Context,
     county_href,
@@ -33,8 +33,8 @@ def index_page(ctx: Context) -> str:
         "kommunen med lägst måluppfyllelse. Här visas andelstalen, anvisningarna sedan 1 januari "
         f"2016 och måluppfyllelsen per {long_date(inputs.as_of)} för alla 290 kommuner.</p>",
         facts([
-            ("Anvisade sedan 1 januari 2016", integer(inputs.total_assigned)),
-            (f"Anvisade hittills {inputs.as_of.year}", integer(inputs.assigned_this_year)),
+            ("Anvisade sedan 1 januari 2016", WEB.integer(inputs.total_assigned)),
+            (f"Anvisade hittills {inputs.as_of.year}", WEB.integer(inputs.assigned_this_year)),
             ("Näst på tur för utjämnande anvisning",
              f'<a href="{municipality_href(first, "")}">{escape(by_code[first].name)}</a>'),
             (f"Andelstal {shown.year}", f"version {shown.version}"),
@@ -64,8 +64,8 @@ def map_section(ctx: Context) -> str:
     for m in inputs.municipalities:
         s = inputs.status[m.code]
         promille = s.share_units / 10**decimals
-        label = (f"{m.name}: måluppfyllelse {percent(s.fulfilment_pct)}, andelstal "
-                 f"{promille_units(s.share_units, decimals)}")
+        label = (f"{m.name}: måluppfyllelse {WEB.percent(s.fulfilment_pct)}, andelstal "
+                 f"{WEB.promille(s.share_units, decimals)}")
         regions.append(choropleth.Region(
             code=m.code, href=municipality_href(m.code, ""), label=label,
             fulfilment_class=choropleth.class_of(s.fulfilment_pct,
@@ -115,7 +115,7 @@ def national_assignments(ctx: Context) -> str:
 def published_years(ctx: Context) -> str:
     rows = []
     for year, p in sorted(ctx.inputs.publications.items()):
-        rows.append(f'<tr><th scope="row">{year}</th>' + num(integer(p.version))
+        rows.append(f'<tr><th scope="row">{year}</th>' + num(WEB.integer(p.version))
                     + f"<td>{escape(p.decision_date)}</td><td>{escape(p.published_at[:10])}</td>"
                     f"<td>{escape(p.parameter_set)}</td>"
                     f"<td>{'ja' if p.illustrative else 'nej'}</td></tr>")

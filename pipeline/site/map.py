@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from pipeline.site.formatting import NBSP, decimal
+from pipeline.presentation.formats import WEB
 
 HEIGHT = 1000.0
 LATITUDE = 62.5
@@ -92,10 +92,10 @@ def class_of(value: float | None, breaks: Sequence[float]) -> int | None:
 def legend_labels(breaks: Sequence[float], unit: str, places: int) -> list[str]:
     """"under 96,0 %", "96,0–97,9 %", …, "104,0 % och mer" (Swedish number format)."""
     step = 10**-places
-    labels = [f"under {decimal(breaks[0], places)}{NBSP}{unit}"]
+    labels = [f"under {WEB.quantity(breaks[0], places, unit)}"]
     for low, high in zip(breaks, breaks[1:], strict=False):
-        labels.append(f"{decimal(low, places)}–{decimal(high - step, places)}{NBSP}{unit}")
-    labels.append(f"{decimal(breaks[-1], places)}{NBSP}{unit} och mer")
+        labels.append(f"{WEB.decimal(low, places)}–{WEB.quantity(high - step, places, unit)}")
+    labels.append(f"{WEB.quantity(breaks[-1], places, unit)} och mer")
     return labels
 
 

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from pipeline.presentation.formats import long_date
+from pipeline.presentation.terms import ILLUSTRATIVE
 from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
-from pipeline.site.formatting import long_date
 from pipeline.site.inputs import SiteInputs
 
 SITE_NAME = "Anvisning av ensamkommande barn – statistik"
@@ -82,14 +83,14 @@ def illustrative_mark(inputs: SiteInputs) -> str:
     if not inputs.illustrative:
         return ""
     items = "; ".join(escape(item) for item in inputs.illustrative)
-    return ('<aside class="mark" aria-label="Om uppgifterna"><p><strong>Illustrativa uppgifter – '
-            "inte ett beslut och inte Migrationsverkets statistik.</strong> Påhittade eller "
-            f"genererade underlag: {items}.</p></aside>")
+    return ('<aside class="mark" aria-label="Om uppgifterna"><p><strong>'
+            f"{ILLUSTRATIVE} – inte ett beslut och inte Migrationsverkets statistik.</strong> "
+            f"Påhittade eller genererade underlag: {items}.</p></aside>")
 
 
 def updated(inputs: SiteInputs) -> str:
     shown = inputs.shown
-    flag = " (illustrativa uppgifter)" if inputs.illustrative else ""
+    flag = f" ({ILLUSTRATIVE.lower()})" if inputs.illustrative else ""
     return (f'<p class="meta">Uppdaterad {long_date(inputs.as_of)} · Andelstal {shown.year}, '
             f"publicerad version {shown.version}{flag}</p>")
 

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.site.formatting import (
-    MISSING,
-    NBSP,
-    decimal,
-    integer,
-    long_date,
-    percent,
-    promille_units,
-)
+from pipeline.presentation.formats import MISSING, NBSP, WEB, long_date
 from pipeline.site.inputs import SiteInputs
 from pipeline.site.markup import Context, county_href, facts, figure, num, page, table, updated
 from pipeline.site.sections import assignments_block, transfers_block
@@ -31,11 +23,11 @@ def municipality_page(ctx: Context, m: Municipality) -> str:
         f"{escape(m.county_name)}</a>, kommunkod {m.code}.</p>",
         updated(inputs),
         facts([
-            (f"Andelstal {inputs.shown_year}", promille_units(s.share_units, ctx.decimals)),
-            ("Anvisade sedan 1 januari 2016", integer(s.assigned)),
-            ("Mål", decimal(s.target, 2) if s.share_units else MISSING),
-            ("Måluppfyllelse", percent(s.fulfilment_pct)),
-            ("Plats i kön", f"{integer(s.queue_place)} av {integer(_queued(inputs))}"
+            (f"Andelstal {inputs.shown_year}", WEB.promille(s.share_units, ctx.decimals)),
+            ("Anvisade sedan 1 januari 2016", WEB.integer(s.assigned)),
+            ("Mål", WEB.decimal(s.target, 2) if s.share_units else MISSING),
+            ("Måluppfyllelse", WEB.percent(s.fulfilment_pct)),
+            ("Plats i kön", f"{WEB.integer(s.queue_place)} av {WEB.integer(_queued(inputs))}"
              if s.queue_place else "inte i kön"),
         ]),
         share_history(ctx, m),
@@ -62,16 +54,16 @@ def share_history(ctx: Context, m: Municipality) -> str:
     scaled = [u * 10 ** (decimals - p.decimals) for u, (_, p) in zip(units, publications,
                                                                        strict=True)]
     label = (f"Stapeldiagram: andelstal för {m.name} per publicerat år, "
-             + ", ".join(f"{y}: {promille_units(p.shares[m.code], p.decimals)}"
+             + ", ".join(f"{y}: {WEB.promille(p.shares[m.code], p.decimals)}"
                          for y, p in publications))
     svg = ctx.charts.share_years(scaled, decimals, f"a{m.code}", label)
     rows = [
         f'<tr><th scope="row">{year}</th>'
-        + num(promille_units(p.calculated[m.code], p.decimals))
-        + num(promille_units(p.given[m.code], p.decimals) if p.given[m.code] else MISSING)
-        + num(promille_units(p.received[m.code], p.decimals) if p.received[m.code] else MISSING)
-        + num(promille_units(p.shares[m.code], p.decimals))
-        + num(integer(p.version)) + "</tr>"
+        + num(WEB.promille(p.calculated[m.code], p.decimals))
+        + num(WEB.promille(p.given[m.code], p.decimals) if p.given[m.code] else MISSING)
+        + num(WEB.promille(p.received[m.code], p.decimals) if p.received[m.code] else MISSING)
+        + num(WEB.promille(p.shares[m.code], p.decimals))
+        + num(WEB.integer(p.version)) + "</tr>"
         for year, p in publications
     ]
     return ('<h2 id="andelstal">Andelstal per år</h2>'
@@ -85,13 +77,13 @@ def fulfilment_history(ctx: Context, m: Municipality) -> str:
     history = ctx.inputs.history
     values = [h.fulfilment_pct[m.code] for h in history]
     label = (f"Linjediagram: måluppfyllelse för {m.name}, "
-             + ", ".join(f"{_when(h.when)}: {percent(v)}" for h, v in zip(history, values,
+             + ", ".join(f"{_when(h.when)}: {WEB.percent(v)}" for h, v in zip(history, values,
                                                                           strict=True)))
     svg = ctx.charts.fulfilment(values, f"m{m.code}", label)
     rows = [
         f'<tr><th scope="row">{_when(h.when)}</th><td>{h.share_year}</td>'
-        + num(integer(h.assigned[m.code])) + num(integer(h.total))
-        + num(percent(h.fulfilment_pct[m.code])) + "</tr>"
+        + num(WEB.integer(h.assigned[m.code])) + num(WEB.integer(h.total))
+        + num(WEB.percent(h.fulfilment_pct[m.code])) + "</tr>"
         for h in history
     ]
     missing = [y for y in range(ctx.inputs.years[0], ctx.inputs.as_of.year)
@@ -125,13 +117,14 @@ def scenarios_block(ctx: Context, m: Municipality) -> str:
         expected = scenario.expected[m.code]
         rows.append(
             f'<tr><th scope="row">{SCENARIO_NAMES[scenario.key]}</th>'
-            + num(integer(scenario.national)) + num(integer(scenario.remaining))
-            + num(integer(expected)) + num(integer(so_far + expected))
-            + num(percent(scenario.fulfilment_after[m.code])) + "</tr>")
+            + num(WEB.integer(scenario.national)) + num(WEB.integer(scenario.remaining))
+            + num(WEB.integer(expected)) + num(WEB.integer(so_far + expected))
+            + num(WEB.percent(scenario.fulfilment_after[m.code])) + "</tr>")
     flag = " (illustrativ)" if inputs.prognosis and inputs.prognosis.illustrative else ""
     return (heading + f"<p>Nationell prognos för {year}{flag}: tre scenarier för hur många barn "
-            f"som anvisas under hela året. Hittills i år har {integer(inputs.assigned_this_year)} "
-            f"barn anvisats i landet, varav {integer(so_far)} till {escape(m.name)}. Resten av "
+            "som anvisas under hela året. Hittills i år har "
+            f"{WEB.integer(inputs.assigned_this_year)} barn anvisats i landet, varav "
+            f"{WEB.integer(so_far)} till {escape(m.name)}. Resten av "
             "året antas bli utjämnande anvisningar och fördelas med regeln för utjämnande "
             "anvisning, steg för steg från dagens läge (inte andelstal × antal).</p>"
             + table(f"Förväntat antal anvisade barn till {m.name} {year}",

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+from pipeline.presentation.terms import LEDGER
 from pipeline.site.inputs import Publication
 from pipeline.site.upstream import STATISTICS, published_paths, read_published_final
 
@@ -17,7 +18,7 @@ _YEAR_DIR = re.compile(r"^\d{4}$")
 # Swedish names of the inputs a publication manifest lists, for the illustrative mark: the
 # registry's headings, and the parameter file.
 INPUT_NAMES = {**{s.name: s.swedish.lower() for s in STATISTICS}, "parameters": "parametrar",
-               "ledger": "anvisningsregistret"}
+               "ledger": LEDGER}
 
 
 def read_publications(out_dir: Path, codes: set[str]) -> dict[int, Publication]:

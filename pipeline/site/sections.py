@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from pipeline.presentation.formats import MISSING, WEB, long_date
 from pipeline.site import map as choropleth
 from pipeline.site.charts import CONNECTION_COLOUR, EQUALISING_COLOUR
-from pipeline.site.formatting import MISSING, decimal, integer, long_date, percent, promille_units
 from pipeline.site.markup import Context, county_href, figure, municipality_href, num, table
 from pipeline.site.upstream import Municipality
 
@@ -26,7 +26,7 @@ def fulfilment_cell(value: float | None) -> str:
         return num(MISSING, "")
     colour = choropleth.PALETTE[klass]
     style = f"background:{colour};color:{choropleth.text_colour(colour)}"
-    return num(f'<span class="pill" style="{style}">{percent(value)}</span>', value)
+    return num(f'<span class="pill" style="{style}">{WEB.percent(value)}</span>', value)
 
 
 def municipality_rows(ctx: Context, municipalities: Iterable[Municipality], root: str) -> list[str]:
@@ -37,12 +37,12 @@ def municipality_rows(ctx: Context, municipalities: Iterable[Municipality], root
             f'<tr><th scope="row"><a href="{municipality_href(m.code, root)}">{escape(m.name)}'
             f'</a></th><td><a href="{county_href(m.county_code, root)}">'
             f"{escape(m.county_name)}</a></td>"
-            + num(promille_units(s.share_units, ctx.decimals), s.share_units)
-            + num(integer(s.assigned), s.assigned)
-            + num(decimal(s.target, 2) if s.share_units else MISSING,
+            + num(WEB.promille(s.share_units, ctx.decimals), s.share_units)
+            + num(WEB.integer(s.assigned), s.assigned)
+            + num(WEB.decimal(s.target, 2) if s.share_units else MISSING,
                   s.target if s.share_units else "")
             + fulfilment_cell(s.fulfilment_pct)
-            + num(integer(s.queue_place) if s.queue_place else "inte i kön",
+            + num(WEB.integer(s.queue_place) if s.queue_place else "inte i kön",
                   s.queue_place or "")
             + "</tr>")
     return rows
@@ -63,15 +63,15 @@ def queue_note(ctx: Context) -> str:
             "utjämnande anvisning – lägst kvot mellan anvisade och andelstal först; vid lika kvot "
             "går större andelstal först, sedan lägre kommunkod. En kommun med andelstal 0 får inga "
             "utjämnande anvisningar och står inte i kön. Mål = andelstal/1000 × alla anvisningar "
-            f"sedan 2016 ({integer(ctx.inputs.total_assigned)}).</p>")
+            f"sedan 2016 ({WEB.integer(ctx.inputs.total_assigned)}).</p>")
 
 
 def per_year_rows(years: Sequence[int], counts: dict[int, tuple[int, int]]) -> list[str]:
     rows = []
     for year in years:
         e, c = counts.get(year, (0, 0))
-        rows.append(f'<tr><th scope="row">{year}</th>' + num(integer(e)) + num(integer(c))
-                    + num(integer(e + c)) + "</tr>")
+        rows.append(f'<tr><th scope="row">{year}</th>' + num(WEB.integer(e)) + num(WEB.integer(c))
+                    + num(WEB.integer(e + c)) + "</tr>")
     return rows
 
 
@@ -105,7 +105,7 @@ def transfers_block(ctx: Context, codes: set[str], root: str) -> str:
     rows = [
         f'<tr><td><a href="{municipality_href(t.giver, root)}">{escape(names[t.giver])}</a></td>'
         f'<td><a href="{municipality_href(t.receiver, root)}">{escape(names[t.receiver])}</a>'
-        f"</td>{num(promille_units(t.amount_units, ctx.decimals))}"
+        f"</td>{num(WEB.promille(t.amount_units, ctx.decimals))}"
         f"<td>{t.approved_on.isoformat()}</td><td>{escape(t.reference)}</td></tr>"
         for t in transfers
     ]

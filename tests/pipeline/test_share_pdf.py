@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from pipeline.presentation.formats import PRINT
 from pipeline.publication.editions.pdf import write_share_pdf
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
@@ -18,7 +19,6 @@ from pipeline.publication.table import (
     PublicationInfo,
     Replacement,
 )
-from pipeline.publication.texts import promille_text
 from tests.publication_data import final_shares
 
 PARAMETERS = {"name": "default", "weight_newcomers": 1.0, "weight_minors": 1.0,
@@ -101,20 +101,11 @@ def illustrative_pages(illustrative_pdf) -> list[str]:
     return pages_text(illustrative_pdf)
 
 
-def test_promille_text_uses_a_decimal_comma_spaced_thousands_and_a_real_minus():
-    assert promille_text(347, 2) == "3,47"
-    assert promille_text(0, 2) == "0,00"
-    assert promille_text(100_000, 2) == "1 000,00"
-    assert promille_text(1000, 0) == "1 000"
-    assert promille_text(-25, 2) == "−0,25"
-    assert promille_text(25, 2, signed=True) == "+0,25"
-
-
 def test_every_municipality_appears_with_its_values_in_decimal_comma_form(official_pages,
                                                                           final):
     text = " ".join(official_pages)
     for row in final.iter_rows(named=True):
-        values = [promille_text(row[c], 2) for c in
+        values = [PRINT.fixed(row[c], 2) for c in
                   ("calculated_units", "given_units", "received_units", "share_units")]
         line = " ".join([row["municipality_code"], row["municipality_name"], *values])
         assert line in text
@@ -228,7 +219,7 @@ def test_context_columns_show_last_year_the_change_and_expected_children(tmp_pat
     assert ("Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰ Andel 2025 ‰ "
             "Förändring ‰ Väntat antal barn 2026") in pages[0]
     row = final.filter(pl.col("municipality_code") == "0114").row(0, named=True)
-    share = promille_text(row["share_units"], 2)
+    share = PRINT.fixed(row["share_units"], 2)
     assert (f"0114 Upplands Väsby {share} 0,00 0,00 {share} "
-            f"{promille_text(row['share_units'] - 25, 2)} +0,25 3") in " ".join(pages)
+            f"{PRINT.fixed(row['share_units'] - 25, 2)} +0,25 3") in " ".join(pages)
     assert "870 barn" in " ".join(pages)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.redistribution.forms.messages import MONTH_NAMES
+from pipeline.presentation.formats import MONTHS
 from pipeline.redistribution.forms.values import (
     WHOLE_SHARE,
     Refused,
@@ -179,7 +179,7 @@ def test_refused_dates(typed, reason) -> None:
 def test_every_written_form_of_a_date_gives_that_date(day) -> None:
     forms = [day.isoformat(), f"{day.year}-{day.month}-{day.day}", f"{day.day}/{day.month}/"
              f"{day.year}", f"{day.day:02d}.{day.month:02d}.{day.year}",
-             f"{day.day} {MONTH_NAMES[day.month].upper()} {day.year}"]
+             f"{day.day} {MONTHS[day.month - 1].upper()} {day.year}"]
     assert {parse_date(text) for text in forms} == {day}
 
 

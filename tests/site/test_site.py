@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.core.errors import AnvisningError, InputError
 from pipeline.goals.fulfilment import next_equalising, step_by_step
-from pipeline.site.formatting import NBSP, decimal, integer, long_date, percent, promille_units
+from pipeline.presentation.formats import NBSP, WEB
 from pipeline.site.map import PALETTE, contrast, text_colour
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.queue import queue_places
@@ -61,28 +61,6 @@ def test_queue_is_the_order_of_the_next_assignments(inputs):
         state[code] += 1
     if len(set(order)) == len(order):
         assert order == [c for _, c in by_place[:5]]
-
-
-# --- formats ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("value", "places", "text"), [
-    (0, 0, "0"), (1234567, 0, f"1{NBSP}234{NBSP}567"), (97.25, 1, "97,3"), (97.24, 1, "97,2"),
-    (0.05, 1, "0,1"), (1234.5, 2, f"1{NBSP}234,50"), (-3.5, 1, "\u22123,5"), (None, 1, "–"),
-])
-def test_decimal_comma_and_space_thousands(value, places, text):
-    assert decimal(value, places) == text
-
-
-def test_units_and_dates():
-    assert integer(8918) == f"8{NBSP}918"
-    assert percent(101.3) == f"101,3{NBSP}%"
-    assert percent(None) == "–"
-    assert promille_units(343, 2) == f"3,43{NBSP}‰"
-    assert promille_units(6167, 2) == f"61,67{NBSP}‰"
-    assert promille_units(5, 2) == f"0,05{NBSP}‰"
-    assert promille_units(100_000, 2) == f"1{NBSP}000,00{NBSP}‰"
-    assert long_date(date(2026, 1, 5)) == "5 januari 2026"
 
 
 def test_palette_text_colours_meet_wcag_aa():
@@ -173,7 +151,7 @@ def test_the_table_lists_all_290_with_header_scopes(built, inputs):
     ale = table[table.index('href="kommun/1440.html"'):]
     ale = ale[:ale.index("</tr>")]
     status = inputs.status["1440"]
-    assert promille_units(status.share_units, 2) in ale
+    assert WEB.promille(status.share_units, 2) in ale
     assert f'data-sort="{status.queue_place}"' in ale
 
 
@@ -181,7 +159,7 @@ def test_a_municipality_page_shows_every_published_year_and_the_scenarios(built,
     text = (built.site / "kommun" / "1440.html").read_text(encoding="utf-8")
     for year, publication in inputs.publications.items():
         assert f'<th scope="row">{year}</th>' in text
-        assert promille_units(publication.shares["1440"], publication.decimals) in text
+        assert WEB.promille(publication.shares["1440"], publication.decimals) in text
     assert text.count('class="chart"') == 3
     for name in ("Låg", "Bas", "Hög"):
         assert f'<th scope="row">{name}</th>' in text

@@ -11,10 +11,11 @@ from assets.defs.resources import RunSettings, WarehouseResource
 from pipeline.core.config import described_file, read_sources
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
-from pipeline.core.units import units_to_text
 from pipeline.goals.ledger import read_ledger
 from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.parameters import load_parameters
+from pipeline.presentation.formats import PRINT, long_date
+from pipeline.presentation.terms import LEDGER
 from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
 from pipeline.publication.decision import choose_decision_date
 from pipeline.publication.settings import load_publication_settings
@@ -25,7 +26,7 @@ from pipeline.publication.store import (
     read_published_decision,
 )
 from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
-from pipeline.publication.texts import file_line, source_line, swedish_date
+from pipeline.publication.texts import file_line, source_line
 from pipeline.redistribution.forms.spreadsheets import classify_folder
 from pipeline.warehouse.published import restore_published_final_shares
 from pipeline.warehouse.sql import query
@@ -147,8 +148,8 @@ def _ledger(layout: Layout, final):
 
 def _ledger_input(layout: Layout, ledger, as_of: date) -> InputFile:
     flag = described_file(layout.ledger)["illustrative"]
-    what = (f"Anvisningar av ensamkommande barn 1 januari 2016 – {swedish_date(as_of)} "
-            "(anvisningsliggaren)")
+    what = (f"Anvisningar av ensamkommande barn 1 januari 2016 – {long_date(as_of)} "
+            f"({LEDGER})")
     return InputFile(name="ledger", path=str(layout.ledger),
                      sha256=counted_ledger_sha256(ledger, as_of), illustrative=flag,
                      description=file_line(what, flag))
@@ -189,7 +190,7 @@ def _file_input(name: str, path, illustrative: bool, description: str = "") -> I
 
 
 def _note(row: dict, decimals: int) -> str:
-    amount = units_to_text(row["amount_units"], decimals, ",")
-    return (f"{row['giver_code']} {row['giver_name']} ger {amount} ‰ till "
+    amount = PRINT.promille(row["amount_units"], decimals)
+    return (f"{row['giver_code']} {row['giver_name']} ger {amount} till "
             f"{row['receiver_code']} {row['receiver_name']} ({row['reference']}, "
             f"beslutad {row['approved_on'].isoformat()})")

@@ -12,6 +12,7 @@ from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
+from pipeline.presentation.formats import PLAIN
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_round import load_review_round
 from pipeline.redistribution.review_workbook import write_review_workbooks
@@ -127,7 +128,7 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "changed": dg.MetadataValue.md(markdown(pl.DataFrame({
             "Kommun": [f"{c} {n}" for c, n in zip(changed["municipality_code"],
                                                     changed["municipality_name"], strict=True)],
-            **{label: [units_to_text(u, decimals, ",") for u in changed[column]]
+            **{label: [PLAIN.fixed(u, decimals) for u in changed[column]]
                for label, column in (("Beräknad ‰", "calculated_units"),
                                      ("Lämnad ‰", "given_units"),
                                      ("Mottagen ‰", "received_units"),

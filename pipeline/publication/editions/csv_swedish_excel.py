@@ -13,7 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.core.files import neutralise_formula
-from pipeline.core.units import units_to_text
+from pipeline.presentation.columns import SHARE_TABLE
+from pipeline.presentation.formats import PLAIN
 from pipeline.publication.table import (
     CONTEXT_COLUMNS,
     FINAL_COLUMNS,
@@ -26,9 +27,7 @@ SUFFIX = "_svensk_excel.csv"
 
 
 def headers(share_year: int) -> list[str]:
-    return ["Kommunkod", "Kommun", "Länskod", "Län", "Beräknad andel ‰", "Lämnad ‰",
-            "Mottagen ‰", f"Andel {share_year} ‰", f"Andel {share_year - 1} ‰", "Förändring ‰",
-            f"Väntat antal barn {share_year}"]
+    return [column.heading(year=share_year, previous=share_year - 1) for column in SHARE_TABLE]
 
 
 def render_swedish_csv(final: pl.DataFrame, info: PublicationInfo) -> bytes:
@@ -38,7 +37,7 @@ def render_swedish_csv(final: pl.DataFrame, info: PublicationInfo) -> bytes:
     columns = FINAL_COLUMNS + CONTEXT_COLUMNS
     for row in with_context(final).sort("municipality_code").select(columns).iter_rows():
         texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
-        numbers = ["" if value is None else units_to_text(value, info.decimals, ",")
+        numbers = ["" if value is None else PLAIN.fixed(value, info.decimals)
                    for value in row[len(TEXT_COLUMNS) : -1]]
         writer.writerow(texts + numbers + ["" if row[-1] is None else str(row[-1])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

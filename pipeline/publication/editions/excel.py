@@ -36,6 +36,10 @@ from pipeline.core.excel_formats import (
     use_house_font,
     write_workbook,
 )
+from pipeline.presentation.columns import SHARE_TABLE_NOTE
+from pipeline.presentation.explanation import parameter_rows, public_sentences
+from pipeline.presentation.formats import long_date
+from pipeline.presentation.terms import NATIONAL, TOTAL
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     UNIT_COLUMNS,
@@ -47,13 +51,9 @@ from pipeline.publication.table import (
     with_context,
 )
 from pipeline.publication.texts import (
-    EXPLANATION,
     expected_note,
-    model_sentences,
-    parameter_rows,
     replaces_line,
     statistic_name,
-    swedish_date,
     table_headers,
     version_line,
 )
@@ -115,7 +115,7 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
     replaced = replaces_line(info)
     if replaced:
         _put(sheet, REPLACES_ROW, 1, replaced, bold=True)
-    _put(sheet, DECISION_ROW, 1, f"Beslutsdatum {swedish_date(info.decision_date)}")
+    _put(sheet, DECISION_ROW, 1, f"Beslutsdatum {long_date(info.decision_date)}")
     _put(sheet, ISSUER_ROW, 1, f"Utgivare: {info.issuer} · Diarienummer: {info.diarienummer} · "
                                f"Kontakt: {info.contact}")
     if info.illustrative:
@@ -138,10 +138,10 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
             _put_numbers(sheet, row, units, info.decimals, fmt)
             _put_context(sheet, row, municipality, info.decimals, has_previous, has_expected)
             row += 1
-        _put_total(sheet, row, f"Summa {section.county_name}", section.totals,
+        _put_total(sheet, row, f"{TOTAL} {section.county_name}", section.totals,
                    section.municipalities, info, (has_previous, has_expected), _TOTAL_BORDER)
         row += 1
-    _put_total(sheet, row, "Riket", national_totals(final), final, info,
+    _put_total(sheet, row, NATIONAL, national_totals(final), final, info,
                (has_previous, has_expected), _NATIONAL_BORDER)
     for index, width in enumerate(COLUMN_WIDTHS[: len(headers)]):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -202,16 +202,16 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
     sections: list[tuple[str, list[str]]] = [
         ("Om tabellen", []),
         ("Tabell", [publication_title(info.share_year)]),
-        ("Gäller från", [f"1 januari {info.share_year}"]),
+        ("Gäller från", [long_date(date(info.share_year, 1, 1))]),
         ("Version", [line for line in (version_line(info), replaces_line(info)) if line]),
-        ("Beslutsdatum", [swedish_date(info.decision_date)]),
+        ("Beslutsdatum", [long_date(info.decision_date)]),
         ("Utgivare", [info.issuer]),
         ("Diarienummer", [info.diarienummer]),
         ("Kontakt", [info.contact]),
         ("Uppgifternas status", [status]),
-        ("Tabellens kolumner", [EXPLANATION]),
+        ("Tabellens kolumner", [SHARE_TABLE_NOTE]),
         ("Så beräknas andelarna",
-         model_sentences(info.parameters, info.decimals, info.share_year, reference_year)),
+         public_sentences(info.parameters, info.decimals, info.share_year, reference_year)),
         ("Omfördelningar", info.redistributions or ["Inga omfördelningar"]),
     ]
     if has_expected and (note := expected_note(info)):

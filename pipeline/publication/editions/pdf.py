@@ -21,6 +21,10 @@ import font_source_sans_pro
 import polars as pl
 import typst
 
+from pipeline.presentation.columns import SHARE_TABLE_NOTE
+from pipeline.presentation.explanation import parameter_rows, public_sentences
+from pipeline.presentation.formats import MISSING, PRINT, long_date
+from pipeline.presentation.terms import NATIONAL, TOTAL
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     UNIT_COLUMNS,
@@ -32,14 +36,9 @@ from pipeline.publication.table import (
     with_context,
 )
 from pipeline.publication.texts import (
-    EXPLANATION,
     expected_note,
-    model_sentences,
-    parameter_rows,
-    promille_text,
     replaces_line,
     statistic_name,
-    swedish_date,
     table_headers,
     version_line,
 )
@@ -72,25 +71,25 @@ def document_data(final: pl.DataFrame, info: PublicationInfo) -> dict[str, objec
         "valid_from": valid_from_text(info.share_year),
         "version_line": version_line(info),
         "replaces_line": replaces_line(info),
-        "decision_line": f"Beslutsdatum {swedish_date(info.decision_date)}",
+        "decision_line": f"Beslutsdatum {long_date(info.decision_date)}",
         "issuer": info.issuer,
         "issuer_line": f"Utgivare: {info.issuer}",
         "diarienummer_line": f"Diarienummer: {info.diarienummer}",
         "contact_line": f"Kontakt: {info.contact}",
         "mark": ILLUSTRATIVE_MARK if info.illustrative else None,
-        "explanation": [EXPLANATION],
+        "explanation": [SHARE_TABLE_NOTE],
         "headers": headers,
         "widths": [CODE_WIDTH, NAME_WIDTH] + [NUMBER_WIDTH] * (len(headers) - 2),
         "rows": _rows(final, info.decimals, has_previous, has_expected),
         "redistributions": info.redistributions or ["Inga omfördelningar"],
         "expected_note": expected_note(info) if has_expected else None,
-        "model": model_sentences(info.parameters, info.decimals, info.share_year,
-                                 info.share_year - int(info.parameters.get(
-                                     "reference_year_offset", 2))),
+        "model": public_sentences(info.parameters, info.decimals, info.share_year,
+                                  info.share_year - int(info.parameters.get(
+                                      "reference_year_offset", 2))),
         "parameters": [list(row) for row in parameter_rows(info.parameters, info.decimals)],
         "sources": [item.description or item.name for item in info.inputs],
         "footer": f"{title} · version {info.version} · beslutsdatum "
-                  f"{swedish_date(info.decision_date)}",
+                  f"{long_date(info.decision_date)}",
         "annex_lines": [
             f"Körnings-id: {info.run_id}",
             f"Parameteruppsättning: {info.parameter_set}",
@@ -109,17 +108,17 @@ def document_data(final: pl.DataFrame, info: PublicationInfo) -> dict[str, objec
 def _rows(final: pl.DataFrame, decimals: int, has_previous: bool,
           has_expected: bool) -> list[dict[str, object]]:
     def numbers(units) -> list[str]:
-        return [promille_text(value, decimals) for value in units]
+        return [PRINT.fixed(value, decimals) for value in units]
 
     def context(row: dict) -> list[str]:
         cells = []
         if has_previous:
             previous, change = row["previous_units"], row["change_units"]
-            cells += ["–" if previous is None else promille_text(previous, decimals),
-                      "–" if change is None else promille_text(change, decimals, signed=True)]
+            cells += [PRINT.fixed(previous, decimals),
+                      PRINT.fixed(change, decimals, signed=True)]
         if has_expected:
             expected = row["expected_children"]
-            cells.append("–" if expected is None else str(expected))
+            cells.append(MISSING if expected is None else str(expected))
         return cells
 
     def total(label: str, part: pl.DataFrame, totals, kind: str) -> dict[str, object]:
@@ -135,7 +134,7 @@ def _rows(final: pl.DataFrame, decimals: int, has_previous: bool,
             rows.append({"kind": "municipality", "cells": [
                 row["municipality_code"], row["municipality_name"],
                 *numbers(row[c] for c in UNIT_COLUMNS), *context(row)]})
-        rows.append(total(f"Summa {section.county_name}", section.municipalities,
+        rows.append(total(f"{TOTAL} {section.county_name}", section.municipalities,
                           section.totals, "subtotal"))
-    rows.append(total("Riket", final, national_totals(final), "national"))
+    rows.append(total(NATIONAL, final, national_totals(final), "national"))
     return rows

@@ -1,29 +1,12 @@
 """Swedish texts for the county boards: value refusals, rule violations, file notices.
 
 Everything a county board reads is here, so the wording can be reviewed in one place. Amounts are
-written with a decimal comma ("0,50 ‰"), municipalities by name.
+written as the form takes them, with a decimal comma ("0,50 ‰"), municipalities by name.
 """
 
 from __future__ import annotations
 
-from pipeline.core.units import units_to_text
-
-# --- Swedish month names: full and the usual abbreviations, each naming exactly one month -----
-MONTHS = {
-    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
-    "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}
-MONTH_ABBREVIATIONS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "okt": 10, "nov": 11, "dec": 12,
-}
-MONTH_NAMES = {number: name for name, number in MONTHS.items()}
-
-
-def promille(units: int, decimals: int) -> str:
-    """Units of 10^-decimals ‰ as Swedish text: 50 -> "0,50 ‰"."""
-    return f"{units_to_text(units, decimals, ',')} ‰"
-
+from pipeline.presentation.formats import PLAIN
 
 # --- refusals of one typed value ----------------------------------------------------------------
 MISSING_MUNICIPALITY = ("Kommun saknas: ange kommunkod (t.ex. 1499), namn eller båda "
@@ -102,8 +85,8 @@ def no_calculated_share(name: str) -> str:
 
 
 def whole_share_is_zero(name: str, decimals: int) -> str:
-    return (f"{name} har en beräknad andel på {promille(0, decimals)}; hela andelen är 0 ‰ och "
-            f"andelen måste vara större än 0 ‰")
+    return (f"{name} har en beräknad andel på {PLAIN.promille(0, decimals)}; hela andelen är "
+            f"0 ‰ och andelen måste vara större än 0 ‰")
 
 
 def date_outside_year(day, share_year: int) -> str:
@@ -123,8 +106,8 @@ def gives_and_receives(name: str, where: str, gives_there: bool) -> str:
 
 
 def gives_too_much(name: str, given: int, calculated: int, rows: str, decimals: int) -> str:
-    return (f"{name} ger sammanlagt {promille(given, decimals)} ({rows}), mer än sin beräknade "
-            f"andel {promille(calculated, decimals)}")
+    return (f"{name} ger sammanlagt {PLAIN.promille(given, decimals)} ({rows}), mer än sin "
+            f"beräknade andel {PLAIN.promille(calculated, decimals)}")
 
 
 def wrong_share_year(form_year: int, share_year: int) -> str:

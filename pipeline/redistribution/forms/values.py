@@ -11,13 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 import polars as pl
 
 from pipeline.ingestion.register import Municipality
+from pipeline.presentation.formats import PLAIN, month_number
 from pipeline.redistribution.forms import messages
-from pipeline.redistribution.forms.messages import MONTH_ABBREVIATIONS, MONTHS
 
 
 @dataclass(frozen=True)
@@ -130,10 +129,8 @@ def parse_amount(value: object, decimals: int = 2) -> int | None | Refused:
     if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
             return Refused(messages.amount_format(decimals))
-        # repr of a float is the shortest text that reads back to it: what the user typed.
-        text = format(Decimal(repr(value)), "f")
-        if isinstance(value, float) and text.endswith(".0"):
-            text = text[:-2]
+        # The shortest text that reads back to the cell's number: what the user typed.
+        text = PLAIN.number(value)
     elif isinstance(value, str):
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
         if text.casefold() in _WHOLE_SHARE_WORDS:
@@ -182,7 +179,7 @@ def parse_date(value: object) -> date | Refused:
         return Refused(messages.DATE_WITHOUT_YEAR)
     if match := _WORDS.match(text):
         day, month_name, year = match.groups()
-        month = MONTHS.get(month_name.casefold()) or MONTH_ABBREVIATIONS.get(month_name.casefold())
+        month = month_number(month_name)
         if month is None:
             return Refused(messages.DATE_FORMAT)
         if len(year) != 4:
@@ -217,9 +214,7 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
     if isinstance(value, float):
-        text = format(Decimal(repr(value)), "f")
-        text = text[:-2] if text.endswith(".0") else text
-        return text.replace(".", ",")
+        return PLAIN.number(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ") if value.time() != datetime.min.time() \
             else value.date().isoformat()
