@@ -124,3 +124,57 @@ def test_no_pipeline_module_mixes_jobs_past_300_lines() -> None:
     long = {path.relative_to(REPO).as_posix(): len(path.read_text().splitlines())
             for path in (REPO / "pipeline").rglob("*.py")}
     assert {p: n for p, n in long.items() if n > 330} == {}
+
+
+PRODUCT = ("pipeline", "assets", "cli", "scripts")
+# What the product must not do to a library or the interpreter to go faster (issue 22).
+FORBIDDEN = {
+    "dagster._": "a private Dagster module",
+    "os._exit": "leaving without the interpreter's teardown",
+    "gc.set_threshold": "garbage-collector tuning",
+    "gc.freeze": "garbage-collector tuning",
+    "gc.disable": "garbage-collector tuning",
+    "sys.modules[": "replacing a module",
+    "sys.modules.setdefault": "replacing a module",
+}
+
+
+def forbidden_uses(root: Path) -> list[str]:
+    found = []
+    for package in PRODUCT:
+        for path in (root / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names.append(node.module + ".")
+                elif isinstance(node, ast.Import):
+                    names += [alias.name + "." for alias in node.names]
+                elif isinstance(node, ast.Attribute | ast.Subscript):
+                    names.append(ast.unparse(node))
+                for name in names:
+                    for pattern, why in FORBIDDEN.items():
+                        if name.startswith(pattern):
+                            found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
+    return sorted(set(found))
+
+
+def test_the_product_uses_public_apis_only() -> None:
+    assert forbidden_uses(REPO) == []
+
+
+def test_the_public_api_check_finds_each_kind_of_shortcut(tmp_path) -> None:
+    for package in PRODUCT:
+        (tmp_path / package).mkdir()
+    (tmp_path / "cli" / "fast.py").write_text(
+        "import gc\nimport os\nimport sys\n"
+        "from dagster._core.storage import sqlite\n"
+        "gc.set_threshold(50_000, 20, 20)\n"
+        "sys.modules.setdefault('hypothesis', None)\n"
+        "os._exit(0)\n", encoding="utf-8")
+    assert forbidden_uses(tmp_path) == [
+        "cli/fast.py:4: a private Dagster module",
+        "cli/fast.py:5: garbage-collector tuning",
+        "cli/fast.py:6: replacing a module",
+        "cli/fast.py:7: leaving without the interpreter's teardown",
+    ]
