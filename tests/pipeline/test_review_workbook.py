@@ -25,10 +25,7 @@ from pipeline.redistribution.review_workbook import (
     write_review_workbook,
     write_review_workbooks,
 )
-from pipeline.redistribution.rules import (
-    apply_redistributions,
-    check_invariants,
-)
+from pipeline.redistribution.rules import apply_redistributions
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR = 2026
@@ -282,7 +279,6 @@ def test_filled_in_form_round_trips_into_final_shares(
     assert round_.forms == [filled]
     assert [n.file for n in round_.notices] == ["~$lst_c.xlsx"]
     final = apply_redistributions(draft, round_.agreements, DECIMALS)
-    assert check_invariants(final, DECIMALS) == []
     shares = dict(zip(final["municipality_code"], final["share_units"], strict=True))
     assert (shares["0380"], shares["0319"]) == (units["0380"] + 75, 0)
 
