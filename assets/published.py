@@ -14,7 +14,14 @@ import polars as pl
 
 from assets.warehouse import execute, query
 from pipeline.core.layout import Layout
-from pipeline.publication.store import published_years, read_published_decision
+from pipeline.model.change import ShareYear
+from pipeline.model.parameters import ModelParameters
+from pipeline.publication.store import (
+    published_paths,
+    published_years,
+    read_manifest,
+    read_published_decision,
+)
 
 
 def restore_published_final_shares(conn: duckdb.DuckDBPyConnection, layout: Layout,
@@ -36,14 +43,19 @@ def restore_published_final_shares(conn: duckdb.DuckDBPyConnection, layout: Layo
     return restored
 
 
-def previous_published(layout: Layout, share_year: int) -> pl.DataFrame | None:
-    """Share year Y−1's published table (share_year, municipality_code, share_units), if any:
-    what a draft and a review workbook compare with."""
-    decision = read_published_decision(layout.year_out(share_year - 1), share_year - 1)
+def previous_published(layout: Layout, conn: duckdb.DuckDBPyConnection,
+                       share_year: int) -> ShareYear | None:
+    """Share year Y−1 as published, if it is: its table, the parameters its manifest records and
+    the inputs the warehouse holds for it (None when it holds none). What a draft, the review
+    workbooks and the published table compare with (`pipeline.model.change`)."""
+    year = share_year - 1
+    decision = read_published_decision(layout.year_out(year), year)
     if decision is None:
         return None
-    return decision[0].select(pl.lit(share_year - 1, pl.Int64).alias("share_year"),
-                              "municipality_code", "share_units")
+    manifest = read_manifest(published_paths(layout.year_out(year), year)["manifest"])
+    basis = query(conn, "share_basis_for_year", share_year=year)
+    return ShareYear.decided(year, ModelParameters.from_values(manifest["parameters"]),
+                             decision[0], basis if basis.height else None)
 
 
 def _same(stored: pl.DataFrame, published: pl.DataFrame) -> bool:
