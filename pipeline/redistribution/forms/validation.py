@@ -91,8 +91,8 @@ class _Row:
         return Problem(self.form.path.name, self.form.sheet, self.row.row, label, text or "",
                        message, rule)
 
-    def terms(self, share_year: int) -> Terms:
-        return Terms(share_year, self.giver.code if self.giver else None,
+    def terms(self) -> Terms:
+        return Terms(self.form.share_year, self.giver.code if self.giver else None,
                      self.receiver.code if self.receiver else None, self.amount,
                      self.approved_on, self.amount_read)
 
@@ -126,7 +126,7 @@ def validate_county_forms(
         read += [_read(form, form_row, index, decimals) for form_row in form.rows]
     rows = [row for row in read if isinstance(row, _Row)]
     county_of = dict(zip(register["municipality_code"], register["county_code"], strict=True))
-    found = breaches([*(Terms.of(a) for a in earlier), *(row.terms(share_year) for row in rows)],
+    found = breaches([*(Terms.of(a) for a in earlier), *(row.terms() for row in rows)],
                      share_year, calculated_units, county_of)
     offset = len(earlier)
     where = [*(a.source for a in earlier), *(row.where for row in rows)]
