@@ -14,6 +14,7 @@ import polars as pl
 
 from assets.warehouse import execute, query
 from pipeline.core.layout import Layout
+from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.change import ShareYear
 from pipeline.model.parameters import ModelParameters
 from pipeline.publication.store import (
@@ -46,16 +47,28 @@ def restore_published_final_shares(conn: duckdb.DuckDBPyConnection, layout: Layo
 def previous_published(layout: Layout, conn: duckdb.DuckDBPyConnection,
                        share_year: int) -> ShareYear | None:
     """Share year Y−1 as published, if it is: its table, the parameters its manifest records and
-    the inputs the warehouse holds for it (None when it holds none). What a draft, the review
-    workbooks and the published table compare with (`pipeline.model.change`)."""
+    the inputs it was computed from (None unless the warehouse still holds them). What a draft,
+    the review workbooks and the published table compare with (`pipeline.model.change`)."""
     year = share_year - 1
     decision = read_published_decision(layout.year_out(year), year)
     if decision is None:
         return None
     manifest = read_manifest(published_paths(layout.year_out(year), year)["manifest"])
-    basis = query(conn, "share_basis_for_year", share_year=year)
     return ShareYear.decided(year, ModelParameters.from_values(manifest["parameters"]),
-                             decision[0], basis if basis.height else None)
+                             decision[0], _inputs_as_published(conn, year, manifest))
+
+
+def _inputs_as_published(conn: duckdb.DuckDBPyConnection, share_year: int,
+                         manifest: dict) -> pl.DataFrame | None:
+    """The warehouse's basis of a published year when it was loaded from the very files the
+    publication names (by SHA-256); a year loaded again from other files since is not it."""
+    published = {item["name"]: item["sha256"] for item in manifest.get("inputs", [])
+                 if item["name"] in INPUT_COLUMNS}
+    files = query(conn, "input_files_for_year", share_year=share_year)
+    if dict(zip(files["statistic"], files["sha256"], strict=True)) != published:
+        return None
+    basis = query(conn, "share_basis_for_year", share_year=share_year)
+    return basis if basis.height else None
 
 
 def _same(stored: pl.DataFrame, published: pl.DataFrame) -> bool:
