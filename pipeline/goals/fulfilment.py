@@ -135,7 +135,8 @@ class QueueKey:
 
     Lower goal fulfilment first (the ratio assigned/share, compared exactly by cross-multiplying
     integers), then the larger share, then the lower municipality code. `assign`, `forecast`, the
-    step-by-step reference and the queue ranks all order municipalities by this key.
+    step-by-step reference and `queue_places` (the site's "Plats i kön") all order municipalities
+    by this key.
     """
 
     assigned: int
@@ -151,12 +152,15 @@ class QueueKey:
         return self.code < other.code
 
 
-def queue_order(assigned: Counts, share_units: Counts,
-                codes: Sequence[str] | None = None) -> list[str]:
-    """The municipalities with a positive share in the order of the equalising rule."""
+def queue_places(assigned: Counts, share_units: Counts,
+                 codes: Sequence[str] | None = None) -> dict[str, int]:
+    """Each municipality's place in the queue for the next equalising assignment (plats i
+    kön), 1 = next, in the order of `QueueKey`; a municipality with share 0 is not in the queue.
+    """
     codes, counts, shares = _aligned(assigned, share_units, codes)
-    return [key.code for key in sorted(QueueKey(a, s, c) for c, a, s
-                                       in zip(codes, counts, shares, strict=True) if s > 0)]
+    order = sorted(QueueKey(a, s, c) for c, a, s in zip(codes, counts, shares, strict=True)
+                   if s > 0)
+    return {key.code: place for place, key in enumerate(order, start=1)}
 
 
 def next_equalising(

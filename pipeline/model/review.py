@@ -14,47 +14,42 @@ from pipeline.presentation.formats import PLAIN
 LISTED = 15
 
 
-def largest_changes(current: pl.DataFrame, previous: pl.DataFrame | None, decimals: int,
-                    label: str, previous_label: str) -> pl.DataFrame:
-    """The municipalities whose share moved most against `previous` (code, share_units);
-    `current` has municipality_code, municipality_name, county_name and share_units."""
-    if previous is None or previous.is_empty():
+def largest_changes(table: pl.DataFrame, decimals: int, label: str, previous_label: str,
+                    before: str = "previous_units", change: str = "change_units") -> pl.DataFrame:
+    """The municipalities whose share moved most: `table` is a `ShareChange.table`; the share
+    `label` is its share_units, `previous_label` its `before` column, the move its `change`
+    column (by default the change from the previous share year)."""
+    if table[before].null_count() == table.height:
         return pl.DataFrame({"": [f"ingen {previous_label} att jämföra med"]})
-    joined = current.join(previous.select("municipality_code", before="share_units"),
-                          on="municipality_code", how="left")
-    joined = joined.with_columns(change=pl.col("share_units") - pl.col("before"))
-    top = joined.sort(pl.col("change").abs(), "municipality_code", descending=[True, False],
-                      nulls_last=True).head(LISTED)
+    top = table.sort(pl.col(change).abs(), "municipality_code", descending=[True, False],
+                     nulls_last=True).head(LISTED)
     return pl.DataFrame({
         "Kommun": [f"{c} {n}" for c, n in zip(top["municipality_code"],
                                                 top["municipality_name"], strict=True)],
         "Län": top["county_name"],
-        f"{previous_label} ‰": [PLAIN.fixed(v, decimals) for v in top["before"]],
+        f"{previous_label} ‰": [PLAIN.fixed(v, decimals) for v in top[before]],
         f"{label} ‰": [PLAIN.fixed(v, decimals) for v in top["share_units"]],
-        "Förändring ‰": [PLAIN.fixed(v, decimals, signed=True) for v in top["change"]],
+        "Förändring ‰": [PLAIN.fixed(v, decimals, signed=True) for v in top[change]],
     })
 
 
-def county_totals(current: pl.DataFrame, previous: pl.DataFrame | None,
-                  decimals: int) -> pl.DataFrame:
-    """Each county's number of municipalities and total share, and its change."""
-    totals = (current.group_by("county_code", "county_name", maintain_order=True)
-              .agg(pl.len().alias("n"), pl.col("share_units").sum().alias("units"))
+def county_totals(table: pl.DataFrame, decimals: int) -> pl.DataFrame:
+    """Each county's number of municipalities, total share and its change from the previous
+    share year, from a `ShareChange.table`: the sum of its municipalities' changes ("–" when
+    none of them had a share that year)."""
+    totals = (table.group_by("county_code", "county_name", maintain_order=True)
+              .agg(pl.len().alias("n"), pl.col("share_units").sum().alias("units"),
+                   pl.col("change_units").sum().alias("change"),
+                   pl.col("change_units").is_not_null().any().alias("compared"))
               .sort("county_code"))
-    before: dict[str, int] = {}
-    if previous is not None and not previous.is_empty():
-        county = dict(zip(current["municipality_code"], current["county_code"], strict=True))
-        for code, units in zip(previous["municipality_code"], previous["share_units"],
-                               strict=True):
-            before[county.get(code, "?")] = before.get(county.get(code, "?"), 0) + units
     return pl.DataFrame({
         "Län": [f"{c} {n}" for c, n in zip(totals["county_code"], totals["county_name"],
                                            strict=True)],
         "Kommuner": totals["n"],
         "Andel ‰": [PLAIN.fixed(u, decimals) for u in totals["units"]],
-        "Förändring ‰": [PLAIN.fixed(u - before[c], decimals, signed=True) if c in before
-                         else "–" for c, u in zip(totals["county_code"], totals["units"],
-                                                  strict=True)],
+        "Förändring ‰": [PLAIN.fixed(change, decimals, signed=True) if compared else "–"
+                         for change, compared in zip(totals["change"], totals["compared"],
+                                                     strict=True)],
     })
 
 

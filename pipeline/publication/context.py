@@ -1,8 +1,8 @@
 """Context beside a published share table: last year's share and the expected children.
 
-* `previous_units`, `change_units`: the share of the previous share year as published (read by the
-  caller with `store.read_published_final`), and the change to this year's share; empty when
-  that year is not published or the municipality is not in it.
+* `previous_units`, `change_units`: the share of the previous share year as published, and the
+  change to this year's share (`pipeline.model.change`); empty when that year is not published
+  or the municipality is not in it.
 * `expected_children`: how many of the national planning figure's equalising assignments each
   municipality would receive during the share year — what the rule will actually do given the
   ledger (`pipeline.goals.fulfilment.forecast_table`, exact), not share × figure: municipalities
@@ -18,6 +18,7 @@ import polars as pl
 
 from pipeline.core.files import sha256_bytes
 from pipeline.goals.fulfilment import forecast_table, fulfilment_table
+from pipeline.model.change import ShareChange
 
 LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
 
@@ -44,33 +45,25 @@ def counted_ledger_sha256(ledger: pl.DataFrame, as_of: date) -> str:
 
 def add_context(
     final: pl.DataFrame,
-    decimals: int,
+    change: ShareChange,
     *,
-    previous: tuple[pl.DataFrame, int] | None = None,
     ledger: pl.DataFrame | None = None,
     as_of: date | None = None,
     planning_children: int | None = None,
 ) -> pl.DataFrame:
     """`final` with `previous_units`, `change_units` and `expected_children`.
 
-    `previous` is the previous share year's published table (municipality_code, share_units) and
-    its decimals; `ledger`, `as_of` and `planning_children` give the forecast. Each column stays
-    empty (null) when its inputs are absent.
+    `change` is this year's final shares against the previous share year's published table;
+    `ledger`, `as_of` and `planning_children` give the forecast. Each column stays empty (null)
+    when its inputs are absent.
     """
-    result = final.with_columns(previous_units=pl.lit(None, pl.Int64))
-    if previous is not None:
-        table, previous_decimals = previous
-        rescaled = table.select(
-            "municipality_code",
-            _rescaled(pl.col("share_units"), previous_decimals, decimals).alias("previous_units"),
-        )
-        result = final.join(rescaled, on="municipality_code", how="left")
-    result = result.with_columns(
-        change_units=pl.col("share_units") - pl.col("previous_units"),
-        expected_children=pl.lit(None, pl.Int64),
-    )
+    result = final.join(change.table.select("municipality_code", "previous_units",
+                                            "change_units"),
+                        on="municipality_code", how="left", maintain_order="left")
+    result = result.with_columns(expected_children=pl.lit(None, pl.Int64))
     if ledger is not None and as_of is not None and planning_children is not None:
-        expected = expected_children(final, decimals, ledger, as_of, planning_children)
+        expected = expected_children(final, change.current.decimals, ledger, as_of,
+                                     planning_children)
         result = result.drop("expected_children").join(expected, on="municipality_code",
                                                        how="left")
     return result
@@ -84,11 +77,3 @@ def expected_children(final: pl.DataFrame, decimals: int, ledger: pl.DataFrame, 
     forecast = forecast_table(table, planning_children, decimals)
     return forecast.select("municipality_code",
                            pl.col("expected").cast(pl.Int64).alias("expected_children"))
-
-
-def _rescaled(units: pl.Expr, from_decimals: int, to_decimals: int) -> pl.Expr:
-    """Units of 10^-from ‰ in units of 10^-to ‰ (half up when decimals were dropped)."""
-    if from_decimals <= to_decimals:
-        return units * 10 ** (to_decimals - from_decimals)
-    step = 10 ** (from_decimals - to_decimals)
-    return (units + step // 2) // step

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,6 +62,16 @@ class Agreement:
     approved_on: date
     reference: str
     source: str
+
+    def units(self, calculated_units: Mapping[str, int]) -> int:
+        """The amount in units, "all" resolved against the giver's calculated share."""
+        return resolved_units(self.amount_units, calculated_units[self.giver_code])
+
+
+def resolved_units(amount_units: int | None, calculated_units: int) -> int:
+    """An amount in units of 10^-decimals ‰, with "all" (None; "hela andelen" on the county
+    boards' form) resolved to the giver's calculated share: the one place it is resolved."""
+    return calculated_units if amount_units is None else amount_units
 
 
 def read_agreements_csv(path: Path, decimals: int) -> list[Agreement]:

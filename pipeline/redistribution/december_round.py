@@ -69,7 +69,8 @@ def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
     if problems:
         raise FormProblems(share_year, problems, reports)
     agreements = [*from_csv, *checked.agreements]
-    # The agency's own rules once more over both routes together, as a last guard.
+    # The same rules over both routes: what is left to refuse is in the agreement file itself
+    # (the forms were checked after it), said in English to the statistician who keeps it.
     validate_agreements(agreements, share_year, dict(calculated_units), register, decimals)
     return Round(agreements, read.notices, [form.path for form in read.forms])
 

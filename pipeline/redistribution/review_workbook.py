@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.core.excel_formats import number_format, put, save, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
+from pipeline.model.change import ShareChange
 from pipeline.model.parameters import ModelParameters
 from pipeline.presentation.columns import (
     AT_FLOOR,
@@ -78,7 +79,7 @@ def write_review_workbooks(
     layout: Layout,
     share_year: int,
     draft: pl.DataFrame,
-    previous: pl.DataFrame | None,
+    change: ShareChange,
     decimals: int,
     illustrative: bool,
     parameter_set: str,
@@ -91,7 +92,7 @@ def write_review_workbooks(
     counties = draft.select("county_code", "county_name").unique().sort("county_code")
     for county_code, county_name in counties.iter_rows():
         path = layout.review_workbook(share_year, county_code, county_name)
-        write_review_workbook(path, share_year, county_code, draft, previous, decimals,
+        write_review_workbook(path, share_year, county_code, draft, change, decimals,
                               illustrative, parameter_set, review_round=review_round,
                               parameters=parameters)
         paths.append(path)
@@ -103,7 +104,7 @@ def write_review_workbook(
     share_year: int,
     county_code: str,
     draft: pl.DataFrame,
-    previous: pl.DataFrame | None,
+    change: ShareChange,
     decimals: int,
     illustrative: bool,
     parameter_set: str,
@@ -113,11 +114,12 @@ def write_review_workbook(
 ) -> None:
     """Write one county's review workbook; the file appears whole or not at all.
 
-    Without `review_round` the first sheet leaves out the deadline and the return address;
-    without `parameters` it leaves out the model's values."""
-    county = _county_rows(draft, previous, county_code)
+    `change` is the draft against the previous share year's published table. Without
+    `review_round` the first sheet leaves out the deadline and the return address; without
+    `parameters` it leaves out the model's values."""
+    county = _county_rows(draft, change, county_code)
     county_name = county["county_name"][0]
-    compared = _compared_year(previous, share_year) if previous is not None else None
+    compared = change.compared_year
     workbook = Workbook()
     use_house_font(workbook)
     example = f"{county['municipality_code'][0]} {county['municipality_name'][0]}"
@@ -134,24 +136,13 @@ def write_review_workbook(
     write_atomically_with(path, lambda temporary: save(workbook, temporary))
 
 
-def _county_rows(draft: pl.DataFrame, previous: pl.DataFrame | None,
-                 county_code: str) -> pl.DataFrame:
+def _county_rows(draft: pl.DataFrame, change: ShareChange, county_code: str) -> pl.DataFrame:
     county = draft.filter(pl.col("county_code") == county_code).sort("municipality_code")
     if county.is_empty():
         raise ValueError(f"the draft has no municipality in county {county_code!r}")
-    if previous is None:
-        return county.with_columns(previous_units=pl.lit(None, dtype=pl.Int64))
-    last_year = previous.select("municipality_code",
-                                pl.col("share_units").cast(pl.Int64).alias("previous_units"))
-    return county.join(last_year, on="municipality_code", how="left")
-
-
-def _compared_year(previous: pl.DataFrame, share_year: int) -> int:
-    """The share year the draft is compared with: the previous table's own year when it has one
-    (the latest earlier year in the warehouse need not be the year before)."""
-    if "share_year" in previous.columns and previous.height:
-        return int(previous["share_year"][0])
-    return share_year - 1
+    return county.join(change.table.select("municipality_code", "previous_units",
+                                           "change_units"),
+                       on="municipality_code", how="left", maintain_order="left")
 
 
 # --- "Utkast" -----------------------------------------------------------------------------------
@@ -176,26 +167,26 @@ def _draft_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, compar
 
     rows = []
     for record in county.iter_rows(named=True):
-        previous = record["previous_units"]
         rows.append(
             [record["municipality_code"], record["municipality_name"]]
             + [(record[c.name], COUNT) for c in STATISTIC_COLUMNS]
             + [(record[c.name], UNROUNDED) for c in SHARE_STEPS]
             + ["Ja" if record["at_floor"] else "Nej",
                (_promille(record["share_units"], decimals), share),
-               (_promille(previous, decimals), share),
-               (_promille(_change(record["share_units"], previous), decimals), change)])
+               (_promille(record["previous_units"], decimals), share),
+               (_promille(record["change_units"], decimals), change)])
     # Last year's total and the change cover only municipalities that had a share last year.
     with_previous = county.filter(pl.col("previous_units").is_not_null())
-    previous_total = with_previous["previous_units"].sum() if len(with_previous) else None
+    any_previous = len(with_previous) > 0
     total = (
         [TOTAL, county_name]
         + [(county[c.name].sum(), COUNT) for c in STATISTIC_COLUMNS]
         + [(county[c.name].sum(), UNROUNDED) for c in SHARE_STEPS]
         + [None,
            (_promille(county["share_units"].sum(), decimals), share),
-           (_promille(previous_total, decimals), share),
-           (_promille(_change(with_previous["share_units"].sum(), previous_total), decimals),
+           (_promille(with_previous["previous_units"].sum() if any_previous else None,
+                      decimals), share),
+           (_promille(with_previous["change_units"].sum() if any_previous else None, decimals),
             change)]
     )
     header(sheet, HEADER_ROW, headings,
@@ -292,7 +283,3 @@ def _name_formula(cell: str, count: int) -> str:
 def _promille(units: int | None, decimals: int) -> float | None:
     """The nearest float to the exact decimal; its shortest repr, which the file holds, is it."""
     return None if units is None else int(units) / 10**decimals
-
-
-def _change(units: int, previous: int | None) -> int | None:
-    return None if previous is None else units - previous

@@ -31,9 +31,14 @@ from pipeline.site.geography import load_features
 from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.publications import read_publications, shown_year_of
-from pipeline.site.queue import queue_places
 from pipeline.site.redistributions import transfers_in_force
-from pipeline.site.upstream import FIRST_DATE, Municipality, load_register, read_ledger
+from pipeline.site.upstream import (
+    FIRST_DATE,
+    Municipality,
+    load_register,
+    queue_places,
+    read_ledger,
+)
 
 GEOJSON = Path("reference") / "municipalities_2pct.geojson"
 REGISTER = Path("reference") / "municipalities.csv"

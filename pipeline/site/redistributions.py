@@ -22,9 +22,8 @@ def transfers_in_force(data_dir: Path, publication: Publication,
                                     publication.calculated, publication.decimals,
                                     write_reports=False).agreements
     transfers = [
-        Transfer(a.giver_code, a.receiver_code,
-                 publication.calculated.get(a.giver_code, 0) if a.amount_units is None
-                 else a.amount_units, a.approved_on, a.reference)
+        Transfer(a.giver_code, a.receiver_code, a.units(publication.calculated), a.approved_on,
+                 a.reference)
         for a in agreements
     ]
     given: dict[str, int] = {}

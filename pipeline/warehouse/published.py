@@ -13,7 +13,15 @@ import duckdb
 import polars as pl
 
 from pipeline.core.layout import Layout
-from pipeline.publication.store import published_years, read_published_decision
+from pipeline.ingestion.registry import INPUT_COLUMNS
+from pipeline.model.change import ShareYear
+from pipeline.model.parameters import ModelParameters
+from pipeline.publication.store import (
+    published_paths,
+    published_years,
+    read_manifest,
+    read_published_decision,
+)
 from pipeline.warehouse.sql import execute, query
 
 
@@ -36,14 +44,31 @@ def restore_published_final_shares(conn: duckdb.DuckDBPyConnection, layout: Layo
     return restored
 
 
-def previous_published(layout: Layout, share_year: int) -> pl.DataFrame | None:
-    """Share year Y−1's published table (share_year, municipality_code, share_units), if any:
-    what a draft and a review workbook compare with."""
-    decision = read_published_decision(layout.year_out(share_year - 1), share_year - 1)
+def previous_published(layout: Layout, conn: duckdb.DuckDBPyConnection,
+                       share_year: int) -> ShareYear | None:
+    """Share year Y−1 as published, if it is: its table, the parameters its manifest records and
+    the inputs it was computed from (None unless the warehouse still holds them). What a draft,
+    the review workbooks and the published table compare with (`pipeline.model.change`)."""
+    year = share_year - 1
+    decision = read_published_decision(layout.year_out(year), year)
     if decision is None:
         return None
-    return decision[0].select(pl.lit(share_year - 1, pl.Int64).alias("share_year"),
-                              "municipality_code", "share_units")
+    manifest = read_manifest(published_paths(layout.year_out(year), year)["manifest"])
+    return ShareYear.decided(year, ModelParameters.from_values(manifest["parameters"]),
+                             decision[0], _inputs_as_published(conn, year, manifest))
+
+
+def _inputs_as_published(conn: duckdb.DuckDBPyConnection, share_year: int,
+                         manifest: dict) -> pl.DataFrame | None:
+    """The warehouse's basis of a published year when it was loaded from the very files the
+    publication names (by SHA-256); a year loaded again from other files since is not it."""
+    published = {item["name"]: item["sha256"] for item in manifest.get("inputs", [])
+                 if item["name"] in INPUT_COLUMNS}
+    files = query(conn, "input_files_for_year", share_year=share_year)
+    if dict(zip(files["statistic"], files["sha256"], strict=True)) != published:
+        return None
+    basis = query(conn, "share_basis_for_year", share_year=share_year)
+    return basis if basis.height else None
 
 
 def _same(stored: pl.DataFrame, published: pl.DataFrame) -> bool:

@@ -20,6 +20,7 @@ from pipeline.goals.fulfilment import (
     forecast_table,
     fulfilment_table,
     next_equalising,
+    queue_places,
     step_by_step,
 )
 from pipeline.goals.ledger import LEDGER_SCHEMA
@@ -179,6 +180,36 @@ def test_forecast_equals_the_rule_step_by_step_from_an_empty_ledger(case):
 @given(cases(prior=True))
 def test_forecast_equals_the_rule_step_by_step_after_a_prior_ledger(case):
     assert forecast(*case) == step_by_step(*case) == rule_applied(*case)
+
+
+def test_queue_orders_by_ratio_then_larger_share_then_lower_code():
+    shares = {"0001": 200, "0002": 100, "0003": 100, "0004": 0, "0005": 300}
+    assigned = {"0001": 2, "0002": 1, "0003": 1, "0004": 0, "0005": 1}
+    # ratios: 0001 1/100, 0002 1/100, 0003 1/100, 0005 1/300; 0004 has no share
+    assert queue_places(assigned, shares) == {"0005": 1, "0001": 2, "0002": 3, "0003": 4}
+
+
+def test_queue_compares_exactly_not_in_floating_point():
+    # 1/3 and 33333333/100000000 differ by 1/300000000: floats of the ratios nearly agree
+    shares = {"0001": 3, "0002": 100_000_000}
+    assigned = {"0001": 1, "0002": 33_333_333}
+    assert queue_places(assigned, shares) == {"0002": 1, "0001": 2}
+
+
+@given(cases(prior=True))
+def test_queue_places_are_the_order_in_which_the_rule_picks(case):
+    """Place 1 is whom the rule picks; place 2 whom it picks once place 1 has left; and so on
+    (shares drawn from a few common values, so ratios and shares tie)."""
+    assigned, shares, codes, _ = case
+    places = queue_places(assigned, shares, codes)
+    counts = dict(zip(codes, assigned, strict=True))
+    waiting = {code: share for code, share in zip(codes, shares, strict=True) if share > 0}
+    picked = []
+    while waiting:
+        picked.append(next_equalising(counts, waiting))
+        del waiting[picked[-1]]
+    assert sorted(places, key=places.__getitem__) == picked
+    assert sorted(places.values()) == list(range(1, len(picked) + 1))
 
 
 def test_a_municipality_far_ahead_receives_nothing_until_the_others_catch_up():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 from openpyxl import load_workbook
@@ -12,8 +13,12 @@ from openpyxl import load_workbook
 from pipeline.goals.fulfilment import forecast_table, fulfilment_table
 from pipeline.goals.ledger import empty_ledger
 from pipeline.goals.report import forecast_csv, fulfilment_csv, write_fulfilment_workbook
-from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
+from pipeline.model.change import ShareYear, share_change
+from pipeline.model.draft import comparison_csv, draft_csv
+from pipeline.model.parameters import load_parameters
 
+PARAMETERS = load_parameters(Path(__file__).resolve().parents[2] / "data" / "parameters.toml",
+                             2026)
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)", "Håbo"]
 
 
@@ -46,9 +51,11 @@ def test_draft_and_comparison_csv_neutralise_formula_text():
     rows = _cells(draft_csv(draft, 2))
     _assert_neutralised(rows, "municipality_name")
     assert all(r["county_name"].startswith("'=") for r in rows)
-    previous = draft.select("municipality_code", share_units=pl.col("share_units") + 5)
-    comparison = compare_with_previous(draft, previous, 2025, 2)
-    rows = _cells(comparison_csv(comparison, 2))
+    last_year = draft.with_columns(calculated_units=pl.col("share_units") + 5,
+                                   share_units=pl.col("share_units") + 5)
+    change = share_change(ShareYear.drafted(2026, PARAMETERS, draft),
+                          ShareYear.decided(2025, PARAMETERS, last_year, None))
+    rows = _cells(comparison_csv(change))
     _assert_neutralised(rows, "municipality_name")
     assert {r["change_promille"] for r in rows} == {"-0.05"}  # numbers stay numbers
 

@@ -9,9 +9,13 @@ import polars as pl
 
 from pipeline.goals.fulfilment import step_by_step
 from pipeline.goals.ledger import empty_ledger
+from pipeline.model.change import ShareChange, ShareYear, share_change
+from pipeline.model.parameters import load_parameters
 from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
 from pipeline.publication.table import render_csv
-from tests.publication_data import final_shares
+from tests.publication_data import REGISTER, final_shares
+
+PARAMETERS = load_parameters(REGISTER.parents[1] / "parameters.toml", 2026)
 
 
 def ledger(rows: list[tuple[str, str]]) -> pl.DataFrame:
@@ -23,6 +27,13 @@ def ledger(rows: list[tuple[str, str]]) -> pl.DataFrame:
          "kind": ["equalising"] * len(rows)},
         schema=empty_ledger().schema,
     )
+
+
+def change(final: pl.DataFrame, last_year: pl.DataFrame | None = None) -> ShareChange:
+    """`final` against `last_year`'s published table (None: no previous year)."""
+    previous = (None if last_year is None
+                else ShareYear.decided(2025, PARAMETERS, last_year, None))
+    return share_change(ShareYear.decided(2026, PARAMETERS, final, None), previous)
 
 
 def test_the_ledger_date_is_31_december_before_or_the_ledgers_last_day():
@@ -43,21 +54,14 @@ def test_the_counted_digest_ignores_assignments_after_the_date():
 
 def test_previous_share_and_change_and_empty_where_unknown():
     final = final_shares()
-    previous = final.select("municipality_code", share_units=pl.col("share_units") + 7).filter(
+    previous = final.with_columns(share_units=pl.col("share_units") + 7).filter(
         pl.col("municipality_code") != "0114")
-    result = add_context(final, 2, previous=(previous, 2))
+    result = add_context(final, change(final, previous))
     row = result.filter(pl.col("municipality_code") == "0115").row(0, named=True)
     assert (row["previous_units"], row["change_units"]) == (row["share_units"] + 7, -7)
     missing = result.filter(pl.col("municipality_code") == "0114").row(0, named=True)
     assert missing["previous_units"] is None and missing["change_units"] is None
     assert result["expected_children"].null_count() == 290
-
-
-def test_a_previous_year_with_other_decimals_is_rescaled():
-    final = final_shares()
-    previous = final.select("municipality_code", share_units=pl.col("share_units") // 10)
-    result = add_context(final, 2, previous=(previous, 1))
-    assert (result["previous_units"] == (final["share_units"] // 10) * 10).all()
 
 
 def test_expected_children_are_what_the_rule_does_from_the_ledger_state():
@@ -66,7 +70,8 @@ def test_expected_children_are_what_the_rule_does_from_the_ledger_state():
                          + [("2019-02-01", "0117")] * 5)
     as_of = ledger_as_of(assignments, 2018)
     assert as_of == date(2017, 12, 31)
-    result = add_context(final, 2, ledger=assignments, as_of=as_of, planning_children=500)
+    result = add_context(final, change(final), ledger=assignments, as_of=as_of,
+                         planning_children=500)
     counts = {"0180": 40, "0114": 3}
     expected = step_by_step(counts, dict(zip(final["municipality_code"], final["share_units"],
                                              strict=True)), None, 500)
@@ -79,15 +84,16 @@ def test_a_ledger_ending_before_the_year_forecasts_from_its_last_day():
     final = final_shares()
     assignments = ledger([("2016-01-01", "0114"), ("2016-03-01", "0115")])
     as_of = ledger_as_of(assignments, 2026)
-    result = add_context(final, 2, ledger=assignments, as_of=as_of, planning_children=10)
+    result = add_context(final, change(final), ledger=assignments, as_of=as_of,
+                         planning_children=10)
     assert as_of == date(2016, 3, 1)
     assert int(result["expected_children"].sum()) == 10
 
 
 def test_the_machine_csv_keeps_its_columns_and_adds_the_context_at_the_end():
     final = final_shares()
-    previous = final.select("municipality_code", share_units=pl.col("share_units") - 1)
-    result = add_context(final, 2, previous=(previous, 2),
+    previous = final.with_columns(share_units=pl.col("share_units") - 1)
+    result = add_context(final, change(final, previous),
                          ledger=ledger([("2016-01-01", "0114")]), as_of=date(2016, 1, 1),
                          planning_children=20)
     lines = render_csv(result, 2).decode("utf-8").splitlines()

@@ -19,7 +19,6 @@ from pipeline.redistribution.agreements import Agreement, read_agreements_csv
 from pipeline.redistribution.rules import (
     AgreementError,
     apply_redistributions,
-    check_invariants,
     validate_agreements,
 )
 
@@ -248,7 +247,6 @@ def test_apply_moves_units_from_givers_to_receivers() -> None:
         ("0305", 0, 0, 25_000),
         ("0319", 0, 0, 15_000),
     ]
-    assert check_invariants(final, DECIMALS) == []
 
 
 def test_apply_returns_register_order() -> None:
@@ -261,18 +259,6 @@ def test_apply_requires_a_complete_draft() -> None:
         apply_redistributions(DRAFT.with_columns(share_units=pl.Series([29_999, 20_000, 10_000,
                                                                         25_000, 15_000])),
                               [], DECIMALS)
-
-
-def test_check_invariants_reports_every_broken_invariant() -> None:
-    final = apply_redistributions(DRAFT, [agreement()], DECIMALS)
-    broken = final.with_columns(
-        share_units=pl.when(pl.col("municipality_code") == "0305").then(-1)
-        .otherwise(pl.col("share_units")))
-    problems = check_invariants(broken, DECIMALS)
-    assert any("national total is 749.99 ‰" in p for p in problems)
-    assert any(p.startswith("county 03 Uppsala län: total") for p in problems)
-    assert any("0305 Håbo: outside every agreement but its share changed" in p for p in problems)
-    assert any("0305 Håbo: negative share" in p for p in problems)
 
 
 @st.composite
@@ -323,7 +309,6 @@ def test_redistribution_keeps_totals_and_leaves_others_untouched(scenario) -> No
 
     final = apply_redistributions(draft, agreements, DECIMALS)
 
-    assert check_invariants(final, DECIMALS) == []
     assert final["share_units"].sum() == TOTAL
     by_county = final.group_by("county_code").agg(pl.col("calculated_units", "share_units").sum())
     assert (by_county["calculated_units"] == by_county["share_units"]).all()

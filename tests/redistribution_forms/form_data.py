@@ -8,6 +8,8 @@ from pathlib import Path
 import polars as pl
 from openpyxl import load_workbook
 
+from pipeline.model.change import ShareYear, share_change
+from pipeline.model.parameters import load_parameters
 from pipeline.redistribution.agreements import FORM_SHEET
 from pipeline.redistribution.review_workbook import FORM_HEADER_ROW, write_review_workbook
 
@@ -15,6 +17,8 @@ YEAR = 2026
 DECIMALS = 2
 SHARE_UNITS = 345  # every municipality's calculated share in the made-up draft: 3,45 ‰
 VASTRA_GOTALAND = "14"
+PARAMETERS = load_parameters(Path(__file__).resolve().parents[2] / "data" / "parameters.toml",
+                             YEAR)
 
 
 # What a county board types into rows 5-8 of the form: text codes, a numeric code, a name, a
@@ -33,7 +37,8 @@ def filled_review_workbook(folder: Path, draft: pl.DataFrame, rows: list[list],
     a county board would fill it."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    write_review_workbook(path, YEAR, county, draft, None, DECIMALS, True, "default")
+    change = share_change(ShareYear.drafted(YEAR, PARAMETERS, draft), None)
+    write_review_workbook(path, YEAR, county, draft, change, DECIMALS, True, "default")
     workbook = load_workbook(path)
     sheet = workbook[FORM_SHEET]
     for offset, values in enumerate(rows, start=1):

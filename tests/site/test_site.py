@@ -1,11 +1,13 @@
-"""The statistics website without a browser: the queue rule, Swedish number formats, the pages
+"""The statistics website without a browser: the queue places, Swedish number formats, the pages
 written, links that stay inside the site, the illustrative mark, the map and the table, the
 scenario forecasts against the project's rule, and the input checks."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
+from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,26 +17,15 @@ import pytest
 from pipeline.core.errors import AnvisningError, InputError
 from pipeline.goals.fulfilment import next_equalising, step_by_step
 from pipeline.presentation.formats import NBSP, WEB
+from pipeline.site import collect_inputs
+from pipeline.site.charts import Charts
 from pipeline.site.map import PALETTE, contrast, text_colour
+from pipeline.site.markup import Context
 from pipeline.site.prognosis import load_prognosis
-from pipeline.site.queue import queue_places
+from pipeline.site.sections import municipality_rows
 from tests.site.conftest import AS_OF
 
 # --- queue -----------------------------------------------------------------------------------
-
-
-def test_queue_orders_by_ratio_then_larger_share_then_lower_code():
-    shares = {"0001": 200, "0002": 100, "0003": 100, "0004": 0, "0005": 300}
-    assigned = {"0001": 2, "0002": 1, "0003": 1, "0004": 0, "0005": 1}
-    # ratios: 0001 1/100, 0002 1/100, 0003 1/100, 0005 1/300; 0004 has no share
-    assert queue_places(assigned, shares) == {"0005": 1, "0001": 2, "0002": 3, "0003": 4}
-
-
-def test_queue_compares_exactly_not_in_floating_point():
-    # 1/3 and 33333333/100000000 differ by 1/300000000: floats of the ratios nearly agree
-    shares = {"0001": 3, "0002": 100_000_000}
-    assigned = {"0001": 1, "0002": 33_333_333}
-    assert queue_places(assigned, shares) == {"0002": 1, "0001": 2}
 
 
 def test_queue_head_is_the_projects_next_equalising(inputs):
@@ -61,6 +52,36 @@ def test_queue_is_the_order_of_the_next_assignments(inputs):
         state[code] += 1
     if len(set(order)) == len(order):
         assert order == [c for _, c in by_place[:5]]
+
+
+def test_the_sites_queue_place_is_the_rules_order_including_ties(published, inputs, tmp_path):
+    """"Plats i kön" as the site's table shows it, against the rule of MODEL.md written out here
+    (lowest assigned/share, then the larger share, then the lower code), on a ledger where
+    ratios tie: no assignment at all for most municipalities (82 of them share the floor), one
+    each for a few of equal share and for the largest."""
+    data, out = published
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    shares = inputs.shown.shares
+    floor = min(units for units in shares.values() if units > 0)
+    at_floor = sorted(code for code, units in shares.items() if units == floor)
+    chosen = [*at_floor[:3], max(shares, key=lambda code: (shares[code], code))]
+    ledger = copy / "ledger" / "assignments.csv"
+    ledger.write_text("assignment_id,date,municipality_code,kind\n" + "".join(
+        f"A{i:07d},2026-01-0{i},{code},equalising\n" for i, code in enumerate(chosen, start=1)),
+        encoding="utf-8")
+    tied = collect_inputs(copy, out, AS_OF)
+    assigned = dict.fromkeys(shares, 0) | dict.fromkeys(chosen, 1)
+    rule = sorted((code for code in shares if shares[code] > 0),
+                  key=lambda code: (Fraction(assigned[code], shares[code]), -shares[code], code))
+
+    ctx = Context(tied, Charts(tied.years, sorted(tied.publications), []))
+    shown = {}
+    for row in municipality_rows(ctx, tied.municipalities, ""):
+        code = re.search(r'href="kommun/(\d{4})\.html"', row).group(1)
+        shown[code] = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', row)[-1]
+    assert [shown[code] for code in rule] == [str(place) for place in range(1, len(rule) + 1)]
+    assert all(shown[code] == "inte i kön" for code in shares if shares[code] == 0)
 
 
 def test_palette_text_colours_meet_wcag_aa():

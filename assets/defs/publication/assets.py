@@ -3,6 +3,7 @@
 from datetime import date
 
 import dagster as dg
+import duckdb
 
 from assets.defs.failures import user_failures
 from assets.defs.partitions import share_year_of, share_years
@@ -13,6 +14,7 @@ from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
 from pipeline.goals.ledger import read_ledger
 from pipeline.ingestion.registry import INPUT_COLUMNS
+from pipeline.model.change import ShareYear, share_change
 from pipeline.model.parameters import load_parameters
 from pipeline.presentation.formats import PRINT, long_date
 from pipeline.presentation.terms import LEDGER
@@ -23,12 +25,11 @@ from pipeline.publication.store import (
     publish,
     published_paths,
     read_manifest,
-    read_published_decision,
 )
 from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
 from pipeline.publication.texts import file_line, source_line
 from pipeline.redistribution.forms.spreadsheets import classify_folder
-from pipeline.warehouse.published import restore_published_final_shares
+from pipeline.warehouse.published import previous_published, restore_published_final_shares
 from pipeline.warehouse.sql import query
 
 GROUP = "publication"
@@ -59,12 +60,17 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     layout = settings.layout
     params = load_parameters(layout.parameters, share_year)
     statement = load_publication_settings(layout.publication_settings)
+    out = layout.year_out(share_year)
+    recorded = read_manifest(published_paths(out, share_year)["manifest"]) or {}
     with warehouse.get_connection() as conn:
         final = query(conn, "final_for_year", share_year=share_year)
         files = query(conn, "input_files_for_year", share_year=share_year)
         agreements = query(conn, "agreements_for_year", share_year=share_year)
-    out = layout.year_out(share_year)
-    recorded = read_manifest(published_paths(out, share_year)["manifest"]) or {}
+        basis = query(conn, "share_basis_for_year", share_year=share_year)
+        # A decision keeps the comparison it was published with: Y−1 published later does not
+        # make a rerun of Y a different decision.
+        previous = (None if recorded and recorded.get("compared_with", share_year - 1) is None
+                    else _previous(layout, conn, share_year))
     decision_date = choose_decision_date(
         share_year, statement,
         given=date.fromisoformat(config.decision_date) if config.decision_date else None,
@@ -75,12 +81,8 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     ledger = _ledger(layout, final)
     as_of = (ledger_as_of(ledger, share_year, _recorded_date(recorded, "ledger_as_of"))
              if ledger is not None else None)
-    # A decision keeps the comparison it was published with: Y−1 published later does not make
-    # a rerun of Y a different decision.
-    previous = (None if recorded and recorded.get("compared_with", share_year - 1) is None
-                else _previous(layout, share_year))
-    table = add_context(final, params.decimals, previous=previous,
-                        ledger=ledger, as_of=as_of,
+    change = share_change(ShareYear.decided(share_year, params, final, basis), previous)
+    table = add_context(final, change, ledger=ledger, as_of=as_of,
                         planning_children=statement.planning_children)
     inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
     if ledger is not None and as_of is not None:
@@ -99,7 +101,7 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         contact=statement.contact,
         planning_children=statement.planning_children if as_of is not None else None,
         ledger_as_of=as_of,
-        compared_with=share_year - 1 if previous is not None else None,
+        compared_with=change.compared_year,
     )
     try:
         result = publish(out, table, info, reissue_reason=config.reissue_reason)
@@ -131,10 +133,11 @@ def _recorded_date(manifest: dict, key: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _previous(layout: Layout, share_year: int):
-    """The previous share year's published table and its decimals, or None."""
+def _previous(layout: Layout, conn: duckdb.DuckDBPyConnection, share_year: int
+              ) -> ShareYear | None:
+    """The previous share year as published, or None (also when it cannot be read)."""
     try:
-        return read_published_decision(layout.year_out(share_year - 1), share_year - 1)
+        return previous_published(layout, conn, share_year)
     except PublicationError:
         return None
 

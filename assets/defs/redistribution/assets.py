@@ -10,6 +10,7 @@ from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.assets import draft_shares
 from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.core.units import total_units, units_to_text
+from pipeline.model.change import ShareYear, share_change
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.presentation.formats import PLAIN
@@ -44,9 +45,10 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
         draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
+        previous = previous_published(settings.layout, conn, share_year)
     folder = settings.layout.review_folder(share_year)
-    paths = write_review_workbooks(settings.layout, share_year, draft,
-                                   previous_published(settings.layout, share_year),
+    change = share_change(ShareYear.drafted(share_year, params, draft), previous)
+    paths = write_review_workbooks(settings.layout, share_year, draft, change,
                                    params.decimals, illustrative, params.name,
                                    review_round=review_round, parameters=params)
     return dg.MaterializeResult(metadata={
@@ -95,8 +97,7 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                 "share_year": [a.share_year for a in agreements],
                 "giver_code": [a.giver_code for a in agreements],
                 "receiver_code": [a.receiver_code for a in agreements],
-                "amount_units": [a.amount_units if a.amount_units is not None
-                                 else units[a.giver_code] for a in agreements],
+                "amount_units": [a.units(units) for a in agreements],
                 "approved_on": [a.approved_on for a in agreements],
                 "reference": [a.reference for a in agreements],
                 "source": [a.source for a in agreements],
@@ -112,11 +113,11 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         conn.execute("COMMIT")
         summary = query(conn, "final_invariants", share_year=share_year,
                         variant=STANDARD_VARIANT).row(0, named=True)
+        previous = previous_published(settings.layout, conn, share_year)
 
     changed = final.filter(pl.col("given_units") + pl.col("received_units") > 0)
     names = dict(zip(draft["municipality_code"], draft["municipality_name"], strict=True))
-    previous = previous_published(settings.layout, share_year)
-    named = final.join(draft.select("municipality_code", "county_name"), on="municipality_code")
+    change = share_change(ShareYear.decided(share_year, params, final, draft), previous)
     yield dg.MaterializeResult(metadata={
         "summary": f"{len(agreements)} agreements applied, {changed.height} municipalities "
                    "changed; county totals and the national total unchanged",
@@ -135,12 +136,11 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                                      ("Andel ‰", "share_units"))},
         }))),
         "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
-            named, previous, decimals, f"andel {share_year}", f"andel {share_year - 1}"))),
+            change.table, decimals, f"andel {share_year}", f"andel {share_year - 1}"))),
         "draft_against_final": dg.MetadataValue.md(markdown(largest_changes(
-            named, draft.select("municipality_code", "share_units"), decimals,
-            f"slutlig {share_year}", f"utkast {share_year}"))),
-        "county_totals": dg.MetadataValue.md(markdown(county_totals(named, previous,
-                                                                    decimals))),
+            change.table, decimals, f"slutlig {share_year}", f"utkast {share_year}",
+            before="calculated_units", change="redistributed_units"))),
+        "county_totals": dg.MetadataValue.md(markdown(county_totals(change.table, decimals))),
     })
     yield dg.AssetCheckResult(check_name=CHECK_COUNTY_TOTALS,
                               passed=summary["counties_changed"] == 0,

@@ -12,7 +12,8 @@ from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
 from pipeline.core.files import write_atomically
 from pipeline.core.units import promille_text, total_units, units_to_text
-from pipeline.model.draft import compare_with_previous, comparison_csv, draft_csv
+from pipeline.model.change import ShareYear, share_change
+from pipeline.model.draft import comparison_csv, draft_csv
 from pipeline.model.parameters import load_parameters
 from pipeline.model.review import county_totals, largest_changes, spread
 from pipeline.model.shares import compute_shares, days_in_year
@@ -78,14 +79,13 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         summary = query(conn, "draft_summary", share_year=share_year,
                         variant=params.variant).row(0, named=True)
         files = query(conn, "input_files_for_year", share_year=share_year)
+        previous = previous_published(settings.layout, conn, share_year)
 
-    previous = previous_published(settings.layout, share_year)
-    previous_year = share_year - 1 if previous is not None else None
-    comparison = compare_with_previous(draft, previous, previous_year, params.decimals)
+    change = share_change(ShareYear.drafted(share_year, params, draft), previous)
+    previous_year = change.compared_year
     layout = settings.layout
     write_atomically(layout.draft_csv(share_year), draft_csv(draft, params.decimals))
-    write_atomically(layout.draft_change_csv(share_year),
-                     comparison_csv(comparison, params.decimals))
+    write_atomically(layout.draft_change_csv(share_year), comparison_csv(change))
     provenance = {
         "share_year": share_year, "reference_year": ref_year,
         "parameter_set": params.name, "parameters": params.as_dict(),
@@ -95,7 +95,6 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     write_atomically(layout.draft_provenance(share_year),
                      json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8"))
 
-    named = draft  # the basis carries the register's names
     compared = (f"compared with share year {previous_year}'s published table"
                 if previous_year else f"no published table for {share_year - 1} to compare with")
     yield dg.MaterializeResult(metadata={
@@ -109,11 +108,11 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "compared_with_share_year": str(previous_year) if previous_year else "none",
         "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
         "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
-            named, previous, params.decimals, f"utkast {share_year}",
+            change.table, params.decimals, f"utkast {share_year}",
             f"andel {share_year - 1}"))),
         "county_totals": dg.MetadataValue.md(markdown(county_totals(
-            named, previous, params.decimals))),
-        "spread": dg.MetadataValue.md(markdown(spread(named, params.decimals,
+            change.table, params.decimals))),
+        "spread": dg.MetadataValue.md(markdown(spread(draft, params.decimals,
                                                       params.floor_units))),
         "largest_shares": dg.MetadataValue.md(preview(_readable(draft, params.decimals))),
     })

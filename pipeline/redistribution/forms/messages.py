@@ -80,8 +80,9 @@ def same_municipality(name: str) -> str:
     return f"Givande och mottagande kommun är samma kommun ({name})"
 
 
-def no_calculated_share(name: str) -> str:
-    return f"{name} har ingen beräknad andel i utkastet och kan inte ge"
+def no_calculated_share(name: str, gives: bool = True) -> str:
+    return (f"{name} har ingen beräknad andel i utkastet och kan inte "
+            f"{'ge' if gives else 'ta emot'}")
 
 
 def whole_share_is_zero(name: str, decimals: int) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.redistribution.rules import Rule
+
 
 @dataclass(frozen=True)
 class Problem:
     """One problem, where it is and why, in Swedish. `sheet`, `row` and `column` are None when
     the problem concerns the whole file (an unreadable spreadsheet, a form for another year);
-    `value` is the cell value as the county board typed it ("" for an empty cell)."""
+    `value` is the cell value as the county board typed it ("" for an empty cell); `rule` is
+    the redistribution rule broken (None for what could not be read, or the board's county)."""
 
     file: str
     sheet: str | None
@@ -17,6 +20,7 @@ class Problem:
     column: str | None
     value: str
     message: str
+    rule: Rule | None = None
 
     def describe(self) -> str:
         where = [self.file]

@@ -1,28 +1,30 @@
 """Every problem of the returned forms at once, in Swedish, with municipality names.
 
-The rules are those of MODEL.md ("Redistribution") that
-`rules.validate_agreements` enforces one at a time, in English; here every
-cell is parsed (`values`) and every rule checked, and all problems are returned together so a
-county board can correct its form in one round:
+Every cell is parsed (`values`); the rows are then checked, after the agency's agreement file,
+by `rules.breaches`: the same function that refuses the agreement file, so that the two cannot
+disagree on what is allowed. Here every breach is reported together, so a county board can
+correct its form in one round:
 
 * a value that cannot be read (municipality, amount, date, reference): unknown municipality,
   amount ≤ 0 or with too many decimals, a date without a year, …;
 * a form for another share year ("Info" sheet);
-* giver and receiver in different counties, or a municipality outside the board's own county;
-* giver = receiver;
-* an approval date outside the calendar year before the share year;
-* a duplicate agreement (the same giver and receiver twice, whatever the amounts);
-* a municipality that both gives and receives;
-* a giver whose total given exceeds its calculated share ("hela andelen" is the whole of it).
+* a municipality outside the board's own county (the form is the board's own);
+* the rules of MODEL.md ("Redistribution"): giver and receiver in different counties, giver =
+  receiver, an approval date outside the calendar year before the share year, a duplicate
+  agreement (the same giver and receiver twice, whatever the amounts), a municipality that both
+  gives and receives, a giver whose total given exceeds its calculated share ("hela andelen" is
+  the whole of it).
 
 The agreements returned are those of rows without any problem; apply them only when the problem
-list is empty.
+list is empty. A breach within the agreement file itself is not a form's problem: the December
+round reports it from `rules.validate_agreements`, in English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 from openpyxl.utils import get_column_letter
@@ -42,6 +44,8 @@ from pipeline.redistribution.forms.values import (
     parse_reference,
     shown,
 )
+from pipeline.redistribution.rules import GIVER as GIVER_ROLE
+from pipeline.redistribution.rules import Breach, Rule, Terms, breaches
 
 GIVER, RECEIVER, AMOUNT, APPROVED_ON, REFERENCE = range(5)
 
@@ -54,26 +58,47 @@ class FormValidation:
     problems: list[Problem]
 
 
+# The pair's own rules come first in a row's problems, then the board's county, then these.
+_PAIR_RULES = (Rule.SAME_MUNICIPALITY, Rule.DIFFERENT_COUNTIES)
+_LATER_RULES = (Rule.OTHER_SHARE_YEAR, Rule.APPROVAL_OUTSIDE_YEAR, Rule.DUPLICATE,
+                Rule.GIVES_AND_RECEIVES, Rule.UNKNOWN_MUNICIPALITY, Rule.NOT_POSITIVE)
+
+
 @dataclass
 class _Row:
+    """One form row as read: its values where readable (None where refused), the problems of
+    reading them and the rules it breaks (but giving too much, reported once per giver)."""
+
     form: CountyForm
     row: FormRow
     giver: Municipality | None = None
     receiver: Municipality | None = None
     amount: int | None = None
     amount_read: bool = False
-    approved_on: object = None
+    approved_on: date | None = None
     reference: str | None = None
+    refused: list[Problem] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
 
+    def problem(self, column: int | None, message: str, value: str | None = None,
+                rule: Rule | None = None) -> Problem:
+        values = self.row.values
+        if column is None:
+            label, text = f"A–B ({FORM_HEADERS[GIVER]}, {FORM_HEADERS[RECEIVER]})", value
+        else:
+            label = f"{get_column_letter(column + 1)} ({FORM_HEADERS[column]})"
+            text = shown(values[column]) if value is None else value
+        return Problem(self.form.path.name, self.form.sheet, self.row.row, label, text or "",
+                       message, rule)
 
-@dataclass
-class _State:
-    """What the rows before the current one did: pairs, givers, receivers, amounts given."""
+    def terms(self) -> Terms:
+        return Terms(self.form.share_year, self.giver.code if self.giver else None,
+                     self.receiver.code if self.receiver else None, self.amount,
+                     self.approved_on, self.amount_read)
 
-    pairs: dict[tuple[str, str], str] = field(default_factory=dict)
-    givers: dict[str, str] = field(default_factory=dict)
-    receivers: dict[str, str] = field(default_factory=dict)
-    given: dict[str, list[tuple[int, str, _Row | None]]] = field(default_factory=dict)
+    @property
+    def where(self) -> str:
+        return f"{self.form.path.name}\x00rad {self.row.row}"
 
 
 def validate_county_forms(
@@ -92,27 +117,30 @@ def validate_county_forms(
     form row that duplicates one of them, or conflicts with them, is a problem too.
     """
     index = municipality_index(register)
-    problems: list[Problem] = []
-    state = _State()
-    for agreement in earlier:
-        _remember(state, agreement.giver_code, agreement.receiver_code, agreement.source)
-        amount = (calculated_units.get(agreement.giver_code, 0)
-                  if agreement.amount_units is None else agreement.amount_units)
-        state.given.setdefault(agreement.giver_code, []).append((amount, agreement.source, None))
-    rows: list[_Row] = []
+    read: list[_Row | Problem] = []
     for form in forms:
         if form.share_year != share_year:
-            problems.append(Problem(form.path.name, form.sheet, None, None,
-                                    str(form.share_year),
-                                    messages.wrong_share_year(form.share_year, share_year)))
+            read.append(Problem(form.path.name, form.sheet, None, None, str(form.share_year),
+                                messages.wrong_share_year(form.share_year, share_year)))
             continue
-        own_county = index.county_name(form.county_code) or form.county_name
-        for form_row in form.rows:
-            row = _Row(form, form_row)
-            rows.append(row)
-            problems += _check_row(row, index, own_county, share_year, calculated_units, decimals,
-                                   state)
-    problems += _totals(state, index, calculated_units, decimals)
+        read += [_read(form, form_row, index, decimals) for form_row in form.rows]
+    rows = [row for row in read if isinstance(row, _Row)]
+    county_of = dict(zip(register["municipality_code"], register["county_code"], strict=True))
+    found = breaches([*(Terms.of(a) for a in earlier), *(row.terms() for row in rows)],
+                     share_year, calculated_units, county_of)
+    offset = len(earlier)
+    where = [*(a.source for a in earlier), *(row.where for row in rows)]
+    for breach in found:
+        if breach.index >= offset and breach.rule is not Rule.GIVES_TOO_MUCH:
+            rows[breach.index - offset].breaches.append(breach)
+    problems: list[Problem] = []
+    for entry in read:
+        if isinstance(entry, Problem):
+            problems.append(entry)
+        else:
+            problems += [*entry.refused, *_rule_problems(entry, where, index, share_year,
+                                                         decimals)]
+    problems += _given_too_much(found, rows, offset, where, share_year, decimals)
     wrong = {(p.file, p.sheet, p.row) for p in problems}
     agreements = [_agreement(row, share_year) for row in rows
                   if (row.form.path.name, row.form.sheet, row.row.row) not in wrong]
@@ -124,122 +152,102 @@ def validate_county_form(form: CountyForm, **kwargs) -> FormValidation:
     return validate_county_forms([form], **kwargs)
 
 
-def _check_row(row: _Row, index: MunicipalityIndex, own_county: str, share_year: int,
-               calculated_units: Mapping[str, int], decimals: int,
-               state: _State) -> list[Problem]:
-    problems: list[Problem] = []
-    values = row.row.values
-
-    def problem(column: int | None, message: str, value: str | None = None) -> None:
-        if column is None:
-            label, text = f"A–B ({FORM_HEADERS[GIVER]}, {FORM_HEADERS[RECEIVER]})", value
-        else:
-            label = f"{get_column_letter(column + 1)} ({FORM_HEADERS[column]})"
-            text = shown(values[column]) if value is None else value
-        problems.append(Problem(row.form.path.name, row.form.sheet, row.row.row, label,
-                                text or "", message))
-
-    # 1. every value on its own
+def _read(form: CountyForm, form_row: FormRow, index: MunicipalityIndex,
+          decimals: int) -> _Row:
+    """A row's values, each parsed on its own; a refused value is a problem of the row."""
+    values = form_row.values
     parsed = [parse_municipality(values[GIVER], index),
               parse_municipality(values[RECEIVER], index),
               parse_amount(values[AMOUNT], decimals), parse_date(values[APPROVED_ON]),
               parse_reference(values[REFERENCE])]
-    for column, result in enumerate(parsed):
-        if isinstance(result, Refused):
-            problem(column, result.reason)
     giver, receiver, amount, approved_on, reference = (
         None if isinstance(result, Refused) else result for result in parsed)
-    row.giver, row.receiver, row.approved_on, row.reference = (giver, receiver, approved_on,
-                                                               reference)
-    row.amount_read = not isinstance(parsed[AMOUNT], Refused)
-    row.amount = amount
-
-    # 2. the rules of one agreement
-    if giver is not None and receiver is not None:
-        if giver.code == receiver.code:
-            problem(RECEIVER, messages.same_municipality(giver.name))
-        elif giver.county_code != receiver.county_code:
-            problem(RECEIVER, messages.different_counties(giver.name, giver.county_name,
-                                                          receiver.name, receiver.county_name))
-    county_code = row.form.county_code
-    outside = [(column, m) for column, m in ((GIVER, giver), (RECEIVER, receiver))
-               if m is not None and m.county_code != county_code]
-    counties_differ = (giver is not None and receiver is not None
-                       and giver.county_code != receiver.county_code)
-    if outside and not (counties_differ and len(outside) == 1):
-        for column, municipality in outside:
-            problem(column, messages.outside_own_county(municipality.name,
-                                                        municipality.county_name, own_county))
-    if approved_on is not None and approved_on.year != share_year - 1:
-        problem(APPROVED_ON, messages.date_outside_year(approved_on, share_year))
-
-    # 3. the rules between agreements
-    if giver is not None and receiver is not None and giver.code != receiver.code:
-        pair = (giver.code, receiver.code)
-        if pair in state.pairs:
-            problem(None, messages.duplicate(giver.name, receiver.name,
-                                             _elsewhere(state.pairs[pair], row)),
-                    f"{shown(values[GIVER])} → {shown(values[RECEIVER])}")
-        else:
-            state.pairs[pair] = _where(row)
-    if giver is not None and receiver is not None and giver.code == receiver.code:
-        giver = receiver = None  # already reported; not a giver or receiver elsewhere
-    if giver is not None and giver.code in state.receivers:
-        problem(GIVER, messages.gives_and_receives(
-            giver.name, _elsewhere(state.receivers[giver.code], row), gives_there=False))
-    if receiver is not None and receiver.code in state.givers:
-        problem(RECEIVER, messages.gives_and_receives(
-            receiver.name, _elsewhere(state.givers[receiver.code], row), gives_there=True))
-    if giver is not None:
-        state.givers.setdefault(giver.code, _where(row))
-    if receiver is not None:
-        state.receivers.setdefault(receiver.code, _where(row))
-
-    # 4. what the giver gives, checked against its share once every row is read
-    if giver is not None and row.amount_read:
-        calculated = calculated_units.get(giver.code)
-        if calculated is None:
-            problem(GIVER, messages.no_calculated_share(giver.name))
-        elif amount is None and calculated <= 0:
-            problem(AMOUNT, messages.whole_share_is_zero(giver.name, decimals))
-        else:
-            units = calculated if amount is None else amount
-            state.given.setdefault(giver.code, []).append((units, _where(row), row))
-    return problems
+    row = _Row(form, form_row, giver, receiver, amount, not isinstance(parsed[AMOUNT], Refused),
+               approved_on, reference)
+    row.refused = [row.problem(column, result.reason) for column, result in enumerate(parsed)
+                   if isinstance(result, Refused)]
+    return row
 
 
-def _totals(state: _State, index: MunicipalityIndex, calculated_units: Mapping[str, int],
-            decimals: int) -> list[Problem]:
-    """One problem per giver that gives more than its calculated share in total, at the row
-    where the total first exceeds it."""
-    problems = []
-    for code, entries in state.given.items():
-        calculated = calculated_units.get(code)
-        total = sum(units for units, _, _ in entries)
-        if calculated is None or total <= calculated:
-            continue
-        running = 0
-        for units, _, row in entries:
-            running += units
-            if running > calculated and row is not None:
-                where = ", ".join(_elsewhere(where, row) for _, where, _ in entries)
-                name = index.by_code[code].name if code in index.by_code else code
-                problems.append(Problem(
-                    row.form.path.name, row.form.sheet, row.row.row,
-                    f"C ({FORM_HEADERS[AMOUNT]})", shown(row.row.values[AMOUNT]),
-                    messages.gives_too_much(name, total, calculated, where, decimals)))
-                break
-    return problems
+def _rule_problems(row: _Row, where: list[str], index: MunicipalityIndex, share_year: int,
+                   decimals: int) -> list[Problem]:
+    """The row's breaches in Swedish, with the board's own county checked between the pair's
+    rules and the rest."""
+    def in_order(rules: tuple[Rule, ...]) -> list[Problem]:
+        chosen = sorted((b for b in row.breaches if b.rule in rules),
+                        key=lambda b: (rules.index(b.rule), b.role != GIVER_ROLE))
+        return [_in_swedish(row, b, where, share_year, decimals) for b in chosen]
+
+    differ = any(breach.rule is Rule.DIFFERENT_COUNTIES for breach in row.breaches)
+    return [*in_order(_PAIR_RULES), *_outside_own_county(row, index, differ),
+            *in_order(_LATER_RULES)]
 
 
-def _remember(state: _State, giver: str, receiver: str, where: str) -> None:
-    state.pairs.setdefault((giver, receiver), where)
-    state.givers.setdefault(giver, where)
-    state.receivers.setdefault(receiver, where)
+def _in_swedish(row: _Row, breach: Breach, where: list[str], share_year: int,
+                decimals: int) -> Problem:
+    giver, receiver, rule = row.giver, row.receiver, breach.rule
+    elsewhere = _elsewhere(where[breach.other], row) if breach.other is not None else ""
+    match rule:
+        case Rule.OTHER_SHARE_YEAR:
+            return row.problem(None, messages.wrong_share_year(row.form.share_year, share_year),
+                               str(row.form.share_year), rule)
+        case Rule.UNKNOWN_MUNICIPALITY if breach.role == GIVER_ROLE:
+            return row.problem(GIVER, messages.no_calculated_share(giver.name), rule=rule)
+        case Rule.UNKNOWN_MUNICIPALITY:
+            return row.problem(RECEIVER, messages.no_calculated_share(receiver.name, gives=False),
+                               rule=rule)
+        case Rule.SAME_MUNICIPALITY:
+            return row.problem(RECEIVER, messages.same_municipality(giver.name), rule=rule)
+        case Rule.DIFFERENT_COUNTIES:
+            return row.problem(RECEIVER, messages.different_counties(
+                giver.name, giver.county_name, receiver.name, receiver.county_name), rule=rule)
+        case Rule.NOT_POSITIVE:
+            message = (messages.whole_share_is_zero(giver.name, decimals) if row.amount is None
+                       else messages.AMOUNT_NOT_POSITIVE)
+            return row.problem(AMOUNT, message, rule=rule)
+        case Rule.APPROVAL_OUTSIDE_YEAR:
+            return row.problem(APPROVED_ON, messages.date_outside_year(row.approved_on,
+                                                                       share_year), rule=rule)
+        case Rule.DUPLICATE:
+            values = row.row.values
+            return row.problem(None, messages.duplicate(giver.name, receiver.name, elsewhere),
+                               f"{shown(values[GIVER])} → {shown(values[RECEIVER])}", rule)
+        case Rule.GIVES_AND_RECEIVES if breach.role == GIVER_ROLE:
+            return row.problem(GIVER, messages.gives_and_receives(giver.name, elsewhere,
+                                                                  gives_there=False), rule=rule)
+        case Rule.GIVES_AND_RECEIVES:
+            return row.problem(RECEIVER, messages.gives_and_receives(receiver.name, elsewhere,
+                                                                     gives_there=True), rule=rule)
+        case Rule.GIVES_TOO_MUCH:
+            counted = ", ".join(_elsewhere(where[i], row) for i in breach.counted)
+            return row.problem(AMOUNT, messages.gives_too_much(
+                giver.name, breach.total_units, breach.calculated_units, counted, decimals),
+                rule=rule)
 
 
-def _where(row: _Row) -> str:
-    return f"{row.form.path.name}\x00rad {row.row.row}"
+def _outside_own_county(row: _Row, index: MunicipalityIndex, counties_differ: bool
+                        ) -> list[Problem]:
+    """A municipality outside the board's county, unless giver and receiver are in different
+    counties with one of them in the board's own (that rule already says it)."""
+    own_county = index.county_name(row.form.county_code) or row.form.county_name
+    outside = [(column, m) for column, m in ((GIVER, row.giver), (RECEIVER, row.receiver))
+               if m is not None and m.county_code != row.form.county_code]
+    if not outside or (counties_differ and len(outside) == 1):
+        return []
+    return [row.problem(column, messages.outside_own_county(m.name, m.county_name, own_county))
+            for column, m in outside]
+
+
+def _given_too_much(found: list[Breach], rows: list[_Row], offset: int, where: list[str],
+                    share_year: int, decimals: int) -> list[Problem]:
+    """One problem per giver that gives more than its calculated share in total, at the first
+    form row from which its running total exceeds it (in the order the givers first give)."""
+    first: dict[str, Breach] = {}
+    for breach in found:
+        if breach.rule is Rule.GIVES_TOO_MUCH and breach.index >= offset:
+            first.setdefault(rows[breach.index - offset].giver.code, breach)
+    return [_in_swedish(rows[breach.index - offset], breach, where, share_year, decimals)
+            for breach in sorted(first.values(), key=lambda breach: breach.counted[0])]
 
 
 def _elsewhere(where: str, row: _Row) -> str:
