@@ -16,6 +16,8 @@ from pathlib import Path
 from pipeline.core.errors import InputError
 
 MAX_GEOJSON_BYTES = 20 * 1024 * 1024
+# Every map drawn from the boundaries cites them (data/reference/README.md).
+BOUNDARIES_SOURCE = "Kommungränser: Valmyndigheten via okfse/sweden-geojson"
 HEIGHT = 1000.0
 LATITUDE = 62.5
 

@@ -14,8 +14,6 @@ from html import escape
 from pipeline.core.geography import Projected
 from pipeline.site.formatting import NBSP, decimal
 
-SOURCE_TEXT = "Kommungränser: Valmyndigheten via okfse/sweden-geojson"
-
 # Colour-blind-safe sequential palette (viridis, 6 classes), dark to light.
 PALETTE = ("#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725")
 NO_VALUE = "#e0e0e0"
