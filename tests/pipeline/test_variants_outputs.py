@@ -24,6 +24,7 @@ from pipeline.variants.memo import memo_pdf
 from pipeline.variants.service import VariantsResult, propose_variants
 from pipeline.warehouse.sql import create_tables, execute, query
 from tests.pipeline.test_share_pdf import structure_types
+from tests.pipeline.test_workbook_print import rendered_pages
 from tests.variants_data import DATA, SHARE_YEAR, seed_warehouse
 
 TODAY = date(2025, 8, 12)
@@ -292,3 +293,11 @@ def test_without_a_share_basis_the_step_says_what_to_run_first(tmp_path):
             propose_variants(conn, layout, 2027, TODAY)
     assert not layout.out_dir.exists()
 
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_prints_the_workbook_one_page_wide_on_a_bounded_number_of_pages(
+        proposed, tmp_path):
+    # Sammanfattning 1 page, Kommuner ~9 (290 rows, landscape), Län 1, Parametrar 1.
+    assert 10 <= rendered_pages(tmp_path, proposed.result.workbook) <= 14
