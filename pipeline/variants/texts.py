@@ -62,6 +62,8 @@ def parameter_changes(variant: Variant, standard: Variant, decimals: int) -> str
         ((_, before),) = parameter_rows({key: defaults[key]}, decimals)
         # The table's "Lägsta andel, ‰" reads as "Lägsta andel 0,50 ‰" in a sentence.
         unit = " ‰" if label.endswith(", ‰") else ""
+        if changes:  # the parameters' names are capitalised for a table's rows
+            label = label[0].lower() + label[1:]
         changes.append(f"{label.removesuffix(', ‰')} {shown}{unit} "
                        f"({standard.title.lower()} {before}{unit})")
     return "; ".join(changes) + "."
