@@ -38,6 +38,7 @@ from pipeline.variants.comparison import Comparison
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 TOTAL_BORDER = Border(top=Side(style="medium"), bottom=Side(style="medium"))
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 _SUMMARY_WIDTHS = (26, 46, 34, 11, 13, 13, 12)
 _NUMBER_WIDTH = 12
 GROUP_EDGE = Border(left=Side(style="thin"))
@@ -65,8 +66,8 @@ def workbook_bytes(comparison: Comparison, illustrative: bool) -> bytes:
 
 def _heading(sheet: Worksheet, comparison: Comparison, illustrative: bool, what: str) -> int:
     """Title, the illustrative mark and what the sheet shows; returns the next free row."""
-    put(sheet.cell(1, 1), f"{texts.title(comparison.share_year)}: {what}", font(bold=True,
-                                                                               size=14))
+    title = f"{texts.title(comparison.share_year)}: {what}"
+    put(sheet.cell(1, 1), title, font(bold=True, size=14))
     row = 2
     if illustrative:
         put(sheet.cell(row, 1), texts.ILLUSTRATIVE_NOTE, font(bold=True, color=RED))
@@ -110,8 +111,8 @@ def _summary_sheet(sheet: Worksheet, comparison: Comparison, illustrative: bool)
                 (summary["at_floor"], 0), (summary["changed"], 0),
                 (summary["moved_between_municipalities_units"] / 10**decimals, decimals),
                 (summary["moved_between_counties_units"] / 10**decimals, decimals)), start=4):
-            put(sheet.cell(row, column), value, font(), number_format(places)).alignment = \
-                Alignment(vertical="top")
+            cell = put(sheet.cell(row, column), value, font(), number_format(places))
+            cell.alignment = TOP
         # lines_needed errs long by a tenth in these wide columns; rows of white space otherwise.
         fit_height(sheet, row, max(lines_needed(variant.description, _SUMMARY_WIDTHS[1] * 1.1),
                                    lines_needed(changes, _SUMMARY_WIDTHS[2] * 1.1)))
