@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 
@@ -41,6 +41,13 @@ COMMANDS = {
                 "anvisning publish --year 2026\n"
                 "anvisning publish --year 2026 --decision-date 2025-12-15\n"
                 "anvisning publish --year 2026 --reissue --reason \"Rättad folkmängd\""),
+    "variants": ("the August step: ingest the statistics and compute every model variant of "
+                 "<data-dir>/variants.toml beside the standard draft (which it leaves as it is), "
+                 "compared per municipality and county -> <out>/<Y>/variants/: a CSV, a "
+                 "workbook and the memo 'Underlag för förslag till andelstal <Y>' (PDF); nothing "
+                 "is reviewed or published",
+                 "anvisning variants                 # the latest share year with statistics\n"
+                 "anvisning variants --year 2025"),
     "fulfilment": ("goal fulfilment (måluppfyllelse) per municipality on a date, against that "
                    "year's published share table -> <out>/fulfilment_<DATE>.csv and .xlsx",
                    "anvisning fulfilment --as-of 2026-06-30"),
@@ -114,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_run_arguments(publish)
     _add_publish_arguments(publish)
     publish.set_defaults(handler=_run, job=PUBLISH_JOB)
+
+    variants = command("variants")
+    _add_run_arguments(variants)
+    variants.set_defaults(handler=_run, job=VARIANTS_JOB, reissue=False, reason=None,
+                          decision_date=None)
 
     fulfilment = command("fulfilment")
     fulfilment.add_argument("--as-of", type=_date, required=True, metavar="DATE",
@@ -231,7 +243,7 @@ def _run(args: argparse.Namespace) -> int:
         "decision_date_explicit": args.decision_date is not None,
     }
     op_config = None
-    if args.job != DRAFT_JOB:
+    if args.job in (SHARE_RUN_JOB, PUBLISH_JOB):
         op_config = {"share_table_publication": {"config": publication}}
     tags = {"anvisning/command": "reissue" if args.reissue else args.command}
     if args.reissue:

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
 
 
 def test_definitions_load():
@@ -41,6 +41,12 @@ def test_draft_and_publish_are_named_jobs_with_their_own_selections():
     # A publication brings what depends on it up to date in the same run.
     assert draft < publish == everything
     assert {"share_table_publication", "goal_fulfilment"} <= publish
+    # The August comparison ingests and compares, and drafts, reviews and publishes nothing; the
+    # share run never computes the variants.
+    variants = keys(VARIANTS_JOB)
+    assert {"population", "share_basis", "model_variants"} <= variants
+    assert not {"draft_shares", "review_workbooks", "final_shares"} & variants
+    assert "model_variants" not in everything | draft
 
 
 def test_the_ledger_and_the_agreements_are_sources_upstream_of_what_uses_them():
@@ -77,7 +83,7 @@ def test_the_cli_runs_the_same_jobs_without_loading_the_site():
     from assets.run_definitions import STATISTICS_SITE_SPEC, run_defs
 
     assert list(statistics_site.specs) == [STATISTICS_SITE_SPEC]
-    for name in (SHARE_RUN_JOB, DRAFT_JOB, PUBLISH_JOB):
+    for name in (SHARE_RUN_JOB, DRAFT_JOB, PUBLISH_JOB, VARIANTS_JOB):
         full, run = defs.resolve_job_def(name), run_defs.resolve_job_def(name)
         snapshots = [job.get_job_snapshot().snapshot_id for job in (full, run)]
         assert snapshots[0] == snapshots[1], name

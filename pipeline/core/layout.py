@@ -68,6 +68,16 @@ class Layout:
     def ledger(self) -> Path:
         return self.data_dir / "ledger" / "assignments.csv"
 
+    @property
+    def boundaries(self) -> Path:
+        """The municipalities' boundaries for a map (GeoJSON)."""
+        return self.data_dir / "reference" / "municipalities_2pct.geojson"
+
+    @property
+    def variants(self) -> Path:
+        """The named model variants compared before the August proposal."""
+        return self.data_dir / "variants.toml"
+
     # Outputs ------------------------------------------------------------------------------
     def year_out(self, share_year: int) -> Path:
         return self.out_dir / str(share_year)
@@ -88,6 +98,19 @@ class Layout:
         """Named for the people who open it: review_2026_14_vastra-gotalands-lan.xlsx."""
         return self.review_folder(share_year) / (
             f"review_{share_year}_{county_code}_{county_slug(county_name)}.xlsx")
+
+    def variants_folder(self, share_year: int) -> Path:
+        return self.year_out(share_year) / "variants"
+
+    def variants_csv(self, share_year: int) -> Path:
+        return self.variants_folder(share_year) / f"variants_{share_year}.csv"
+
+    def variants_workbook(self, share_year: int) -> Path:
+        """Named in Swedish for the people who open it, like the memo."""
+        return self.variants_folder(share_year) / f"varianter_{share_year}.xlsx"
+
+    def variants_memo(self, share_year: int) -> Path:
+        return self.variants_folder(share_year) / f"underlag_andelstal_{share_year}.pdf"
 
     def forecast_csv(self, share_year: int) -> Path:
         return self.year_out(share_year) / f"forecast_{share_year}.csv"

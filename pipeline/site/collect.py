@@ -24,10 +24,10 @@ import polars as pl
 
 from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
+from pipeline.core.geography import load_features
 from pipeline.core.text import year_ranges
 from pipeline.presentation import terms
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
-from pipeline.site.geography import load_features
 from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.publications import read_publications, shown_year_of

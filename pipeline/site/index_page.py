@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from pipeline.core.geography import BOUNDARIES_SOURCE
 from pipeline.presentation.formats import WEB, long_date
 from pipeline.site import map as choropleth
 from pipeline.site.markup import (
@@ -91,7 +92,7 @@ def map_section(ctx: Context) -> str:
 <div class="mapbox">{svg}<div class="legend">{fulfilment_legend}{share_legend}
 <p class="note">Mörkare färg = lägre värde. Klicka på en kommun för dess sida.
 Samma uppgifter finns i <a href="#kommuner">tabellen nedan</a>.</p>
-<p class="source">{choropleth.SOURCE_TEXT}.</p></div></div>
+<p class="source">{BOUNDARIES_SOURCE}.</p></div></div>
 </div></div>"""
 
 

@@ -1,8 +1,5 @@
-"""The choropleth map: GeoJSON boundaries projected once to SVG path data, coloured by class.
-
-Projection: equirectangular with the longitude scaled by cos(62.5°) (the middle of Sweden), y
-pointing down, in a view box 1000 units high; coordinates are written with one decimal as
-relative moves, which keeps the 290 paths near 200 kB. Each municipality is one <path> with
+"""The choropleth map: the boundaries projected once to SVG path data
+(`pipeline.core.geography`), coloured by class. Each municipality is one <path> with
 `data-code`, classes for its goal-fulfilment class (`f0`…`f5`, `fn` without a target) and share
 class (`s0`…`s5`), and an accessible name. The CSS colours the classes; a `:target` switch (no
 JavaScript) shows the share classes instead.
@@ -10,76 +7,18 @@ JavaScript) shows the share classes instead.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from pipeline.core.geography import Projected
 from pipeline.presentation.formats import WEB
-
-HEIGHT = 1000.0
-LATITUDE = 62.5
-SOURCE_TEXT = "Kommungränser: Valmyndigheten via okfse/sweden-geojson"
 
 # Colour-blind-safe sequential palette (viridis, 6 classes), dark to light.
 PALETTE = ("#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725")
 NO_VALUE = "#e0e0e0"
 FULFILMENT_BREAKS = (96.0, 98.0, 100.0, 102.0, 104.0)  # %
 SHARE_BREAKS = (1.1, 1.5, 2.0, 4.0, 8.0)  # ‰
-
-
-@dataclass(frozen=True)
-class Projected:
-    paths: dict[str, str]
-    width: float
-    height: float
-
-
-def project(features: dict[str, dict]) -> Projected:
-    """Every municipality's geometry as SVG path data in one shared frame."""
-    scale_x = math.cos(math.radians(LATITUDE))
-    rings: dict[str, list[list[tuple[float, float]]]] = {}
-    min_x = min_y = math.inf
-    max_x = max_y = -math.inf
-    for code, geometry in features.items():
-        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                    else geometry["coordinates"])
-        shapes = []
-        for polygon in polygons:
-            for ring in polygon:
-                points = [(lon * scale_x, -lat) for lon, lat, *_ in ring]
-                for x, y in points:
-                    min_x, max_x = min(min_x, x), max(max_x, x)
-                    min_y, max_y = min(min_y, y), max(max_y, y)
-                shapes.append(points)
-        rings[code] = shapes
-    factor = HEIGHT / (max_y - min_y)
-    width = round((max_x - min_x) * factor, 1)
-    paths = {code: _path_data(shapes, min_x, min_y, factor) for code, shapes in rings.items()}
-    return Projected(paths=paths, width=width, height=HEIGHT)
-
-
-def _path_data(rings: list[list[tuple[float, float]]], min_x: float, min_y: float,
-               factor: float) -> str:
-    parts = []
-    for ring in rings:
-        scaled = [(round((x - min_x) * factor * 10), round((y - min_y) * factor * 10))
-                  for x, y in ring]
-        first_x, first_y = scaled[0]
-        moves = []
-        last_x, last_y = first_x, first_y
-        for x, y in scaled[1:]:
-            if (x, y) != (last_x, last_y):
-                moves.append(f"{_tenths(x - last_x)} {_tenths(y - last_y)}")
-                last_x, last_y = x, y
-        parts.append(f"M{_tenths(first_x)} {_tenths(first_y)}l{' '.join(moves)}z")
-    return "".join(parts)
-
-
-def _tenths(value: int) -> str:
-    whole, tenth = divmod(abs(value), 10)
-    text = f"{whole}.{tenth}" if tenth else str(whole)
-    return ("-" if value < 0 else "") + text
 
 
 def class_of(value: float | None, breaks: Sequence[float]) -> int | None:

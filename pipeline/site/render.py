@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.core.errors import AnvisningError
-from pipeline.site import map as choropleth
+from pipeline.core.geography import project
 from pipeline.site.charts import Charts
 from pipeline.site.collect import collect_inputs
 from pipeline.site.county_page import county_page
@@ -50,7 +50,7 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
     history = [h.when for h in inputs.history]
     ctx = Context(inputs=inputs,
                   charts=Charts(inputs.years, sorted(inputs.publications), history),
-                  projected=choropleth.project(inputs.features))
+                  projected=project(inputs.features))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir))
     tasks = _tasks(inputs)
     try:

@@ -1,18 +1,21 @@
-"""The named jobs of the share run: the whole run, the autumn draft, and the publication.
+"""The named jobs of the share run: the whole run, the autumn draft, and the publication; and the
+August comparison of the model variants.
 
-The CLI's `run`, `draft` and `publish` execute these by name, so the UI's Launchpad and the command
-line run the same selections.
+The CLI's `run`, `draft`, `publish` and `variants` execute these by name, so the UI's Launchpad
+and the command line run the same selections.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB
+from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
 
 # The public site is rebuilt by `anvisning site` and, in the UI, by its automation condition
-# once goal fulfilment has changed; it is not part of every share run.
-_SHARE_RUN = dg.AssetSelection.all() - dg.AssetSelection.assets("statistics_site")
+# once goal fulfilment has changed; it is not part of every share run. Nor are the model
+# variants: they are compared in August, before the draft (`share_variants`).
+_SHARE_RUN = (dg.AssetSelection.all() - dg.AssetSelection.assets("statistics_site")
+              - dg.AssetSelection.groups("variants"))
 
 share_run = dg.define_asset_job(
     SHARE_RUN_JOB,
@@ -38,4 +41,13 @@ share_publication = dg.define_asset_job(
     description="The December step: the published share table and what is counted against "
     "it (goal fulfilment).",
 )
-JOBS = [share_run, share_draft, share_publication]
+share_variants = dg.define_asset_job(
+    VARIANTS_JOB,
+    selection=dg.AssetSelection.groups("ingestion", "variants")
+    | dg.AssetSelection.assets("share_basis"),
+    executor_def=dg.in_process_executor,
+    description="The August step: ingest and validate the statistics, and compute every model "
+    "variant of data/variants.toml beside the standard draft, compared per municipality and "
+    "county, with the workbook and the memo. Nothing is drafted, reviewed or published.",
+)
+JOBS = [share_run, share_draft, share_publication, share_variants]
