@@ -26,9 +26,10 @@ from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
 from pipeline.core.text import year_ranges
 from pipeline.presentation import terms
+from pipeline.site.documents import read_documents
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
 from pipeline.site.geography import load_features
-from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
+from pipeline.site.inputs import NextYear, Prognosis, Publication, SiteInputs, Status
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.publications import read_publications, shown_year_of
 from pipeline.site.queue import queue_places
@@ -86,6 +87,11 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
         inputs.prognosis = prognosis
         inputs.scenarios = forecast_scenarios(current, prognosis, this_year, shown.decimals)
     inputs.illustrative = _illustrative(publications, ledger_path, inputs.prognosis)
+    inputs.documents = read_documents(out_dir, sorted(publications))
+    following = publications.get(shown_year + 1)
+    if following is not None and following.expected is not None:
+        inputs.next_year = NextYear(following.year, following.planning_children,
+                                    following.expected)
     return inputs
 
 
@@ -103,7 +109,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
             inputs = tuple(dict.fromkeys(publication.illustrative_inputs))
             groups.setdefault(inputs, []).append(year)
     for inputs, years in sorted(groups.items(), key=lambda item: item[1][0]):
-        notes.append(f"underlag för andelstalen {year_ranges(years)} ({', '.join(inputs)})")
+        notes.append(f"underlag för andelarna {year_ranges(years)} ({', '.join(inputs)})")
     if prognosis is not None and prognosis.illustrative:
         notes.append(f"prognosen för {prognosis.year}")
     return notes

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from pipeline.site.documents import Version
 from pipeline.site.upstream import Municipality
 
 
@@ -17,8 +18,7 @@ class Publication:
 
     year: int
     version: int
-    decision_date: str
-    published_at: str
+    decision_date: date | None
     decimals: int
     parameter_set: str
     illustrative_inputs: tuple[str, ...]
@@ -26,6 +26,11 @@ class Publication:
     calculated: dict[str, int]
     given: dict[str, int]
     received: dict[str, int]
+    published_on: date | None = None
+    # What the table states each municipality can expect in its year at the national planning
+    # figure (the published CSV's `expected_children`), where the table states it.
+    expected: dict[str, int] | None = None
+    planning_children: int | None = None
 
     @property
     def illustrative(self) -> bool:
@@ -86,6 +91,16 @@ class Scenario:
     fulfilment_after: dict[str, float | None]
 
 
+@dataclass(frozen=True)
+class NextYear:
+    """What each municipality can expect in the share year after the shown one, once its
+    table is published: the table's own expected children at its planning figure."""
+
+    year: int
+    planning_children: int | None
+    expected: dict[str, int]
+
+
 @dataclass
 class SiteInputs:
     as_of: date
@@ -103,6 +118,8 @@ class SiteInputs:
     prognosis: Prognosis | None = None
     scenarios: list[Scenario] = field(default_factory=list)
     illustrative: list[str] = field(default_factory=list)
+    documents: dict[int, list[Version]] = field(default_factory=dict)
+    next_year: NextYear | None = None
 
     @property
     def counties(self) -> list[tuple[str, str]]:

@@ -1,10 +1,10 @@
-"""Build the static site: `<out>/site/index.html`, `lan/<county>.html` (21),
-`kommun/<code>.html` (290), `style.css` and `site.js`.
+"""Build the static site: `<out>/site/index.html`, `karta.html`, `dokument.html`,
+`lan/<county>.html` (21), `kommun/<code>.html` (290), `dokument/<Y>/v<N>/…` (every published
+edition), `style.css` and `site.js`.
 
 The site is built complete in a temporary folder beside `site/` and then swapped in, so a reader
-sees the old site or the new one. The pages are rendered by forked worker processes when the
-machine has more than one core: ~90 % of a build's CPU time is matplotlib drawing the ~700
-distinct charts (~7 ms each), which parallelises perfectly.
+sees the old site or the new one. Charts are SVG text written from templates, so the pages render
+in one process in well under a second; forked worker processes are used only when asked for.
 """
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
 from pipeline.site.collect import collect_inputs
 from pipeline.site.county_page import county_page
+from pipeline.site.documents import copy_documents
+from pipeline.site.documents_page import documents_page
 from pipeline.site.index_page import index_page
 from pipeline.site.inputs import SiteInputs
+from pipeline.site.map_page import map_page
+from pipeline.site.maps import metro_codes
 from pipeline.site.markup import Context
 from pipeline.site.municipality_page import municipality_page
 from pipeline.site.static import SCRIPT, STYLE
@@ -47,10 +51,7 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
     global _CONTEXT
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    history = [h.when for h in inputs.history]
-    ctx = Context(inputs=inputs,
-                  charts=Charts(inputs.years, sorted(inputs.publications), history),
-                  projected=choropleth.project(inputs.features))
+    ctx = context(inputs)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir))
     tasks = _tasks(inputs)
     try:
@@ -58,6 +59,7 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
             (staging / folder).mkdir()
         _write(staging / "style.css", STYLE)
         _write(staging / "site.js", SCRIPT)
+        copy_documents(inputs.documents, staging)
         workers = _workers(workers, len(inputs.municipalities))
         if workers > 1:
             _CONTEXT = ctx
@@ -79,15 +81,29 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
     return out_dir / SITE_DIR / "index.html"
 
 
+def context(inputs: SiteInputs) -> Context:
+    """The charts and the map projections every page draws from: Sweden, the metropolitan
+    insets and each county, each projected in its own frame."""
+    features = inputs.features
+    county_of = {m.code: m.county_code for m in inputs.municipalities}
+    counties = {code: choropleth.project({c: features[c] for c, county in county_of.items()
+                                          if county == code})
+                for code, _ in inputs.counties}
+    insets = tuple((name, choropleth.project({c: features[c] for c in codes}))
+                   for name, codes in metro_codes(county_of))
+    return Context(inputs=inputs,
+                   charts=Charts(inputs.years, sorted(inputs.publications),
+                                 [h.when for h in inputs.history]),
+                   projected=choropleth.project(features), insets=insets, county_maps=counties)
+
+
 def _workers(requested: int | None, pages: int) -> int:
-    """Worker processes: as asked, else one per core (at most 4) — but none in a process that
-    runs other threads (a Dagster run, a web server): a forked child could inherit a lock that
+    """Worker processes: as asked (default one). Never more than one in a process that runs
+    other threads (a Dagster run, a web server): a forked child could inherit a lock that
     another thread holds, and hang."""
-    if requested is not None:
-        return max(1, requested)
-    if pages < 50 or _fork() is None or threading.active_count() > 1:
+    if requested is None or requested <= 1 or _fork() is None or threading.active_count() > 1:
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+    return min(requested, pages)
 
 
 def _fork():
@@ -102,7 +118,7 @@ def _fork():
 def _tasks(inputs: SiteInputs) -> list[tuple[str, ...]]:
     """The pages as tasks of similar size for the workers: the index (map, 290-row table) first,
     the county pages, then the municipality pages in batches."""
-    tasks: list[tuple[str, ...]] = [("index",)]
+    tasks: list[tuple[str, ...]] = [("index",), ("map",), ("documents",)]
     tasks += [("county", code, name) for code, name in inputs.counties]
     codes = [m.code for m in inputs.municipalities]
     tasks += [("municipalities", *codes[i:i + _BATCH]) for i in range(0, len(codes), _BATCH)]
@@ -122,6 +138,10 @@ def _render(ctx: Context, staging: Path, task: tuple[str, ...]) -> None:
     kind, *rest = task
     if kind == "index":
         _write(staging / "index.html", index_page(ctx))
+    elif kind == "map":
+        _write(staging / "karta.html", map_page(ctx))
+    elif kind == "documents":
+        _write(staging / "dokument.html", documents_page(ctx))
     elif kind == "county":
         code, name = rest
         _write(staging / "lan" / f"{code}.html", county_page(ctx, code, name))
