@@ -26,10 +26,16 @@ CONNECTION_COLOUR = "#d55e00"  # Okabe–Ito vermillion, 3.9:1 on white
 LINE_COLOUR = "#222222"
 
 WIDTH, HEIGHT = 600, 240
-# The plot area: room on the left for the y labels at the narrow screen's larger text, below
-# for the year labels.
-LEFT, RIGHT, TOP, BOTTOM = 74, 590, 14, 206
+# The plot area: room on the left for the y labels at the narrow screen's larger text, on the
+# right for half of the last year label, and below for the year labels.
+LEFT, RIGHT, TOP, BOTTOM = 74, 572, 14, 206
 LABEL_Y = 232
+# Text sizes in view-box units (the stylesheet's, wide and narrow screen), and the widest a
+# character of the site's sans-serif fonts gets, as a share of the size (DejaVu Sans digits are
+# 0.64 em): what a label may need, so that labels are thinned before they could overlap.
+WIDE_TEXT, NARROW_TEXT = 13, 20
+GLYPH = 0.64
+GAP = 6
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
@@ -95,12 +101,22 @@ class _Frame:
         return "".join(parts)
 
     def x_labels(self, labels: Sequence[str]) -> str:
-        """One label per slot; every other one (counted from the last) is `minor`, hidden on a
-        narrow screen."""
+        """The slots' labels, thinned from the last (always shown) so that they never overlap:
+        every `wide`-th label on a wide screen, and of those every `narrow`-th on a narrow one,
+        where the others are `minor` (hidden by the stylesheet)."""
+        longest = max((len(label) for label in labels), default=0)
+        wide = _step(longest * GLYPH * WIDE_TEXT + GAP, self.slot)
+        narrow = wide * _step(longest * GLYPH * NARROW_TEXT + GAP, self.slot * wide)
         last = len(labels) - 1
         return "".join(
-            f'<text class="x{" minor" if (last - i) % 2 else ""}" x="{_f(self.x(i))}" '
-            f'y="{LABEL_Y}">{escape(label)}</text>' for i, label in enumerate(labels))
+            f'<text class="x{"" if (last - i) % narrow == 0 else " minor"}" '
+            f'x="{_f(self.x(i))}" y="{LABEL_Y}">{escape(label)}</text>'
+            for i, label in enumerate(labels) if (last - i) % wide == 0)
+
+
+def _step(width: float, slot: float) -> int:
+    """Every how many slots a label of `width` fits."""
+    return max(1, math.ceil(width / slot))
 
 
 def _f(value: float) -> str:

@@ -35,12 +35,15 @@ def metro_codes(county_of: dict[str, str]) -> list[tuple[str, list[str]]]:
             for name, codes in METRO_AREAS]
 
 
-def regions(ctx: Context, root: str) -> list[choropleth.Region]:
-    """Every municipality as a region of the map, with its classes and accessible name."""
+def regions(ctx: Context, root: str, county: str | None = None) -> list[choropleth.Region]:
+    """Every municipality (of `county`, if given) as a region of the map, with its classes and
+    accessible name."""
     inputs = ctx.inputs
     decimals = ctx.decimals
     result = []
     for m in inputs.municipalities:
+        if county is not None and m.county_code != county:
+            continue
         s = inputs.status[m.code]
         label = (f"{m.name}: måluppfyllelse {WEB.percent(s.fulfilment_pct)}, andel "
                  f"{WEB.promille(s.share_units, decimals)}")
@@ -132,7 +135,7 @@ def county_map(ctx: Context, code: str, name: str) -> str:
     projected = ctx.county_maps.get(code)
     if projected is None:
         return ""
-    shown = [r for r in regions(ctx, "../") if r.code in projected.paths]
+    shown = regions(ctx, "../", code)
     svg = choropleth.svg(projected, shown, f"Karta över {name}s kommuner, måluppfyllelse per "
                          f"{long_date(ctx.inputs.as_of)} eller andel {ctx.inputs.shown_year}",
                          "map county")
