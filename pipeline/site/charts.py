@@ -28,7 +28,7 @@ LINE_COLOUR = "#222222"
 WIDTH, HEIGHT = 600, 240
 # The plot area: room on the left for the y labels at the narrow screen's larger text, on the
 # right for half of the last year label, and below for the year labels.
-LEFT, RIGHT, TOP, BOTTOM = 74, 572, 14, 206
+LEFT, RIGHT, TOP, BOTTOM = 86, 572, 14, 206
 LABEL_Y = 232
 # Text sizes in view-box units (the stylesheet's, wide and narrow screen), and the widest a
 # character of the site's sans-serif fonts gets, as a share of the size (DejaVu Sans digits are
