@@ -3,8 +3,9 @@
 edition), `style.css` and `site.js`.
 
 The site is built complete in a temporary folder beside `site/` and then swapped in, so a reader
-sees the old site or the new one. Charts are SVG text written from templates, so the pages render
-in one process in well under a second; forked worker processes are used only when asked for.
+sees the old site or the new one. Charts are SVG text written from templates, so all pages render
+in one process in a fraction of a second (forked workers, which paid off while matplotlib drew
+the charts, now only add their start-up).
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from pipeline.core.errors import AnvisningError
 from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
 from pipeline.site.collect import collect_inputs
@@ -33,46 +31,35 @@ from pipeline.site.municipality_page import municipality_page
 from pipeline.site.static import SCRIPT, STYLE
 
 SITE_DIR = "site"
-_CONTEXT: Context | None = None  # the worker processes' copy (inherited by fork)
-_BATCH = 10
 
 
-def build_site_from_folders(data_dir: Path, out_dir: Path, as_of: date,
-                            workers: int | None = None) -> Path:
+def build_site_from_folders(data_dir: Path, out_dir: Path, as_of: date) -> Path:
     """Collect the inputs from `data_dir` and the published years under `out_dir`, and build
     `<out_dir>/site/`. Returns the path of `index.html`. Errors are AnvisningError/InputError
     naming the file and the rule."""
     inputs = collect_inputs(Path(data_dir), Path(out_dir), as_of)
-    return build_site(inputs, Path(out_dir), workers=workers)
+    return build_site(inputs, Path(out_dir))
 
 
-def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) -> Path:
+def build_site(inputs: SiteInputs, out_dir: Path) -> Path:
     """Write the whole site under `<out_dir>/site/` and return the path of its index.html."""
-    global _CONTEXT
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = context(inputs)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir))
-    tasks = _tasks(inputs)
     try:
         for folder in ("kommun", "lan"):
             (staging / folder).mkdir()
         _write(staging / "style.css", STYLE)
         _write(staging / "site.js", SCRIPT)
         copy_documents(inputs.documents, staging)
-        workers = _workers(workers, len(inputs.municipalities))
-        if workers > 1:
-            _CONTEXT = ctx
-            try:
-                with ProcessPoolExecutor(workers, mp_context=_fork()) as pool:
-                    for error in pool.map(_render_task, [str(staging)] * len(tasks), tasks):
-                        if error:
-                            raise AnvisningError(error)
-            finally:
-                _CONTEXT = None
-        else:
-            for task in tasks:
-                _render(ctx, staging, task)
+        _write(staging / "index.html", index_page(ctx))
+        _write(staging / "karta.html", map_page(ctx))
+        _write(staging / "dokument.html", documents_page(ctx))
+        for code, name in inputs.counties:
+            _write(staging / "lan" / f"{code}.html", county_page(ctx, code, name))
+        for m in inputs.municipalities:
+            _write(staging / "kommun" / f"{m.code}.html", municipality_page(ctx, m))
         os.chmod(staging, 0o755)
         _swap(staging, out_dir / SITE_DIR)
     except BaseException:
@@ -95,60 +82,6 @@ def context(inputs: SiteInputs) -> Context:
                    charts=Charts(inputs.years, sorted(inputs.publications),
                                  [h.when for h in inputs.history]),
                    projected=choropleth.project(features), insets=insets, county_maps=counties)
-
-
-def _workers(requested: int | None, pages: int) -> int:
-    """Worker processes: as asked (default one). Never more than one in a process that runs
-    other threads (a Dagster run, a web server): a forked child could inherit a lock that
-    another thread holds, and hang."""
-    if requested is None or requested <= 1 or _fork() is None or threading.active_count() > 1:
-        return 1
-    return min(requested, pages)
-
-
-def _fork():
-    import multiprocessing
-
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-
-
-def _tasks(inputs: SiteInputs) -> list[tuple[str, ...]]:
-    """The pages as tasks of similar size for the workers: the index (map, 290-row table) first,
-    the county pages, then the municipality pages in batches."""
-    tasks: list[tuple[str, ...]] = [("index",), ("map",), ("documents",)]
-    tasks += [("county", code, name) for code, name in inputs.counties]
-    codes = [m.code for m in inputs.municipalities]
-    tasks += [("municipalities", *codes[i:i + _BATCH]) for i in range(0, len(codes), _BATCH)]
-    return tasks
-
-
-def _render_task(staging: str, task: tuple[str, ...]) -> str | None:
-    assert _CONTEXT is not None
-    try:
-        _render(_CONTEXT, Path(staging), task)
-    except Exception as error:  # reported to the parent as text: no pickling of odd errors
-        return f"{type(error).__name__}: {error}"
-    return None
-
-
-def _render(ctx: Context, staging: Path, task: tuple[str, ...]) -> None:
-    kind, *rest = task
-    if kind == "index":
-        _write(staging / "index.html", index_page(ctx))
-    elif kind == "map":
-        _write(staging / "karta.html", map_page(ctx))
-    elif kind == "documents":
-        _write(staging / "dokument.html", documents_page(ctx))
-    elif kind == "county":
-        code, name = rest
-        _write(staging / "lan" / f"{code}.html", county_page(ctx, code, name))
-    else:
-        by_code = {m.code: m for m in ctx.inputs.municipalities}
-        for code in rest:
-            _write(staging / "kommun" / f"{code}.html", municipality_page(ctx, by_code[code]))
 
 
 def _write(path: Path, text: str) -> None:

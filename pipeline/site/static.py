@@ -68,7 +68,7 @@ h3{font-size:1.1rem;margin:1.25rem 0 .4rem}
 .downloads{margin:.5rem 0;padding:.4rem .8rem;border:1px solid var(--line);border-radius:4px}
 .facts{
   display:grid;
-  grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));
+  grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));
   gap:.75rem;
   margin:1rem 0;
   padding:0;

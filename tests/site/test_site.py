@@ -229,12 +229,11 @@ def test_building_again_gives_the_same_site_and_replaces_it(built, published):
     before = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
               if p.is_file()}
     (built.site / "stray.txt").write_text("old", encoding="utf-8")
-    again = build_site_from_folders(data, out, AS_OF, workers=1)
+    again = build_site_from_folders(data, out, AS_OF)
     assert again == built.index
     assert not (built.site / "stray.txt").exists()
     after = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
              if p.is_file()}
-    # one process or several, charts drawn afresh or reused: the same bytes
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".site")]
 
