@@ -21,6 +21,7 @@ from html import escape
 from pipeline.presentation.columns import FULFILMENT
 from pipeline.presentation.formats import NBSP, WEB, long_date
 from pipeline.site.documents import Version
+from pipeline.site.inputs import NextYear
 from pipeline.site.markup import Context
 from pipeline.site.upstream import Municipality
 
@@ -110,11 +111,24 @@ def _expected(ctx: Context, m: Municipality) -> str:
         lines.append(f"<p>Ingen nationell prognos för resten av {year} finns inlagd.</p>")
     following = inputs.next_year
     if following is not None:
-        national = (f", om {children(following.planning_children)} anvisas i landet"
-                    if following.planning_children is not None else "")
-        lines.append(f"<p>{following.year}: <strong>{children(following.expected[m.code])}"
-                     f"</strong> enligt andelstabellen för {following.year}{national}.</p>")
+        lines.append(next_year_line(following, m.code))
     return _card("vanta", "Att vänta", big, "".join(lines))
+
+
+def next_year_line(following: NextYear, code: str) -> str:
+    """"2027: 17 barn enligt andelstabellen för 2027, om 450 barn anvisas i landet", or from a
+    draft, the range over next year's scenarios."""
+    values = [expected[code] for expected in following.expected]
+    count = children(values[0]) if min(values) == max(values) else \
+        f"{WEB.integer(min(values))}–{children(max(values))}"
+    national = ""
+    if following.nationals:
+        low, high = min(following.nationals), max(following.nationals)
+        national = (f", om {children(low)} anvisas i landet" if low == high else
+                    f", om {WEB.integer(low)}–{children(high)} anvisas i landet")
+    source = (f"enligt utkastet till andelar för {following.year}" if following.draft
+              else f"enligt andelstabellen för {following.year}")
+    return f"<p>{following.year}: <strong>{count}</strong> {source}{national}.</p>"
 
 
 def current_version(ctx: Context) -> Version | None:

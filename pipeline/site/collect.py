@@ -24,12 +24,14 @@ import polars as pl
 
 from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
+from pipeline.core.layout import Layout
 from pipeline.core.text import year_ranges
 from pipeline.presentation import terms
 from pipeline.site.documents import read_documents
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
 from pipeline.site.geography import load_features
 from pipeline.site.inputs import NextYear, Prognosis, Publication, SiteInputs, Status
+from pipeline.site.next_year import from_draft, from_table, read_draft_shares
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.publications import read_publications, shown_year_of
 from pipeline.site.queue import queue_places
@@ -88,11 +90,24 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
         inputs.scenarios = forecast_scenarios(current, prognosis, this_year, shown.decimals)
     inputs.illustrative = _illustrative(publications, ledger_path, inputs.prognosis)
     inputs.documents = read_documents(out_dir, sorted(publications))
-    following = publications.get(shown_year + 1)
-    if following is not None and following.expected is not None:
-        inputs.next_year = NextYear(following.year, following.planning_children,
-                                    following.expected)
+    inputs.next_year = _next_year(data_dir, out_dir, inputs, set(codes))
     return inputs
+
+
+def _next_year(data_dir: Path, out_dir: Path, inputs: SiteInputs,
+               codes: set[str]) -> NextYear | None:
+    """Next year's published table's expectation, else its draft's under next year's
+    prognosis, else None."""
+    year = inputs.shown_year + 1
+    if year in inputs.publications:
+        return from_table(inputs.publications[year])
+    draft = Layout(data_dir, out_dir).draft_csv(year)
+    prognosis = load_prognosis(data_dir / PROGNOSIS, year)
+    if not draft.is_file() or prognosis is None:
+        return None
+    shares = read_draft_shares(draft, inputs.shown.decimals, codes)
+    assigned = {code: status.assigned for code, status in inputs.status.items()}
+    return from_draft(year, shares, assigned, inputs.scenarios, prognosis)
 
 
 def _illustrative(publications: dict[int, Publication], ledger_path: Path,

@@ -93,12 +93,14 @@ class Scenario:
 
 @dataclass(frozen=True)
 class NextYear:
-    """What each municipality can expect in the share year after the shown one, once its
-    table is published: the table's own expected children at its planning figure."""
+    """What each municipality can expect in the share year after the shown one
+    (`pipeline.site.next_year`): from its published table (one expectation, at the table's
+    planning figure) or from its draft (one per scenario of its prognosis)."""
 
     year: int
-    planning_children: int | None
-    expected: dict[str, int]
+    draft: bool
+    nationals: tuple[int, ...]  # the national numbers of children the expectations assume
+    expected: tuple[dict[str, int], ...]
 
 
 @dataclass

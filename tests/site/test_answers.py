@@ -98,9 +98,18 @@ def test_a_municipality_without_a_share_is_not_in_the_queue():
 
 
 def test_next_years_table_gives_next_years_children():
-    page = top(inputs(NextYear(2027, 450, {"1280": 17, "2584": 1, "0999": 0})), "1280")
+    page = top(inputs(NextYear(2027, False, (450,), ({"1280": 17, "2584": 1, "0999": 0},))),
+               "1280")
     assert "2027: 17 barn enligt andelstabellen för 2027, om 450 barn anvisas i landet" in page
     assert "2027" not in top(inputs(), "1280")
+
+
+def test_next_years_draft_gives_a_range_over_its_scenarios():
+    draft = NextYear(2027, True, (400, 420, 470),
+                     ({"1280": 12}, {"1280": 14}, {"1280": 16}))
+    page = top(inputs(draft), "1280")
+    assert ("2027: 12–16 barn enligt utkastet till andelar för 2027, om 400–470 barn anvisas i "
+            "landet") in page
 
 
 def test_without_a_prognosis_the_third_answer_says_so():
