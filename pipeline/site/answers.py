@@ -20,12 +20,11 @@ from html import escape
 
 from pipeline.presentation.columns import FULFILMENT
 from pipeline.presentation.formats import NBSP, WEB, long_date
+from pipeline.presentation.terms import SCENARIO_NAMES, SHARE
 from pipeline.site.documents import Version
 from pipeline.site.inputs import NextYear
 from pipeline.site.markup import Context
 from pipeline.site.upstream import Municipality
-
-SCENARIO_NAMES = {"low": "låg", "base": "bas", "high": "hög"}
 
 
 def half_up(value: Fraction) -> int:
@@ -64,8 +63,9 @@ def _share(ctx: Context, m: Municipality) -> str:
         queue = (f'<a href="#ko">Plats i kön</a>: <strong>{WEB.integer(s.queue_place)} av '
                  f"{WEB.integer(queued)}</strong> för nästa utjämnande anvisning.")
     else:
-        queue = "Andel 0: inga utjämnande anvisningar, inte i kön."
-    return _card("andel", f"Andel {year}", WEB.promille(s.share_units, ctx.decimals),
+        queue = f"{SHARE.capitalize()} 0: inga utjämnande anvisningar, inte i kön."
+    return _card("andelstal", f"{SHARE.capitalize()} {year}",
+                 WEB.promille(s.share_units, ctx.decimals),
                  f"<p>av barnen som anvisas {year}. {queue}</p>")
 
 
@@ -76,7 +76,7 @@ def _received(ctx: Context, m: Municipality) -> str:
     so_far = sum(inputs.yearly[m.code].get(year, (0, 0)))
     national = inputs.assigned_this_year
     implied = implied_so_far(s.share_units, ctx.decimals, national)
-    lines = [f"<p>hittills {year}; andelen motsvarar {children(implied)} av de "
+    lines = [f"<p>hittills {year}; {SHARE}et motsvarar {children(implied)} av de "
              f"{WEB.integer(national)} som anvisats i landet.</p>"]
     if s.share_units:
         lines.append(
@@ -87,7 +87,7 @@ def _received(ctx: Context, m: Municipality) -> str:
                "måluppfyllelsen kan ändå vara hög" if so_far == 0 else
                "Alla år sedan 2016 räknas, så den kan vara hög ett år utan barn")
         lines.append(
-            '<p class="small">Målet är andelen av alla '
+            f'<p class="small">Målet: {SHARE}et i promille av alla '
             f"{WEB.integer(inputs.total_assigned)} barn sedan 1 januari 2016. {why}.</p>")
     return _card("anvisade", f"Anvisade {year}", children(so_far), "".join(lines))
 
@@ -101,7 +101,7 @@ def _expected(ctx: Context, m: Municipality) -> str:
         nationals = [scenario.national for scenario in inputs.scenarios]
         big = children(expected[0]) if min(expected) == max(expected) else \
             f"{WEB.integer(min(expected))}–{children(max(expected))}"
-        each = ", ".join(f"{SCENARIO_NAMES[scenario.key]} {WEB.integer(value)}"
+        each = ", ".join(f"{SCENARIO_NAMES[scenario.key].lower()} {WEB.integer(value)}"
                          for scenario, value in zip(inputs.scenarios, expected, strict=True))
         lines.append(f"<p>resten av {year} ({each}), om {WEB.integer(min(nationals))}–"
                      f"{children(max(nationals))} anvisas i landet under året. "
@@ -116,7 +116,7 @@ def _expected(ctx: Context, m: Municipality) -> str:
 
 
 def next_year_line(following: NextYear, code: str) -> str:
-    """"2027: 17 barn enligt andelstabellen för 2027, om 450 barn anvisas i landet", or from a
+    """"2027: 17 barn enligt andelstalen för 2027, om 450 barn anvisas i landet", or from a
     draft, the range over next year's scenarios."""
     values = [expected[code] for expected in following.expected]
     count = children(values[0]) if min(values) == max(values) else \
@@ -126,8 +126,8 @@ def next_year_line(following: NextYear, code: str) -> str:
         low, high = min(following.nationals), max(following.nationals)
         national = (f", om {children(low)} anvisas i landet" if low == high else
                     f", om {WEB.integer(low)}–{children(high)} anvisas i landet")
-    source = (f"enligt utkastet till andelar för {following.year}" if following.draft
-              else f"enligt andelstabellen för {following.year}")
+    source = (f"enligt utkastet till {SHARE} för {following.year}" if following.draft
+              else f"enligt de publicerade {SHARE}en för {following.year}")
     return f"<p>{following.year}: <strong>{count}</strong> {source}{national}.</p>"
 
 
@@ -146,6 +146,6 @@ def downloads(ctx: Context, root: str) -> str:
                        for d in version.documents)
     decided = (f", beslutad {long_date(version.decision_date)}" if version.decision_date
                else "")
-    return (f'<p class="downloads">Andelstabellen {version.year} ({escape(version.statement)}'
+    return (f'<p class="downloads">{SHARE.capitalize()} {version.year} ({escape(version.statement)}'
             f"{decided}): {links} · <a href=\"{root}dokument.html\">alla år och "
             "versioner</a></p>")

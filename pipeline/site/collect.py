@@ -124,7 +124,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
             inputs = tuple(dict.fromkeys(publication.illustrative_inputs))
             groups.setdefault(inputs, []).append(year)
     for inputs, years in sorted(groups.items(), key=lambda item: item[1][0]):
-        notes.append(f"underlag för andelarna {year_ranges(years)} ({', '.join(inputs)})")
+        notes.append(f"underlag för {terms.SHARE}en {year_ranges(years)} ({', '.join(inputs)})")
     if prognosis is not None and prognosis.illustrative:
         notes.append(f"prognosen för {prognosis.year}")
     return notes

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.presentation.formats import NBSP, WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site.answers import downloads
 from pipeline.site.inputs import county_fulfilment
 from pipeline.site.maps import county_map
@@ -35,7 +36,7 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         updated(inputs),
         facts([
             ("Kommuner", WEB.integer(len(members))),
-            (f"Andel {inputs.shown_year}, summa", WEB.promille(share, ctx.decimals)),
+            (f"{SHARE.capitalize()} {inputs.shown_year}, summa", WEB.promille(share, ctx.decimals)),
             ("Anvisade sedan 1 januari 2016", WEB.integer(assigned)),
             ("Mål, summa", f"{WEB.decimal(target, 0)}{NBSP}barn"),
             ("Måluppfyllelse", WEB.percent(county_fulfilment(inputs, codes))),
@@ -43,7 +44,7 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         downloads(ctx, "../"),
         county_map(ctx, code, name),
         f"<h2>Kommunerna i {escape(name)}</h2>",
-        municipality_table(ctx, members, "../", f"Andel {inputs.shown_year} och "
+        municipality_table(ctx, members, "../", f"{SHARE.capitalize()} {inputs.shown_year} och "
                            f"måluppfyllelse per {long_date(inputs.as_of)}, {name}", "kommuner"),
         queue_note(ctx),
         f"<h2>Omfördelningar {inputs.shown_year}</h2>",

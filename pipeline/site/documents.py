@@ -53,6 +53,7 @@ class Version:
     decision_date: date | None
     replaced_by: int | None
     documents: tuple[Document, ...]
+    replaced_statement: str | None = None  # "Ersatt av version 2, publicerad …. Skäl: …"
 
     @property
     def anchor(self) -> str:
@@ -111,7 +112,7 @@ def _version(path: Path, year: int, next_version: int | None) -> Version:
         reason=reissue.get("reason") or None,
         decision_date=iso_date(manifest.get("decision_date")),
         replaced_by=_replaced_by(manifest.get("replaced_by"), next_version),
-        documents=tuple(documents))
+        documents=tuple(documents), replaced_statement=_statement(manifest.get("replaced_by")))
 
 
 def _replaced_by(named: object, next_version: int | None) -> int | None:
@@ -122,6 +123,11 @@ def _replaced_by(named: object, next_version: int | None) -> int | None:
     if isinstance(named, int) and not isinstance(named, bool):
         return named
     return next_version
+
+
+def _statement(named: object) -> str | None:
+    text = named.get("statement") if isinstance(named, dict) else None
+    return text if isinstance(text, str) and text else None
 
 
 def iso_date(text: object) -> date | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.presentation.formats import NBSP, WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site.documents import Version
 from pipeline.site.markup import Context, page, updated
 from pipeline.site.upstream import publication_title
@@ -26,9 +27,12 @@ def version_block(version: Version, in_force: bool) -> str:
                     for d in version.documents)
     lines = []
     if version.replaced_by is not None:
-        lines.append(f'<p class="replaced-note"><strong>{REPLACED.capitalize()}</strong> av '
-                     f'<a href="#a{version.year}-v{version.replaced_by}">version '
-                     f"{version.replaced_by}</a>; gäller inte längre.</p>")
+        link = (f'<a href="#a{version.year}-v{version.replaced_by}">version '
+                f"{version.replaced_by}</a>")
+        lines.append(f'<p class="replaced-note"><strong>{escape(version.replaced_statement)}'
+                     f"</strong> Se {link}.</p>" if version.replaced_statement else
+                     f'<p class="replaced-note"><strong>{REPLACED.capitalize()}</strong> av '
+                     f"{link}; gäller inte längre.</p>")
     if version.decision_date:
         lines.append(f"<p>Beslutad {long_date(version.decision_date)}.</p>")
     if version.replaces:
@@ -43,9 +47,9 @@ def version_block(version: Version, in_force: bool) -> str:
 
 def documents_page(ctx: Context) -> str:
     inputs = ctx.inputs
-    body = ["<h1>Andelstabeller att ladda ner</h1>", updated(inputs),
-            "<p>Varje publicerad andelstabell, alla år och alla versioner. PDF för att läsa och "
-            "skriva ut, Excel för att räkna vidare, CSV för maskinläsning (punkt som "
+    body = [f"<h1>Publicerade {SHARE} att ladda ner</h1>", updated(inputs),
+            f"<p>Varje publicerad tabell med {SHARE}, alla år och alla versioner. PDF för att "
+            "läsa och skriva ut, Excel för att räkna vidare, CSV för maskinläsning (punkt som "
             "decimaltecken) och CSV för svenskt Excel (semikolon och decimalkomma). En tabell som "
             "har ersatts av en ny version finns kvar här, märkt ”ersatt”.</p>"]
     for year in sorted(inputs.documents, reverse=True):
@@ -53,5 +57,5 @@ def documents_page(ctx: Context) -> str:
         body.append(f'<h2 id="ar-{year}">{escape(publication_title(year))}</h2>')
         body += [version_block(version, year == inputs.shown_year and i == 0)
                  for i, version in enumerate(versions)]
-    return page(ctx, "Andelstabeller", "", [("Översikt", "index.html"),
-                                            ("Andelstabeller", None)], "\n".join(body))
+    title = f"Publicerade {SHARE}"
+    return page(ctx, title, "", [("Översikt", "index.html"), (title, None)], "\n".join(body))

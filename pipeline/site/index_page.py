@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.presentation.formats import WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site.answers import downloads
 from pipeline.site.maps import overview
 from pipeline.site.markup import (
@@ -28,15 +29,15 @@ def index_page(ctx: Context) -> str:
         "<h1>Anvisning av ensamkommande barn till kommuner</h1>",
         updated(inputs),
         "<p>Migrationsverket anvisar varje ensamkommande asylsökande barn till en kommun. Varje "
-        "kommun har en andel i promille för året, och varje utjämnande anvisning går till "
-        "kommunen med lägst måluppfyllelse. Här visas andelarna, anvisningarna sedan 1 januari "
+        f"kommun har ett {SHARE} i promille för året, och varje utjämnande anvisning går till "
+        f"kommunen med lägst måluppfyllelse. Här visas {SHARE}en, anvisningarna sedan 1 januari "
         f"2016 och måluppfyllelsen per {long_date(inputs.as_of)} för alla 290 kommuner.</p>",
         facts([
             ("Anvisade sedan 1 januari 2016", WEB.integer(inputs.total_assigned)),
             (f"Anvisade hittills {inputs.as_of.year}", WEB.integer(inputs.assigned_this_year)),
             ("Näst på tur för utjämnande anvisning",
              f'<a href="{municipality_href(first, "")}">{escape(by_code[first].name)}</a>'),
-            (f"Andelstabell {shown.year}", f"version {shown.version}"),
+            (f"{SHARE.capitalize()} {shown.year}", f"version {shown.version}"),
         ]),
         downloads(ctx, ""),
         '<p><a href="#kommuner">Hoppa förbi kartan till tabellen över alla kommuner</a></p>',
@@ -46,15 +47,15 @@ def index_page(ctx: Context) -> str:
         "<p>Tabellen är kartans textversion. Med JavaScript påslaget kan den sorteras (klicka på "
         "en kolumnrubrik) och filtreras.</p>",
         municipality_table(ctx, inputs.municipalities, "",
-                           f"Andel {shown.year} och måluppfyllelse per "
+                           f"{SHARE.capitalize()} {shown.year} och måluppfyllelse per "
                            f"{long_date(inputs.as_of)}, alla 290 kommuner", "kommuner"),
         queue_note(ctx),
         '<h2 id="lan">Län</h2><ul class="counties">' + "".join(
             f'<li><a href="{county_href(code, "")}">{escape(name)}</a></li>'
             for code, name in inputs.counties) + "</ul>",
-        '<h2 id="dokument">Andelstabeller</h2><p>Varje publicerad andelstabell, alla år och '
-        'versioner, som PDF, Excel och CSV: <a href="dokument.html">Andelstabeller att ladda '
-        "ner</a>.</p>",
+        f'<h2 id="dokument">Publicerade {SHARE}</h2><p>Varje publicerad tabell, alla år och '
+        'versioner, som PDF, Excel och CSV: <a href="dokument.html">Publicerade '
+        f"{SHARE} att ladda ner</a>.</p>",
     ]
     return page(ctx, "Översikt", "", [("Översikt", None)], "\n".join(body))
 

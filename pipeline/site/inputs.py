@@ -31,6 +31,7 @@ class Publication:
     # figure (the published CSV's `expected_children`), where the table states it.
     expected: dict[str, int] | None = None
     planning_children: int | None = None
+    planning_scenario: str | None = None  # the prognosis scenario the planning figure is
 
     @property
     def illustrative(self) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from html import escape
 
 from pipeline.presentation.formats import WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site import map as choropleth
 from pipeline.site.markup import Context, municipality_href
 
@@ -45,7 +46,7 @@ def regions(ctx: Context, root: str, county: str | None = None) -> list[chorople
         if county is not None and m.county_code != county:
             continue
         s = inputs.status[m.code]
-        label = (f"{m.name}: måluppfyllelse {WEB.percent(s.fulfilment_pct)}, andel "
+        label = (f"{m.name}: måluppfyllelse {WEB.percent(s.fulfilment_pct)}, {SHARE} "
                  f"{WEB.promille(s.share_units, decimals)}")
         result.append(choropleth.Region(
             code=m.code, href=municipality_href(m.code, root), label=label,
@@ -74,20 +75,20 @@ def _legends(ctx: Context, shown: Sequence[choropleth.Region]) -> str:
     f_counts = [sum(r.fulfilment_class == i for r in shown) for i in range(len(f_labels))]
     s_counts = [sum(r.share_class == i for r in shown) for i in range(len(s_labels))]
     return (_legend(f"Måluppfyllelse {long_date(inputs.as_of)}", f_labels, f_counts,
-                    "inget mål (andel 0)", sum(r.fulfilment_class is None for r in shown),
+                    f"inget mål ({SHARE} 0)", sum(r.fulfilment_class is None for r in shown),
                     "f", "legend-fulfilment")
-            + _legend(f"Andel {inputs.shown_year}", s_labels, s_counts, "andel 0",
+            + _legend(f"{SHARE.capitalize()} {inputs.shown_year}", s_labels, s_counts, f"{SHARE} 0",
                       sum(r.share_class is None for r in shown), "s", "legend-share")
             + '<p class="note">Antal kommuner inom parentes. Måluppfyllelse: orange = färre barn '
-              "än andelen motsvarar (under 100 %), lila = fler; mörkare = längre från 100 %. "
-              "Andel: mörkare = större andel.</p>")
+              f"än {SHARE}et motsvarar (under 100 %), lila = fler; mörkare = längre från 100 %. "
+              f"{SHARE.capitalize()}: mörkare = större {SHARE}.</p>")
 
 
 def _switch(inner: str) -> str:
     """The two views of a map, switched by links to `#visa-andel` (no JavaScript)."""
     return ('<div id="visa-andel"><div id="visa-maluppfyllelse">'
             '<p class="mapmodes"><a class="mode-fulfilment" href="#visa-maluppfyllelse">Visa '
-            'måluppfyllelse</a> <a class="mode-share" href="#visa-andel">Visa andel</a></p>'
+            f'måluppfyllelse</a> <a class="mode-share" href="#visa-andel">Visa {SHARE}</a></p>'
             f"{inner}</div></div>")
 
 
@@ -106,7 +107,7 @@ def overview(ctx: Context) -> str:
     all_regions = regions(ctx, "")
     svg = choropleth.svg(ctx.projected, all_regions,
                          f"Karta över Sveriges 290 kommuner, måluppfyllelse per "
-                         f"{long_date(ctx.inputs.as_of)} eller andel {ctx.inputs.shown_year}")
+                         f"{long_date(ctx.inputs.as_of)} eller {SHARE} {ctx.inputs.shown_year}")
     return ('<h2 id="karta">Karta</h2>' + _switch(
         f'<div class="mapbox">{svg}<div class="legend">{_legends(ctx, all_regions)}'
         '<p><a href="karta.html">Större karta</a> – hela landet i full bredd. Storstadsområdena '
@@ -122,7 +123,7 @@ def large_map(ctx: Context) -> str:
     all_regions = regions(ctx, "")
     svg = choropleth.svg(ctx.projected, all_regions,
                          f"Stor karta över Sveriges 290 kommuner, måluppfyllelse per "
-                         f"{long_date(ctx.inputs.as_of)} eller andel {ctx.inputs.shown_year}",
+                         f"{long_date(ctx.inputs.as_of)} eller {SHARE} {ctx.inputs.shown_year}",
                          "map large")
     return _switch(
         f'<div class="legend wide">{_legends(ctx, all_regions)}</div>{svg}'
@@ -137,7 +138,7 @@ def county_map(ctx: Context, code: str, name: str) -> str:
         return ""
     shown = regions(ctx, "../", code)
     svg = choropleth.svg(projected, shown, f"Karta över {name}s kommuner, måluppfyllelse per "
-                         f"{long_date(ctx.inputs.as_of)} eller andel {ctx.inputs.shown_year}",
+                         f"{long_date(ctx.inputs.as_of)} eller {SHARE} {ctx.inputs.shown_year}",
                          "map county")
     return (f'<h2 id="karta">Karta över {escape(name)}</h2>' + _switch(
         f'<div class="mapbox">{svg}<div class="legend">{_legends(ctx, shown)}'

@@ -11,7 +11,7 @@ from datetime import date
 from html import escape
 
 from pipeline.presentation.formats import long_date
-from pipeline.presentation.terms import ILLUSTRATIVE
+from pipeline.presentation.terms import ILLUSTRATIVE, SHARE
 from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
 from pipeline.site.inputs import SiteInputs
@@ -71,10 +71,10 @@ def page(ctx: Context, title: str, root: str, crumbs: Sequence[tuple[str, str | 
 {body}
 </main>
 <footer>
-<p>Uppdaterad {long_date(inputs.as_of)}. Visar andelstabellen för {shown.year}, version
+<p>Uppdaterad {long_date(inputs.as_of)}. Visar {SHARE}en för {shown.year}, version
 {shown.version}{_decided(shown.decision_date)}, parameteruppsättning
 ”{escape(shown.parameter_set)}”. Måluppfyllelse räknas på alla anvisningar sedan 1 januari 2016
-mot årets andelar. <a href="{root}dokument.html">Alla andelstabeller att ladda ner</a>.</p>
+mot årets {SHARE}. <a href="{root}dokument.html">Alla publicerade {SHARE} att ladda ner</a>.</p>
 <p>Kommungränser: Valmyndigheten via okfse/sweden-geojson. Kommunkoder: SCB.</p>
 </footer>
 <script src="{root}site.js" defer></script>
@@ -101,8 +101,8 @@ def illustrative_mark(inputs: SiteInputs) -> str:
 def updated(inputs: SiteInputs) -> str:
     shown = inputs.shown
     flag = f" ({ILLUSTRATIVE.lower()})" if inputs.illustrative else ""
-    return (f'<p class="meta">Uppdaterad {long_date(inputs.as_of)} · Andelstabell {shown.year}, '
-            f"publicerad version {shown.version}{flag}</p>")
+    return (f'<p class="meta">Uppdaterad {long_date(inputs.as_of)} · {SHARE.capitalize()} '
+            f"{shown.year}, publicerad version {shown.version}{flag}</p>")
 
 
 def facts(items: Iterable[tuple[str, str]]) -> str:

@@ -8,7 +8,8 @@ from html import escape
 
 from pipeline.presentation.columns import FULFILMENT, FULFILMENT_TABLE, SHARE_DECISION
 from pipeline.presentation.formats import MISSING, NBSP, WEB, long_date
-from pipeline.site.answers import SCENARIO_NAMES, answers, children
+from pipeline.presentation.terms import PLANNING_FIGURE, SCENARIO_NAMES, SHARE
+from pipeline.site.answers import answers, children
 from pipeline.site.markup import Context, county_href, figure, num, page, table, updated
 from pipeline.site.sections import assignments_block, queue_note, transfers_block
 from pipeline.site.upstream import Municipality
@@ -47,7 +48,7 @@ def share_history(ctx: Context, m: Municipality) -> str:
     decimals = max(p.decimals for _, p in publications)
     scaled = [u * 10 ** (decimals - p.decimals) for u, (_, p) in zip(units, publications,
                                                                        strict=True)]
-    label = (f"Stapeldiagram: andel för {m.name} per publicerat år, "
+    label = (f"Stapeldiagram: {SHARE} för {m.name} per publicerat år, "
              + ", ".join(f"{y}: {WEB.promille(p.shares[m.code], p.decimals)}"
                          for y, p in publications))
     svg = ctx.charts.share_years(scaled, decimals, label)
@@ -60,10 +61,10 @@ def share_history(ctx: Context, m: Municipality) -> str:
         + num(WEB.integer(p.version)) + "</tr>"
         for year, p in publications
     ]
-    return ('<h2 id="andel">Andel per år</h2>'
-            + figure(svg, "Andel i promille (‰) för varje publicerat år.")
-            + table(f"Andel för {m.name} per publicerat år",
-                    (("År", False), ("Andel", True), (CALCULATED.title(), True),
+    return (f'<h2 id="andelstal">{SHARE.capitalize()} per år</h2>'
+            + figure(svg, f"{SHARE.capitalize()} i promille (‰) för varje publicerat år.")
+            + table(f"{SHARE.capitalize()} för {m.name} per publicerat år",
+                    (("År", False), (SHARE.capitalize(), True), (CALCULATED.title(), True),
                      (GIVEN.title(), True), (RECEIVED.title(), True), ("Version", True)), rows))
 
 
@@ -84,12 +85,12 @@ def fulfilment_history(ctx: Context, m: Municipality) -> str:
                if y not in ctx.inputs.publications]
     note = ""
     if missing:
-        note = ('<p class="note">Måluppfyllelsen räknas mot årets egen andel och visas därför '
-                "bara för år med en publicerad andelstabell; ingen finns för "
+        note = (f'<p class="note">Måluppfyllelsen räknas mot årets eget {SHARE} och visas därför '
+                f"bara för år med publicerade {SHARE}; inga finns för "
                 f"{', '.join(map(str, missing))}.</p>")
     last = history[-1].when if history else ctx.inputs.as_of
     return ('<h2 id="maluppfyllelse">Måluppfyllelse över tid</h2>'
-            + figure(svg, "Måluppfyllelse den 31 december varje år med publicerad andelstabell; "
+            + figure(svg, f"Måluppfyllelse den 31 december varje år med publicerade {SHARE}; "
                      f"sista punkten är {long_date(last)}. Streckad linje = 100{NBSP}%.")
             + table(f"Måluppfyllelse för {m.name} över tid",
                     (("Datum", False), (FULFILMENT.title(), True),
@@ -113,7 +114,7 @@ def scenarios_block(ctx: Context, m: Municipality) -> str:
     for scenario in inputs.scenarios:
         expected = scenario.expected[m.code]
         rows.append(
-            f'<tr><th scope="row">{SCENARIO_NAMES[scenario.key].capitalize()}</th>'
+            f'<tr><th scope="row">{SCENARIO_NAMES[scenario.key]}</th>'
             + num(WEB.integer(expected)) + num(WEB.integer(so_far + expected))
             + num(WEB.integer(scenario.national)) + num(WEB.integer(scenario.remaining))
             + num(WEB.percent(scenario.fulfilment_after[m.code])) + "</tr>")
@@ -123,7 +124,7 @@ def scenarios_block(ctx: Context, m: Municipality) -> str:
             f"{WEB.integer(inputs.assigned_this_year)} barn anvisats i landet, varav "
             f"{WEB.integer(so_far)} till {escape(m.name)}. Resten av "
             "året antas bli utjämnande anvisningar och fördelas med regeln för utjämnande "
-            "anvisning, en i taget från dagens läge – inte andel × antal: den kommun som ligger "
+            f"anvisning, en i taget från dagens läge – inte {SHARE} × antal: den kommun som ligger "
             "längst under sitt mål får nästa barn.</p>"
             + table(f"Förväntat antal anvisade barn till {m.name} {year}",
                     (("Scenario", False), ("Resten av året", True),
@@ -138,8 +139,11 @@ def _planned(ctx: Context, m: Municipality) -> str:
     shown = ctx.inputs.shown
     if shown.expected is None:
         return ""
-    national = (f", om {WEB.integer(shown.planning_children)} barn anvisas i landet under året"
-                if shown.planning_children is not None else "")
-    return (f'<p id="andelstabellens-plan">I andelstabellen för {shown.year} väntas '
+    national = ""
+    if shown.planning_children is not None:
+        scenario = SCENARIO_NAMES.get(shown.planning_scenario or "")
+        national = (f", om {WEB.integer(shown.planning_children)} barn anvisas i landet under året "
+                    f"({PLANNING_FIGURE}" + (f", scenariot {scenario})" if scenario else ")"))
+    return (f'<p id="andelstabellens-plan">Enligt de publicerade {SHARE}en för {shown.year} väntas '
             f"{escape(m.name)} få <strong>{children(shown.expected[m.code])}</strong> under hela "
             f"{shown.year}{national}, räknat från läget den 31 december {shown.year - 1}.</p>")

@@ -74,6 +74,8 @@ def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str
         given=columns["given_units"], received=columns["received_units"],
         expected=_expected(paths["csv"]),
         planning_children=planning if isinstance(planning, int) else None,
+        planning_scenario=scenario if isinstance(scenario := manifest.get("planning_scenario"),
+                                                  str) else None,
     )
 
 

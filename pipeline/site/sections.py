@@ -8,6 +8,7 @@ from html import escape
 
 from pipeline.presentation.columns import FULFILMENT, TARGET
 from pipeline.presentation.formats import MISSING, WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site import map as choropleth
 from pipeline.site.charts import CONNECTION_COLOUR, EQUALISING_COLOUR
 from pipeline.site.markup import Context, county_href, figure, municipality_href, num, table
@@ -18,7 +19,7 @@ from pipeline.site.upstream import Municipality
 # Key columns first, so that a phone shows the name, the share and goal fulfilment without
 # scrolling sideways; the county last.
 MUNICIPALITY_HEADERS = (
-    ("Kommun", False), ("Andel", True), (FULFILMENT.title(), True),
+    ("Kommun", False), (SHARE.capitalize(), True), (FULFILMENT.title(), True),
     ("Anvisade sedan 2016", True), (f"{TARGET.title()}, barn", True), ("Plats i kön", True),
     ("Län", False),
 )
@@ -64,9 +65,9 @@ def municipality_table(ctx: Context, municipalities: list[Municipality], root: s
 
 def queue_note(ctx: Context) -> str:
     return ('<p class="note" id="ko">Plats i kön: i vilken ordning kommunerna står på tur för '
-            "nästa utjämnande anvisning – lägst kvot mellan anvisade och andel först; vid lika "
-            "kvot går större andel först, sedan lägre kommunkod. En kommun med andel 0 får inga "
-            "utjämnande anvisningar och står inte i kön. Mål = andelen av alla "
+            f"nästa utjämnande anvisning – lägst kvot mellan anvisade och {SHARE} först; vid lika "
+            f"kvot går större {SHARE} först, sedan lägre kommunkod. En kommun med {SHARE} 0 får "
+            f"inga utjämnande anvisningar och står inte i kön. Mål = {SHARE}et i promille av alla "
             f"{WEB.integer(ctx.inputs.total_assigned)} barn som anvisats i landet sedan "
             "1 januari 2016, avrundat till hela barn.</p>")
 
@@ -104,7 +105,7 @@ def transfers_block(ctx: Context, codes: set[str], root: str) -> str:
     names = {m.code: m.name for m in inputs.municipalities}
     transfers = [t for t in inputs.transfers if t.giver in codes or t.receiver in codes]
     if not transfers:
-        return (f"<p>Inga omfördelningar gäller {inputs.shown_year}: andelarna är de "
+        return (f"<p>Inga omfördelningar gäller {inputs.shown_year}: {SHARE}en är de "
                 "beräknade.</p>")
     rows = [
         f'<tr><td><a href="{municipality_href(t.giver, root)}">{escape(names[t.giver])}</a></td>'
@@ -114,8 +115,8 @@ def transfers_block(ctx: Context, codes: set[str], root: str) -> str:
         for t in transfers
     ]
     return ("<p>Omfördelningar som länsstyrelsen förmedlat och Migrationsverket godkänt för "
-            f"{inputs.shown_year} (givaren lämnar en del av sin andel till en kommun i samma "
+            f"{inputs.shown_year} (givaren lämnar en del av sitt {SHARE} till en kommun i samma "
             "län).</p>" + table(
                 f"Omfördelningar som gäller {inputs.shown_year}",
-                (("Givare", False), ("Mottagare", False), ("Andel", True),
+                (("Givare", False), ("Mottagare", False), (SHARE.capitalize(), True),
                  ("Godkänd", False), ("Diarienummer", False)), rows))

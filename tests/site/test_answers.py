@@ -74,11 +74,11 @@ def top(site: SiteInputs, code: str) -> str:
 
 def test_the_three_answers_for_malmo():
     page = top(inputs(), "1280")
-    assert "Andel 2026 37,84 ‰" in page
+    assert "Andelstal 2026 37,84 ‰" in page
     assert "Plats i kön : 21 av 2 för nästa utjämnande anvisning" in page  # two in the queue
-    assert "Anvisade 2026 12 barn hittills 2026; andelen motsvarar 14 barn av de 369" in page
+    assert "Anvisade 2026 12 barn hittills 2026; andelstalet motsvarar 14 barn av de 369" in page
     assert "Måluppfyllelse sedan 2016: 97,1 % – 310 barn mot målet 319 barn" in page
-    assert "av alla 8 441 barn sedan 1 januari 2016" in page
+    assert "andelstalet i promille av alla 8 441 barn sedan 1 januari 2016" in page
     assert "Att vänta 0–3 barn resten av 2026 (låg 0, bas 1, hög 3), om 390–440 barn" in page
     assert "319,41" not in page  # the target is a whole number of children
 
@@ -93,14 +93,15 @@ def test_a_year_without_a_child_says_why_fulfilment_can_still_be_high():
 
 def test_a_municipality_without_a_share_is_not_in_the_queue():
     page = top(inputs(), "0999")
-    assert "Andel 0: inga utjämnande anvisningar, inte i kön" in page
+    assert "Andelstal 0: inga utjämnande anvisningar, inte i kön" in page
     assert "Måluppfyllelse" not in page
 
 
 def test_next_years_table_gives_next_years_children():
     page = top(inputs(NextYear(2027, False, (450,), ({"1280": 17, "2584": 1, "0999": 0},))),
                "1280")
-    assert "2027: 17 barn enligt andelstabellen för 2027, om 450 barn anvisas i landet" in page
+    assert ("2027: 17 barn enligt de publicerade andelstalen för 2027, om 450 barn anvisas i "
+            "landet") in page
     assert "2027" not in top(inputs(), "1280")
 
 
@@ -108,7 +109,7 @@ def test_next_years_draft_gives_a_range_over_its_scenarios():
     draft = NextYear(2027, True, (400, 420, 470),
                      ({"1280": 12}, {"1280": 14}, {"1280": 16}))
     page = top(inputs(draft), "1280")
-    assert ("2027: 12–16 barn enligt utkastet till andelar för 2027, om 400–470 barn anvisas i "
+    assert ("2027: 12–16 barn enligt utkastet till andelstal för 2027, om 400–470 barn anvisas i "
             "landet") in page
 
 

@@ -70,10 +70,14 @@ def test_the_replaced_version_points_to_its_replacement(out):
 
 def test_a_replacement_named_in_the_manifest_is_the_one_shown(tmp_path):
     year = tmp_path / "out" / "2021"
-    publish(year, 1, "2020-12-15", replaced_by={"version": 3, "published_on": "2021-01-10"})
+    statement = "Ersatt av version 3, publicerad 10 januari 2021. Skäl: rättelse"
+    publish(year, 1, "2020-12-15", replaced_by={"version": 3, "statement": statement})
     publish(year, 3, "2021-01-08")
     v3, v1 = read_documents(tmp_path / "out", [2021])[2021]
     assert v1.replaced_by == 3 and v3.replaced_by is None
+    assert v1.replaced_statement == statement
+    block = version_block(v1, in_force=False)
+    assert f"<strong>{statement}</strong>" in block and 'href="#a2021-v3"' in block
 
 
 def test_an_altered_edition_is_refused_naming_the_file_and_the_rule(out):

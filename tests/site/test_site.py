@@ -153,7 +153,7 @@ def test_the_map_has_290_named_shapes_insets_and_a_source(built, inputs):
         ("map inset", sorted(["1230", "1231", "1233", "1261", "1262", "1263", "1264", "1267",
                               "1280", "1281", "1285", "1287"]))]
     assert "Kommungränser: Valmyndigheten via okfse/sweden-geojson" in text
-    assert re.search(r'<title>Ale: måluppfyllelse \d+,\d\u00a0%, andel \d+,\d\d\u00a0‰'
+    assert re.search(r'<title>Ale: måluppfyllelse \d+,\d\u00a0%, andelstal \d+,\d\d\u00a0‰'
                      r"</title>", text)
     assert 'id="visa-andel"' in text and 'href="#visa-andel"' in text
     assert 'href="karta.html"' in text

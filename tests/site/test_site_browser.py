@@ -217,7 +217,7 @@ def test_the_three_answers_are_on_the_first_screen(browser, built, inputs, scree
         height = browser.execute_script("return window.innerHeight")
         answers = browser.find_elements(By.CSS_SELECTOR, "section.answer")
         titles = [a.find_element(By.TAG_NAME, "h2").text for a in answers]
-        assert titles == [f"Andel {inputs.shown_year}", f"Anvisade {inputs.shown_year}",
+        assert titles == [f"Andelstal {inputs.shown_year}", f"Anvisade {inputs.shown_year}",
                           "Att vänta"], name
         bottoms = [browser.execute_script("return arguments[0].getBoundingClientRect().bottom",
                                           a) for a in answers]
