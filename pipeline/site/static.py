@@ -192,6 +192,8 @@ footer{
 @media (max-width:40rem){
   main{padding:.5rem 1rem 1.5rem}
   h1{font-size:1.6rem}
+  .lead{font-size:.9rem}
+  .answer .big{font-size:1.45rem}
   .mark{padding:.35rem 1rem}
   header.site{padding:.4rem 1rem}
 }
