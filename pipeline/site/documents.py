@@ -32,9 +32,9 @@ EDITION_LABELS = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV",
 
 @dataclass(frozen=True)
 class Document:
-    """One edition of one version: its label, its file and its place in the site."""
+    """One edition of one version: the words of its link, its file and its place in the
+    site."""
 
-    key: str
     label: str
     source: Path
     href: str  # relative to the site's root
@@ -48,8 +48,7 @@ class Version:
     year: int
     version: int
     statement: str  # "Version 2, publicerad 21 december 2020"
-    replaces: str | None  # "Ersätter version 1 av …. Skäl: …"
-    reason: str | None
+    replaces: str | None  # "Ersätter version 1 av …. Skäl: …", the reason included
     decision_date: date | None
     replaced_by: int | None
     documents: tuple[Document, ...]
@@ -101,15 +100,13 @@ def _version(path: Path, year: int, next_version: int | None) -> Version:
         if sha256_file(source) != files[source.name]:
             raise InputError(source, f"no longer matches its SHA-256 in {manifest_path.name}; "
                              "a published edition is never changed")
-        documents.append(Document(key, label, source,
+        documents.append(Document(label, source,
                                   f"{SITE_FOLDER}/{year}/v{version}/{source.name}",
                                   source.stat().st_size))
-    reissue = manifest.get("reissue") or {}
     return Version(
         year=year, version=version,
         statement=str(manifest.get("version_statement") or f"Version {version}"),
         replaces=manifest.get("replaces_statement") or None,
-        reason=reissue.get("reason") or None,
         decision_date=iso_date(manifest.get("decision_date")),
         replaced_by=_replaced_by(manifest.get("replaced_by"), next_version),
         documents=tuple(documents), replaced_statement=_statement(manifest.get("replaced_by")))

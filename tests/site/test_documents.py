@@ -42,8 +42,7 @@ def out(tmp_path: Path) -> Path:
     year = tmp_path / "out" / "2021"
     publish(year, 1, "2020-12-15")
     publish(year, 2, "2020-12-21",
-            replaces_statement="Ersätter version 1 av 15 december 2020. Skäl: sent avtal",
-            reissue={"reason": "sent avtal"})
+            replaces_statement="Ersätter version 1 av 15 december 2020. Skäl: sent avtal")
     return tmp_path / "out"
 
 
@@ -52,7 +51,7 @@ def test_every_version_newest_first_with_its_own_words(out):
     assert (v2.version, v1.version) == (2, 1)
     assert v2.statement == "Version 2, publicerad 2020-12-21"
     assert v2.replaces == "Ersätter version 1 av 15 december 2020. Skäl: sent avtal"
-    assert v2.reason == "sent avtal" and v1.reason is None
+    assert v1.replaces is None
     assert (v1.decision_date, v2.decision_date) == (date(2020, 12, 15), date(2020, 12, 21))
     assert [d.label for d in v1.documents] == ["PDF", "Excel", "CSV", "CSV för svenskt Excel"]
     assert [d.href for d in v1.documents] == [
