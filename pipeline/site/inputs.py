@@ -26,7 +26,6 @@ class Publication:
     calculated: dict[str, int]
     given: dict[str, int]
     received: dict[str, int]
-    published_on: date | None = None
     # What the table states each municipality can expect in its year at the national planning
     # figure (the published CSV's `expected_children`), where the table states it.
     expected: dict[str, int] | None = None

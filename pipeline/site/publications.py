@@ -67,7 +67,6 @@ def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str
     planning = manifest.get("planning_children")
     return Publication(
         year=year, version=version, decision_date=iso_date(manifest.get("decision_date")),
-        published_on=iso_date(manifest.get("published_on") or manifest.get("published_at")),
         decimals=decimals,
         parameter_set=str(manifest.get("parameter_set", "")), illustrative_inputs=illustrative,
         shares=columns["share_units"], calculated=columns["calculated_units"],
