@@ -19,8 +19,7 @@ OWNERS = ["team:statistics"]
 @user_failures
 def statistics_site(context: dg.AssetExecutionContext, settings: RunSettings):
     """The static public site in Swedish, `out/site/`: a map and table of goal fulfilment and
-    shares, a page per county and per municipality, and every published edition to download,
-    opening from a folder without network."""
+    shares, a page per county and per municipality, opening from a folder without network."""
     share_year = share_year_of(context)
     as_of = min(max(date.today(), date(share_year, 1, 1)), date(share_year, 12, 31))
     index = build_site_from_folders(settings.layout.data_dir, settings.layout.out_dir, as_of)
