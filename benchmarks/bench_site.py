@@ -1,13 +1,13 @@
-"""Benchmark building the whole statistics website (index, 21 county and 290 municipality pages).
+"""Benchmark building the whole statistics website (the index, the large map, the documents
+page, 21 county and 290 municipality pages, and a copy of every published edition).
 
     .venv/bin/python benchmarks/bench_site.py [--data-dir data] [--out-dir out]
-                                              [--as-of 2026-11-27] [--runs 5] [--workers N]
+                                              [--as-of 2026-11-27] [--runs 5]
 
 Needs an out folder with published share years (`make run`). The site is built into a temporary
 copy of the out folder, so `out/site/` is untouched. Prints the median wall time of collecting
 the inputs and of rendering and writing the site, and of the two together, over `--runs` builds
-(after one warm-up build, which also pays matplotlib's font cache on a fresh machine), and the
-load average, since the machine is shared.
+(after one warm-up build), the CPU time, and the load average, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ def main() -> None:
     parser.add_argument("--out-dir", type=Path, default=ROOT / "out")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 27))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="worker processes for the municipality pages (default: cores, ≤ 4)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -49,7 +47,7 @@ def main() -> None:
             t0 = time.perf_counter()
             inputs = collect_inputs(args.data_dir, out, args.as_of)
             t1 = time.perf_counter()
-            index = build_site(inputs, out, workers=args.workers)
+            index = build_site(inputs, out)
             t2 = time.perf_counter()
             if run:  # the first build is the warm-up
                 collect.append(t1 - t0)
@@ -64,13 +62,13 @@ def main() -> None:
     print(f"render + write  median {statistics.median(render):.3f} s")
     print(f"whole build     median {statistics.median(total):.3f} s "
           f"(min {min(total):.3f}, max {max(total):.3f}, {args.runs} runs)")
-    print(f"CPU time        median {statistics.median(cpu):.3f} s (this process and its workers)")
+    print(f"CPU time        median {statistics.median(cpu):.3f} s")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
 
 def _cpu() -> float:
-    """User + system CPU seconds of this process and its finished worker processes: steadier
-    than wall time on a shared machine."""
+    """User + system CPU seconds of this process and its finished child processes (the returned
+    forms are read in one): steadier than wall time on a shared machine."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

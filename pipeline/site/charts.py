@@ -1,220 +1,208 @@
-"""Charts as inline SVG, drawn by matplotlib's SVG backend (no hand-written chart geometry).
+"""Charts as inline SVG written directly from templates: bars, stacked bars and a line.
 
-A site has ~600 charts, so each kind of chart is one matplotlib figure built once and redrawn
-with new data (bar heights, line data, axis limits): building a figure costs ~4 times as much as
-drawing it. Text stays text (`svg.fonttype = none`), so it is sharp, searchable and small; the
-ids matplotlib writes are prefixed per chart so that several charts can share one page.
+No plotting library: a chart is a few dozen rectangles, lines and labels, so writing them as text
+costs microseconds, where drawing ~1 000 charts with matplotlib took most of a site build.
+
+Every chart has the view box `WIDTH` × `HEIGHT`; the page scales it to the column's width. Its
+text is sized by the stylesheet in view-box units: 13 units on a wide screen, where the chart is
+drawn at most 1:1; 20 units on a narrow one (`static.py`), where the chart is shrunk to about
+0.58 of its size, so that no label ends up under 11 px. On a narrow screen every other year label
+is hidden (class `minor`), so the larger labels never overlap; the table under each chart lists
+every year. Each chart is `role="img"` with an accessible name that lists its values, and each
+bar or point has a `<title>` for the pointer.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import math
 from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-import matplotlib
-
-matplotlib.use("svg")
-
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from pipeline.presentation.formats import WEB  # noqa: E402
+from pipeline.presentation.formats import NBSP, WEB, long_date
 
 EQUALISING_COLOUR = "#0072b2"  # Okabe–Ito blue, 5.2:1 on white
 CONNECTION_COLOUR = "#d55e00"  # Okabe–Ito vermillion, 3.9:1 on white
 LINE_COLOUR = "#222222"
-TEXT_COLOUR = "#222222"
-GRID_COLOUR = "#d0d0d0"
-STYLE = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "anvisning",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 10,
-    "text.color": TEXT_COLOUR,
-    "axes.labelcolor": TEXT_COLOUR,
-    "axes.edgecolor": "#555555",
-    "xtick.color": TEXT_COLOUR,
-    "ytick.color": TEXT_COLOUR,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "path.simplify": True,
-}
-_ID = re.compile(r'(\bid="|url\(#|href="#)')
-_SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)pt" height="[\d.]+pt"')
-_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-# matplotlib's <style>*{…}</style> would apply to the whole HTML page; style.css scopes it.
-_STYLE = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.S)
+
+WIDTH, HEIGHT = 600, 240
+# The plot area: room on the left for the y labels at the narrow screen's larger text, on the
+# right for half of the last year label, and below for the year labels.
+LEFT, RIGHT, TOP, BOTTOM = 86, 572, 14, 206
+LABEL_Y = 232
+# Text sizes in view-box units (the stylesheet's, wide and narrow screen), and the widest a
+# character of the site's sans-serif fonts gets, as a share of the size (DejaVu Sans digits are
+# 0.64 em): what a label may need, so that labels are thinned before they could overlap.
+WIDE_TEXT, NARROW_TEXT = 13, 20
+GLYPH = 0.64
+GAP = 6
 
 
-def _swedish(value: float, _position: object = None) -> str:
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """0 and up to `count` evenly spaced ticks of a "nice" step (1, 2, 2.5 or 5 × 10^k), the
+    last at or above `top`."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= raw)
+    ticks = [0.0]
+    while ticks[-1] < top - 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def range_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Evenly spaced "nice" ticks covering [low, high] (for a line that does not start at 0)."""
+    span = max(high - low, 1e-9)
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= raw)
+    first = math.floor(low / step) * step
+    ticks = [round(first, 10)]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _number(value: float) -> str:
     return WEB.decimal(value, 0 if float(value).is_integer() else 1)
 
 
-def _draw(figure: Figure) -> str:
-    buffer = io.StringIO()
-    with matplotlib.rc_context(STYLE):
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = _METADATA.sub("", _HEAD.sub("", buffer.getvalue(), count=1), count=1)
-    return _STYLE.sub("", text, count=1)
+class _Frame:
+    """The y scale and the x slots of one chart, and its axes as SVG."""
+
+    def __init__(self, ticks: Sequence[float], slots: int, unit: str = "") -> None:
+        self.low, self.high = ticks[0], ticks[-1]
+        self.ticks = list(ticks)
+        self.slots = slots
+        self.unit = unit
+
+    def y(self, value: float) -> float:
+        return BOTTOM - (value - self.low) / (self.high - self.low) * (BOTTOM - TOP)
+
+    @property
+    def slot(self) -> float:
+        return (RIGHT - LEFT) / self.slots
+
+    def x(self, index: int) -> float:
+        """The middle of slot `index`."""
+        return LEFT + (index + 0.5) * self.slot
+
+    def axes(self) -> str:
+        parts = []
+        for tick in self.ticks:
+            y = _f(self.y(tick))
+            label = _number(tick) + (f"{NBSP}{self.unit}" if self.unit else "")
+            parts.append(f'<line class="grid" x1="{LEFT}" x2="{RIGHT}" y1="{y}" y2="{y}"/>'
+                         f'<text class="y" x="{LEFT - 8}" y="{y}">{label}</text>')
+        parts.append(f'<line class="axis" x1="{LEFT}" x2="{RIGHT}" y1="{BOTTOM}" '
+                     f'y2="{BOTTOM}"/>')
+        return "".join(parts)
+
+    def x_labels(self, labels: Sequence[str]) -> str:
+        """The slots' labels, thinned from the last (always shown) so that they never overlap:
+        every `wide`-th label on a wide screen, and of those every `narrow`-th on a narrow one,
+        where the others are `minor` (hidden by the stylesheet)."""
+        longest = max((len(label) for label in labels), default=0)
+        wide = _step(longest * GLYPH * WIDE_TEXT + GAP, self.slot)
+        narrow = wide * _step(longest * GLYPH * NARROW_TEXT + GAP, self.slot * wide)
+        last = len(labels) - 1
+        return "".join(
+            f'<text class="x{"" if (last - i) % narrow == 0 else " minor"}" '
+            f'x="{_f(self.x(i))}" y="{LABEL_Y}">{escape(label)}</text>'
+            for i, label in enumerate(labels) if (last - i) % wide == 0)
 
 
-def _label(text: str, prefix: str, label: str) -> str:
-    text = _ID.sub(lambda m: m.group(1) + prefix + "-", text)
-    attributes = f' role="img" aria-label="{escape(label)}" class="chart" focusable="false"'
-    return _SIZE.sub(lambda m: f'<svg{m.group(1)}{attributes} style="max-width:{m.group(2)}pt"',
-                     text, count=1)
+def _step(width: float, slot: float) -> int:
+    """Every how many slots a label of `width` fits."""
+    return max(1, math.ceil(width / slot))
 
 
-def _new_figure(width: float, height: float) -> Figure:
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(width, height))
-        FigureCanvasSVG(figure)
-    return figure
+def _f(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
 
 
-def _style_axes(ax) -> None:
-    # Empty titles, axis labels and offset texts are laid out on every draw unless hidden.
-    for text in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label,
-                 ax.xaxis.offsetText, ax.yaxis.offsetText):
-        text.set_visible(False)
-    # Fixed (hidden) label positions: otherwise every draw measures all tick labels to place them.
-    ax.xaxis.set_label_coords(0.5, -0.2)
-    ax.yaxis.set_label_coords(-0.2, 0.5)
-    ax.tick_params(axis="y", length=0)
-    ax.yaxis.set_major_locator(MaxNLocator(4, integer=True, min_n_ticks=2))
-    ax.yaxis.set_major_formatter(FuncFormatter(_swedish))
-    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
-    ax.set_axisbelow(True)
+def _svg(label: str, body: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-label="{escape(label)}" focusable="false" '
+            f'xmlns="http://www.w3.org/2000/svg">{body}</svg>')
 
 
 class Charts:
-    """The site's charts, each kind one reused figure. `years` are the calendar years on the
-    assignments axis; `share_years` the published share years."""
+    """The site's charts. `years` are the calendar years on the assignments axis,
+    `share_years` the published share years, `history` the dates of the goal-fulfilment line
+    (31 December of each published year, and the site's date)."""
 
     def __init__(self, years: Sequence[int], share_years: Sequence[int],
                  history: Sequence[date]) -> None:
-        with matplotlib.rc_context(STYLE):
-            self._years = list(years)
-            self._share_years = list(share_years)
-            self._history = list(history)
-            self._share_figure, self._share_axes, self._share_bars = self._bars(
-                [str(y) for y in self._share_years], width=max(2.6, 0.9 * len(share_years) + 1.4))
-            self._share_axes.yaxis.set_major_locator(MaxNLocator(4, min_n_ticks=2))
-            self._assign_figure, self._assign_axes, self._stacks = self._stacked(
-                [str(y) for y in self._years])
-            self._fulfil_figure, self._fulfil_axes, self._fulfil_line = self._line()
-        self._drawn: dict[tuple, str] = {}
+        self._years = list(years)
+        self._share_years = list(share_years)
+        self._history = list(history)
 
-    def _svg(self, key: tuple, figure: Figure, update, prefix: str, label: str) -> str:
-        """Draw the figure after `update` (skipped when a chart of the same kind and data was
-        drawn already in this build: many municipalities share e.g. the floor share)."""
-        drawn = self._drawn.get(key)
-        if drawn is None:
-            update()
-            drawn = self._drawn[key] = _draw(figure)
-        return _label(drawn, prefix, label)
-
-    # --- figures built once ---------------------------------------------------------------
-
-    def _bars(self, labels: list[str], width: float):
-        figure = _new_figure(width, 2.2)
-        ax = figure.add_axes((0.22, 0.14, 0.74, 0.8))
-        _style_axes(ax)
-        bars = ax.bar(range(len(labels)), [0] * len(labels), color=EQUALISING_COLOUR, width=0.6)
-        ax.set_xticks(range(len(labels)), labels)
-        ax.tick_params(axis="x", length=0)
-        return figure, ax, bars
-
-    def _stacked(self, labels: list[str]):
-        figure = _new_figure(6.4, 2.4)
-        ax = figure.add_axes((0.08, 0.13, 0.9, 0.82))
-        _style_axes(ax)
-        positions = list(range(len(labels)))
-        # every year labelled up to 12 years, then every other one (the table has them all)
-        ax.set_xticks(positions, [label if len(labels) <= 12 or (len(labels) - 1 - i) % 2 == 0
-                                  else "" for i, label in enumerate(labels)])
-        ax.set_xlim(-0.6, len(labels) - 0.4)
-        ax.tick_params(axis="x", length=0)
-        # Bars as two vertical line collections (one artist each, butt ends): redrawing 22
-        # Rectangle patches per chart took three times as long.
-        slot = 0.9 * 6.4 * 72 / max(1, len(labels))
-        style = {"linewidth": min(28.0, slot * 0.7), "capstyle": "butt"}
-        lower = ax.vlines(positions, 0, 0, color=EQUALISING_COLOUR, **style)
-        upper = ax.vlines(positions, 0, 0, color=CONNECTION_COLOUR, **style)
-        return figure, ax, (positions, lower, upper)
-
-    def _line(self):
-        figure = _new_figure(6.4, 2.2)
-        ax = figure.add_axes((0.1, 0.14, 0.88, 0.8))
-        _style_axes(ax)
-        ax.yaxis.set_major_locator(MaxNLocator(4, min_n_ticks=2))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{_swedish(v)} %"))
-        ax.axhline(100, color="#555555", linewidth=1, linestyle=(0, (4, 3)))
-        # A line only joins consecutive year ends: between published years nothing is known.
-        joined = all(b.year == a.year + 1 for a, b in zip(self._history, self._history[1:],
-                                                           strict=False))
-        (line,) = ax.plot([], [], color=LINE_COLOUR, marker="o", markersize=6, linewidth=1.5,
-                          linestyle="-" if joined else "none")
-        positions = [d.toordinal() for d in self._history]
-        ax.set_xticks(positions, [_date_label(d) for d in self._history])
-        low = min(positions, default=0)
-        high = max(positions, default=1)
-        margin = max(60, (high - low) * 0.06)
-        ax.set_xlim(low - margin, high + margin)
-        return figure, ax, line
-
-    # --- one chart each --------------------------------------------------------------------
-
-    def share_years(self, units: Sequence[int], decimals: int, prefix: str, label: str) -> str:
+    def share_years(self, units: Sequence[int], decimals: int, label: str) -> str:
+        """Bars: the share in ‰ of each published share year."""
         values = [u / 10**decimals for u in units]
+        frame = _Frame(nice_ticks(max(values, default=0)), len(values), "‰")
+        width = min(frame.slot * 0.6, 40)
+        bars = []
+        for i, (year, value, unit) in enumerate(zip(self._share_years, values, units,
+                                                    strict=True)):
+            top = frame.y(value)
+            bars.append(f'<rect x="{_f(frame.x(i) - width / 2)}" y="{_f(top)}" '
+                        f'width="{_f(width)}" height="{_f(BOTTOM - top)}" '
+                        f'fill="{EQUALISING_COLOUR}"><title>{year}: '
+                        f"{WEB.promille(unit, decimals)}</title></rect>")
+        return _svg(label, frame.axes() + "".join(bars)
+                    + frame.x_labels([str(y) for y in self._share_years]))
 
-        def update() -> None:
-            for bar, value in zip(self._share_bars, values, strict=True):
-                bar.set_height(value)
-            self._share_axes.set_ylim(0, _top(max(values, default=0)))
-
-        return self._svg(("share", *values), self._share_figure, update, prefix, label)
-
-    def assignments(self, equalising: Sequence[int], connection: Sequence[int], prefix: str,
+    def assignments(self, equalising: Sequence[int], connection: Sequence[int],
                     label: str) -> str:
-        positions, lower, upper = self._stacks
+        """Stacked bars: equalising assignments below, connection assignments above, per year."""
         tops = [e + c for e, c in zip(equalising, connection, strict=True)]
+        frame = _Frame(nice_ticks(max(tops, default=0)), len(tops))
+        width = min(frame.slot * 0.6, 40)
+        bars = []
+        for i, (year, e, c) in enumerate(zip(self._years, equalising, connection, strict=True)):
+            x = _f(frame.x(i) - width / 2)
+            middle, top = frame.y(e), frame.y(e + c)
+            title = (f"<title>{year}: {WEB.integer(e)} utjämnande, {WEB.integer(c)} "
+                     "anknytning</title>")
+            bars.append(f'<g>{title}<rect x="{x}" y="{_f(middle)}" width="{_f(width)}" '
+                        f'height="{_f(BOTTOM - middle)}" fill="{EQUALISING_COLOUR}"/>'
+                        f'<rect x="{x}" y="{_f(top)}" width="{_f(width)}" '
+                        f'height="{_f(middle - top)}" fill="{CONNECTION_COLOUR}"/></g>')
+        return _svg(label, frame.axes() + "".join(bars)
+                    + frame.x_labels([str(y) for y in self._years]))
 
-        def update() -> None:
-            lower.set_segments([((x, 0), (x, e))
-                                for x, e in zip(positions, equalising, strict=True)])
-            upper.set_segments([((x, e), (x, t))
-                                for x, e, t in zip(positions, equalising, tops, strict=True)])
-            self._assign_axes.set_ylim(0, _top(max(tops, default=0)))
-
-        key = ("assignments", *equalising, *connection)
-        return self._svg(key, self._assign_figure, update, prefix, label)
-
-    def fulfilment(self, values: Sequence[float | None], prefix: str, label: str) -> str:
-        points = [(d.toordinal(), v) for d, v in zip(self._history, values, strict=True)
+    def fulfilment(self, values: Sequence[float | None], label: str) -> str:
+        """A line of goal fulfilment in %, one point per date of `history` at its year's slot, a
+        dashed line at 100 %. Points of consecutive years are joined; a year without a point
+        (no published table, no target) leaves a gap."""
+        if not self._history:
+            return _svg(label, "")
+        first = self._history[0].year
+        years = list(range(first, self._history[-1].year + 1))
+        shown = [v for v in values if v is not None] + [100.0]
+        low, high = min(shown), max(shown)
+        margin = max((high - low) * 0.1, 2.0)
+        frame = _Frame(range_ticks(max(0.0, low - margin), high + margin), len(years), "%")
+        points = [(day.year - first, day, v) for day, v in zip(self._history, values, strict=True)
                   if v is not None]
+        hundred = _f(frame.y(100.0))
+        parts = [frame.axes(), f'<line class="goal" x1="{LEFT}" x2="{RIGHT}" y1="{hundred}" '
+                 f'y2="{hundred}"/>']
+        for (a, _, va), (b, _, vb) in zip(points, points[1:], strict=False):
+            if b == a + 1:
+                parts.append(f'<line class="trend" x1="{_f(frame.x(a))}" y1="{_f(frame.y(va))}" '
+                             f'x2="{_f(frame.x(b))}" y2="{_f(frame.y(vb))}"/>')
+        for index, day, value in points:
+            parts.append(f'<circle class="point" cx="{_f(frame.x(index))}" '
+                         f'cy="{_f(frame.y(value))}" r="5"><title>{_when(day)}: '
+                         f"{WEB.percent(value)}</title></circle>")
+        parts.append(frame.x_labels([str(y) for y in years]))
+        return _svg(label, "".join(parts))
 
-        def update() -> None:
-            self._fulfil_line.set_data([p for p, _ in points], [v for _, v in points])
-            shown = [v for _, v in points] + [100.0]
-            low, high = min(shown), max(shown)
-            spread = max(high - low, 4.0)
-            self._fulfil_axes.set_ylim(max(0.0, low - spread * 0.25), high + spread * 0.25)
 
-        return self._svg(("fulfilment", *values), self._fulfil_figure, update, prefix, label)
-
-
-def _top(value: float) -> float:
-    return max(1.0, value * 1.08)
-
-
-def _date_label(day: date) -> str:
-    return str(day.year) if (day.month, day.day) == (12, 31) else day.isoformat()
+def _when(day: date) -> str:
+    return str(day.year) if (day.month, day.day) == (12, 31) else long_date(day)

@@ -25,10 +25,13 @@ import polars as pl
 from pipeline.core.config import described_file
 from pipeline.core.errors import AnvisningError
 from pipeline.core.geography import load_features
+from pipeline.core.layout import Layout
 from pipeline.core.text import year_ranges
 from pipeline.presentation import terms
+from pipeline.site.documents import read_documents
 from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on, year_end, yearly_counts
-from pipeline.site.inputs import Prognosis, Publication, SiteInputs, Status
+from pipeline.site.inputs import NextYear, Prognosis, Publication, SiteInputs, Status
+from pipeline.site.next_year import from_draft, from_table, read_draft_shares
 from pipeline.site.prognosis import load_prognosis
 from pipeline.site.publications import read_publications, shown_year_of
 from pipeline.site.redistributions import transfers_in_force
@@ -91,7 +94,25 @@ def collect_inputs(data_dir: Path, out_dir: Path, as_of: date,
         inputs.prognosis = prognosis
         inputs.scenarios = forecast_scenarios(current, prognosis, this_year, shown.decimals)
     inputs.illustrative = _illustrative(publications, ledger_path, inputs.prognosis)
+    inputs.documents = read_documents(out_dir, sorted(publications))
+    inputs.next_year = _next_year(data_dir, out_dir, inputs, set(codes))
     return inputs
+
+
+def _next_year(data_dir: Path, out_dir: Path, inputs: SiteInputs,
+               codes: set[str]) -> NextYear | None:
+    """Next year's published table's expectation, else its draft's under next year's
+    prognosis, else None."""
+    year = inputs.shown_year + 1
+    if year in inputs.publications:
+        return from_table(inputs.publications[year])
+    draft = Layout(data_dir, out_dir).draft_csv(year)
+    prognosis = load_prognosis(data_dir / PROGNOSIS, year)
+    if not draft.is_file() or prognosis is None:
+        return None
+    shares = read_draft_shares(draft, inputs.shown.decimals, codes)
+    assigned = {code: status.assigned for code, status in inputs.status.items()}
+    return from_draft(year, shares, assigned, inputs.scenarios, prognosis)
 
 
 def _illustrative(publications: dict[int, Publication], ledger_path: Path,
@@ -108,7 +129,7 @@ def _illustrative(publications: dict[int, Publication], ledger_path: Path,
             inputs = tuple(dict.fromkeys(publication.illustrative_inputs))
             groups.setdefault(inputs, []).append(year)
     for inputs, years in sorted(groups.items(), key=lambda item: item[1][0]):
-        notes.append(f"underlag för andelstalen {year_ranges(years)} ({', '.join(inputs)})")
+        notes.append(f"underlag för {terms.SHARE}en {year_ranges(years)} ({', '.join(inputs)})")
     if prognosis is not None and prognosis.illustrative:
         notes.append(f"prognosen för {prognosis.year}")
     return notes

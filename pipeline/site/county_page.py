@@ -1,11 +1,15 @@
-"""A county's page: its sums, redistributions, assignments per year and its municipalities."""
+"""A county's page: its sums, its map, redistributions, assignments per year and its
+municipalities."""
 
 from __future__ import annotations
 
 from html import escape
 
-from pipeline.presentation.formats import WEB, long_date
+from pipeline.presentation.formats import NBSP, WEB, long_date
+from pipeline.presentation.terms import SHARE
+from pipeline.site.answers import downloads
 from pipeline.site.inputs import county_fulfilment
+from pipeline.site.maps import county_map
 from pipeline.site.markup import Context, facts, page, updated
 from pipeline.site.sections import (
     assignments_block,
@@ -32,19 +36,20 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         updated(inputs),
         facts([
             ("Kommuner", WEB.integer(len(members))),
-            (f"Andelstal {inputs.shown_year} (summa)", WEB.promille(share, ctx.decimals)),
+            (f"{SHARE.capitalize()} {inputs.shown_year}, summa", WEB.promille(share, ctx.decimals)),
             ("Anvisade sedan 1 januari 2016", WEB.integer(assigned)),
-            ("Mål (summa)", WEB.decimal(target, 2)),
+            ("Mål, summa", f"{WEB.decimal(target, 0)}{NBSP}barn"),
             ("Måluppfyllelse", WEB.percent(county_fulfilment(inputs, codes))),
         ]),
+        downloads(ctx, "../"),
+        county_map(ctx, code, name),
+        f"<h2>Kommunerna i {escape(name)}</h2>",
+        municipality_table(ctx, members, "../", f"{SHARE.capitalize()} {inputs.shown_year} och "
+                           f"måluppfyllelse per {long_date(inputs.as_of)}, {name}", "kommuner"),
+        queue_note(ctx),
         f"<h2>Omfördelningar {inputs.shown_year}</h2>",
         transfers_block(ctx, set(codes), "../"),
         f'<h2 id="per-ar">Anvisningar per år i {escape(name)}</h2>',
-        assignments_block(ctx, counts, f"lan{code}", escape(name)),
-        f"<h2>Kommunerna i {escape(name)}</h2>",
-        municipality_table(ctx, members, "../", f"Andelstal {inputs.shown_year} och "
-                           f"måluppfyllelse per {long_date(inputs.as_of)}, {name}", "kommuner"),
-        queue_note(ctx),
+        assignments_block(ctx, counts, escape(name)),
     ]
     return page(ctx, name, "../", [("Översikt", "../index.html"), (name, None)], "\n".join(body))
-

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from pipeline.site.documents import Version
 from pipeline.site.upstream import Municipality
 
 
@@ -17,8 +18,7 @@ class Publication:
 
     year: int
     version: int
-    decision_date: str
-    published_at: str
+    decision_date: date | None
     decimals: int
     parameter_set: str
     illustrative_inputs: tuple[str, ...]
@@ -26,6 +26,11 @@ class Publication:
     calculated: dict[str, int]
     given: dict[str, int]
     received: dict[str, int]
+    # What the table states each municipality can expect in its year at the national planning
+    # figure (the published CSV's `expected_children`), where the table states it.
+    expected: dict[str, int] | None = None
+    planning_children: int | None = None
+    planning_scenario: str | None = None  # the prognosis scenario the planning figure is
 
     @property
     def illustrative(self) -> bool:
@@ -86,6 +91,18 @@ class Scenario:
     fulfilment_after: dict[str, float | None]
 
 
+@dataclass(frozen=True)
+class NextYear:
+    """What each municipality can expect in the share year after the shown one
+    (`pipeline.site.next_year`): from its published table (one expectation, at the table's
+    planning figure) or from its draft (one per scenario of its prognosis)."""
+
+    year: int
+    draft: bool
+    nationals: tuple[int, ...]  # the national numbers of children the expectations assume
+    expected: tuple[dict[str, int], ...]
+
+
 @dataclass
 class SiteInputs:
     as_of: date
@@ -103,6 +120,8 @@ class SiteInputs:
     prognosis: Prognosis | None = None
     scenarios: list[Scenario] = field(default_factory=list)
     illustrative: list[str] = field(default_factory=list)
+    documents: dict[int, list[Version]] = field(default_factory=dict)
+    next_year: NextYear | None = None
 
     @property
     def counties(self) -> list[tuple[str, str]]:

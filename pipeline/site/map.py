@@ -1,8 +1,15 @@
 """The choropleth map: the boundaries projected once to SVG path data
-(`pipeline.core.geography`), coloured by class. Each municipality is one <path> with
-`data-code`, classes for its goal-fulfilment class (`f0`…`f5`, `fn` without a target) and share
-class (`s0`…`s5`), and an accessible name. The CSS colours the classes; a `:target` switch (no
-JavaScript) shows the share classes instead.
+(`pipeline.core.geography`, shared with the variants memo's maps), coloured by class. Each
+municipality is one <path> with
+`data-code`, classes for its goal-fulfilment class (`f0`…`f6`, `fn` without a target) and share
+class (`s0`…`s5`, `sn` for share 0), and an accessible name. The CSS colours the classes; a
+`:target` switch (no JavaScript) shows the share classes instead.
+
+Goal fulfilment is coloured on a diverging scale around 100 %: orange below (fewer children
+than the share implies), purple above, darker further from 100 %; the outer classes stand alone
+(under 95 %, 150 % and more), so an extreme is never lumped with the ordinary. Shares are
+coloured on a sequential scale, darker for a larger share, with the metropolitan shares of 20 ‰
+and more in a class of their own.
 """
 
 from __future__ import annotations
@@ -14,11 +21,15 @@ from html import escape
 from pipeline.core.geography import Projected
 from pipeline.presentation.formats import WEB
 
-# Colour-blind-safe sequential palette (viridis, 6 classes), dark to light.
-PALETTE = ("#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725")
-NO_VALUE = "#e0e0e0"
-FULFILMENT_BREAKS = (96.0, 98.0, 100.0, 102.0, 104.0)  # %
-SHARE_BREAKS = (1.1, 1.5, 2.0, 4.0, 8.0)  # ‰
+# Goal fulfilment: ColorBrewer's colour-blind-safe diverging PuOr, three classes below 100 %
+# and four above (the spread above is wider: a municipality far above had connection
+# assignments the rule cannot hold back).
+PALETTE = ("#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#b2abd2", "#8073ac", "#542788")
+FULFILMENT_BREAKS = (95.0, 98.0, 100.0, 105.0, 120.0, 150.0)  # %
+# Shares: viridis (colour-blind safe), light for a small share, dark for a large one.
+SHARE_PALETTE = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
+SHARE_BREAKS = (1.5, 2.0, 4.0, 8.0, 20.0)  # ‰
+NO_VALUE = "#bdbdbd"
 
 
 def class_of(value: float | None, breaks: Sequence[float]) -> int | None:
@@ -29,7 +40,7 @@ def class_of(value: float | None, breaks: Sequence[float]) -> int | None:
 
 
 def legend_labels(breaks: Sequence[float], unit: str, places: int) -> list[str]:
-    """"under 96,0 %", "96,0–97,9 %", …, "104,0 % och mer" (Swedish number format)."""
+    """"under 95,0 %", "95,0–97,9 %", …, "150,0 % och mer" (Swedish number format)."""
     step = 10**-places
     labels = [f"under {WEB.quantity(breaks[0], places, unit)}"]
     for low, high in zip(breaks, breaks[1:], strict=False):
@@ -47,11 +58,14 @@ class Region:
     share_class: int | None
 
 
-def svg(projected: Projected, regions: Sequence[Region], title: str) -> str:
-    """The map as an inline <svg>: one link and <path> per municipality."""
-    out = [f'<svg class="map" viewBox="0 0 {projected.width} {projected.height}" '
+def svg(projected: Projected, regions: Sequence[Region], title: str, klass: str = "map") -> str:
+    """The map as an inline <svg>: one link and <path> per municipality of `regions` that
+    `projected` has a shape for."""
+    out = [f'<svg class="{klass}" viewBox="0 0 {projected.width} {projected.height}" '
            f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
     for region in regions:
+        if region.code not in projected.paths:
+            continue
         classes = (f"f{region.fulfilment_class}" if region.fulfilment_class is not None
                    else "fn") + (f" s{region.share_class}" if region.share_class is not None
                                  else " sn")
@@ -67,10 +81,11 @@ def css() -> str:
     """Colours of the classes: goal fulfilment by default, shares under #visa-andel:target."""
     rules = [f".map .f{i}{{fill:{c}}}" for i, c in enumerate(PALETTE)]
     rules.append(f".map .fn{{fill:{NO_VALUE}}}")
-    rules += [f"#visa-andel:target .map .s{i}{{fill:{c}}}" for i, c in enumerate(PALETTE)]
+    rules += [f"#visa-andel:target .map .s{i}{{fill:{c}}}" for i, c in enumerate(SHARE_PALETTE)]
     rules.append(f"#visa-andel:target .map .sn{{fill:{NO_VALUE}}}")
-    rules += [f".sw.c{i}{{background:{c}}}" for i, c in enumerate(PALETTE)]
-    rules.append(f".sw.cn{{background:{NO_VALUE}}}")
+    rules += [f".sw.f{i}{{background:{c}}}" for i, c in enumerate(PALETTE)]
+    rules += [f".sw.s{i}{{background:{c}}}" for i, c in enumerate(SHARE_PALETTE)]
+    rules.append(f".sw.fn,.sw.sn{{background:{NO_VALUE}}}")
     return "\n".join(rules)
 
 

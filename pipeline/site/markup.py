@@ -6,11 +6,12 @@ illustrative, says so at the top."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 
 from pipeline.presentation.formats import long_date
-from pipeline.presentation.terms import ILLUSTRATIVE
+from pipeline.presentation.terms import ILLUSTRATIVE, SHARE
 from pipeline.site import map as choropleth
 from pipeline.site.charts import Charts
 from pipeline.site.inputs import SiteInputs
@@ -28,11 +29,14 @@ def county_href(code: str, root: str) -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What every page needs: the inputs, the charts and the projected map."""
+    """What every page needs: the inputs, the charts, the projected map, the metropolitan
+    insets (name, projection) and each county's own projection."""
 
     inputs: SiteInputs
     charts: Charts
     projected: choropleth.Projected | None = None
+    insets: tuple[tuple[str, choropleth.Projected], ...] = ()
+    county_maps: dict[str, choropleth.Projected] = field(default_factory=dict)
 
     @property
     def decimals(self) -> int:
@@ -67,10 +71,10 @@ def page(ctx: Context, title: str, root: str, crumbs: Sequence[tuple[str, str | 
 {body}
 </main>
 <footer>
-<p>Uppdaterad {long_date(inputs.as_of)}. Visar andelstal {shown.year}, publicerad version
-{shown.version} (beslutsdatum {escape(shown.decision_date)}, parameteruppsättning
-”{escape(shown.parameter_set)}”). Måluppfyllelse räknas på alla anvisningar sedan 1 januari 2016
-mot årets andelstal.</p>
+<p>Uppdaterad {long_date(inputs.as_of)}. Visar {SHARE}en för {shown.year}, version
+{shown.version}{_decided(shown.decision_date)}, parameteruppsättning
+”{escape(shown.parameter_set)}”. Måluppfyllelse räknas på alla anvisningar sedan 1 januari 2016
+mot årets {SHARE}. <a href="{root}dokument.html">Alla publicerade {SHARE} att ladda ner</a>.</p>
 <p>Kommungränser: Valmyndigheten via okfse/sweden-geojson. Kommunkoder: SCB.</p>
 </footer>
 <script src="{root}site.js" defer></script>
@@ -79,20 +83,26 @@ mot årets andelstal.</p>
 """
 
 
+def _decided(day: date | None) -> str:
+    return f", beslutad {long_date(day)}" if day else ""
+
+
 def illustrative_mark(inputs: SiteInputs) -> str:
+    """One line on every page, its details behind a toggle that needs no JavaScript."""
     if not inputs.illustrative:
         return ""
     items = "; ".join(escape(item) for item in inputs.illustrative)
-    return ('<aside class="mark" aria-label="Om uppgifterna"><p><strong>'
-            f"{ILLUSTRATIVE} – inte ett beslut och inte Migrationsverkets statistik.</strong> "
-            f"Påhittade eller genererade underlag: {items}.</p></aside>")
+    return ('<aside class="mark" aria-label="Om uppgifterna"><details><summary><strong>'
+            f"{ILLUSTRATIVE}</strong> – inte officiell statistik</summary><p>Inte ett beslut "
+            "och inte Migrationsverkets statistik. Påhittade eller genererade underlag: "
+            f"{items}.</p></details></aside>")
 
 
 def updated(inputs: SiteInputs) -> str:
     shown = inputs.shown
     flag = f" ({ILLUSTRATIVE.lower()})" if inputs.illustrative else ""
-    return (f'<p class="meta">Uppdaterad {long_date(inputs.as_of)} · Andelstal {shown.year}, '
-            f"publicerad version {shown.version}{flag}</p>")
+    return (f'<p class="meta">Uppdaterad {long_date(inputs.as_of)} · {SHARE.capitalize()} '
+            f"{shown.year}, publicerad version {shown.version}{flag}</p>")
 
 
 def facts(items: Iterable[tuple[str, str]]) -> str:

@@ -8,12 +8,16 @@ import re
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from pipeline.core.errors import InputError
 from pipeline.presentation.terms import LEDGER
+from pipeline.site.documents import iso_date
 from pipeline.site.inputs import Publication
 from pipeline.site.upstream import STATISTICS, published_paths, read_published_final
 
 _YEAR_DIR = re.compile(r"^\d{4}$")
+EXPECTED = "expected_children"
 
 # Swedish names of the inputs a publication manifest lists, for the illustrative mark: the
 # registry's headings, and the parameter file.
@@ -60,13 +64,37 @@ def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str
     illustrative = tuple(
         INPUT_NAMES.get(item.get("name", ""), _agreement_name(item.get("name", "")))
         for item in manifest.get("inputs", []) if item.get("illustrative"))
+    planning = manifest.get("planning_children")
     return Publication(
-        year=year, version=version, decision_date=str(manifest.get("decision_date", "")),
-        published_at=str(manifest.get("published_at", "")), decimals=decimals,
+        year=year, version=version, decision_date=iso_date(manifest.get("decision_date")),
+        decimals=decimals,
         parameter_set=str(manifest.get("parameter_set", "")), illustrative_inputs=illustrative,
         shares=columns["share_units"], calculated=columns["calculated_units"],
         given=columns["given_units"], received=columns["received_units"],
+        expected=_expected(paths["csv"]),
+        planning_children=planning if isinstance(planning, int) else None,
+        planning_scenario=scenario if isinstance(scenario := manifest.get("planning_scenario"),
+                                                  str) else None,
     )
+
+
+def _expected(csv_path: Path) -> dict[str, int] | None:
+    """The published CSV's `expected_children` by code, or None where the table does not state
+    them (a table published before the column existed, or without a planning figure). The file
+    was checked against its manifest by `read_published_final`."""
+    frame = pl.read_csv(csv_path, infer_schema=False)
+    if EXPECTED not in frame.columns:
+        return None
+    expected = {}
+    for line, (code, text) in enumerate(frame.select("municipality_code", EXPECTED).iter_rows(),
+                                        start=2):
+        if text is None or text == "":
+            return None
+        if not text.isdigit():
+            raise InputError(csv_path, "expected children are whole numbers ≥ 0", line=line,
+                             column=EXPECTED, value=text)
+        expected[code] = int(text)
+    return expected
 
 
 def _agreement_name(name: str) -> str:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from pipeline.presentation.columns import FULFILMENT, TARGET
 from pipeline.presentation.formats import MISSING, WEB, long_date
+from pipeline.presentation.terms import SHARE
 from pipeline.site import map as choropleth
 from pipeline.site.charts import CONNECTION_COLOUR, EQUALISING_COLOUR
 from pipeline.site.markup import Context, county_href, figure, municipality_href, num, table
@@ -14,9 +16,12 @@ from pipeline.site.upstream import Municipality
 
 # --- the table of municipalities -------------------------------------------------------------
 
+# Key columns first, so that a phone shows the name, the share and goal fulfilment without
+# scrolling sideways; the county last.
 MUNICIPALITY_HEADERS = (
-    ("Kommun", False), ("Län", False), ("Andelstal", True), ("Anvisade sedan 2016-01-01", True),
-    ("Mål", True), ("Måluppfyllelse", True), ("Plats i kön", True),
+    ("Kommun", False), (SHARE.capitalize(), True), (FULFILMENT.title(), True),
+    ("Anvisade sedan 2016", True), (f"{TARGET.title()}, barn", True), ("Plats i kön", True),
+    ("Län", False),
 )
 
 
@@ -35,15 +40,15 @@ def municipality_rows(ctx: Context, municipalities: Iterable[Municipality], root
         s = ctx.inputs.status[m.code]
         rows.append(
             f'<tr><th scope="row"><a href="{municipality_href(m.code, root)}">{escape(m.name)}'
-            f'</a></th><td><a href="{county_href(m.county_code, root)}">'
-            f"{escape(m.county_name)}</a></td>"
+            "</a></th>"
             + num(WEB.promille(s.share_units, ctx.decimals), s.share_units)
-            + num(WEB.integer(s.assigned), s.assigned)
-            + num(WEB.decimal(s.target, 2) if s.share_units else MISSING,
-                  s.target if s.share_units else "")
             + fulfilment_cell(s.fulfilment_pct)
+            + num(WEB.integer(s.assigned), s.assigned)
+            + num(WEB.decimal(s.target, 0) if s.share_units else MISSING,
+                  s.target if s.share_units else "")
             + num(WEB.integer(s.queue_place) if s.queue_place else "inte i kön",
                   s.queue_place or "")
+            + f'<td><a href="{county_href(m.county_code, root)}">{escape(m.county_name)}</a></td>'
             + "</tr>")
     return rows
 
@@ -59,11 +64,12 @@ def municipality_table(ctx: Context, municipalities: list[Municipality], root: s
 
 
 def queue_note(ctx: Context) -> str:
-    return ('<p class="note">Plats i kön: i vilken ordning kommunerna står på tur för nästa '
-            "utjämnande anvisning – lägst kvot mellan anvisade och andelstal först; vid lika kvot "
-            "går större andelstal först, sedan lägre kommunkod. En kommun med andelstal 0 får inga "
-            "utjämnande anvisningar och står inte i kön. Mål = andelstal/1000 × alla anvisningar "
-            f"sedan 2016 ({WEB.integer(ctx.inputs.total_assigned)}).</p>")
+    return ('<p class="note" id="ko">Plats i kön: i vilken ordning kommunerna står på tur för '
+            f"nästa utjämnande anvisning – lägst kvot mellan anvisade och {SHARE} först; vid lika "
+            f"kvot går större {SHARE} först, sedan lägre kommunkod. En kommun med {SHARE} 0 får "
+            f"inga utjämnande anvisningar och står inte i kön. Mål = {SHARE}et i promille av alla "
+            f"{WEB.integer(ctx.inputs.total_assigned)} barn som anvisats i landet sedan "
+            "1 januari 2016, avrundat till hela barn.</p>")
 
 
 def per_year_rows(years: Sequence[int], counts: dict[int, tuple[int, int]]) -> list[str]:
@@ -75,14 +81,13 @@ def per_year_rows(years: Sequence[int], counts: dict[int, tuple[int, int]]) -> l
     return rows
 
 
-def assignments_block(ctx: Context, counts: dict[int, tuple[int, int]], prefix: str,
-                      whom: str) -> str:
+def assignments_block(ctx: Context, counts: dict[int, tuple[int, int]], whom: str) -> str:
     years = ctx.inputs.years
     equalising = [counts.get(y, (0, 0))[0] for y in years]
     connection = [counts.get(y, (0, 0))[1] for y in years]
     label = (f"Stapeldiagram: anvisningar per år {years[0]}–{years[-1]} till {whom}, "
              "utjämnande och anknytning")
-    svg = ctx.charts.assignments(equalising, connection, prefix, label)
+    svg = ctx.charts.assignments(equalising, connection, label)
     last = (f" ({years[-1]}: till och med {long_date(ctx.inputs.as_of)})")
     caption = (f'<span class="sw" style="background:{EQUALISING_COLOUR}" aria-hidden="true">'
                f'</span>utjämnande anvisningar, <span class="sw" style="background:'
@@ -100,18 +105,18 @@ def transfers_block(ctx: Context, codes: set[str], root: str) -> str:
     names = {m.code: m.name for m in inputs.municipalities}
     transfers = [t for t in inputs.transfers if t.giver in codes or t.receiver in codes]
     if not transfers:
-        return (f"<p>Inga omfördelningar gäller {inputs.shown_year}: andelstalen är de "
+        return (f"<p>Inga omfördelningar gäller {inputs.shown_year}: {SHARE}en är de "
                 "beräknade.</p>")
     rows = [
         f'<tr><td><a href="{municipality_href(t.giver, root)}">{escape(names[t.giver])}</a></td>'
         f'<td><a href="{municipality_href(t.receiver, root)}">{escape(names[t.receiver])}</a>'
         f"</td>{num(WEB.promille(t.amount_units, ctx.decimals))}"
-        f"<td>{t.approved_on.isoformat()}</td><td>{escape(t.reference)}</td></tr>"
+        f"<td>{long_date(t.approved_on)}</td><td>{escape(t.reference)}</td></tr>"
         for t in transfers
     ]
     return ("<p>Omfördelningar som länsstyrelsen förmedlat och Migrationsverket godkänt för "
-            f"{inputs.shown_year} (givaren lämnar en del av sitt andelstal till en kommun i samma "
+            f"{inputs.shown_year} (givaren lämnar en del av sitt {SHARE} till en kommun i samma "
             "län).</p>" + table(
                 f"Omfördelningar som gäller {inputs.shown_year}",
-                (("Givare", False), ("Mottagare", False), ("Andel", True),
+                (("Givare", False), ("Mottagare", False), (SHARE.capitalize(), True),
                  ("Godkänd", False), ("Diarienummer", False)), rows))

@@ -10,21 +10,22 @@ STYLE = """
 --band:#f3f5f7;--mark:#8a1c1c;--focus:#c05600}
 *{box-sizing:border-box}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;
-font-size:100%;line-height:1.5;color:var(--text);background:var(--bg)}
+font-size:100%;line-height:1.5;color:var(--text);background:var(--bg);
+-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0}
 a{color:var(--link)}
-a:focus-visible,button:focus-visible,input:focus-visible,main:focus-visible{
+a:focus-visible,button:focus-visible,input:focus-visible,main:focus-visible,summary:focus-visible{
   outline:3px solid var(--focus);
   outline-offset:2px;
 }
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:10}
 .skip:focus{left:.5rem;top:.5rem}
-header.site{background:#17324d;color:#fff;padding:.75rem 1.25rem}
+header.site{background:#17324d;color:#fff;padding:.5rem 1.25rem}
 header.site a{color:#fff}
-header.site .brand{margin:0;font-weight:700;font-size:1.1rem}
+header.site .brand{margin:0;font-weight:700;font-size:1.05rem;line-height:1.3}
 nav.crumbs ol{
   list-style:none;
-  margin:.25rem 0 0;
+  margin:.15rem 0 0;
   padding:0;
   display:flex;
   flex-wrap:wrap;
@@ -35,13 +36,15 @@ nav.crumbs li+li::before{content:"›";margin-right:.25rem}
   background:#fdecea;
   border-left:6px solid var(--mark);
   color:#3d0a0a;
-  padding:.6rem 1.25rem;
+  padding:.35rem 1.25rem;
   margin:0;
+  font-size:.9rem;
 }
-.mark p{margin:0}
+.mark summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .mark strong{color:var(--mark)}
-main{max-width:72rem;margin:0 auto;padding:1rem 1.25rem 2rem}
-h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0}
+.mark p{margin:.3rem 0 .2rem}
+main{max-width:72rem;margin:0 auto;padding:.75rem 1.25rem 2rem}
+h1{font-size:1.9rem;line-height:1.2;margin:.4rem 0}
 h2{
   font-size:1.35rem;
   margin:2rem 0 .5rem;
@@ -49,10 +52,23 @@ h2{
   padding-bottom:.25rem;
 }
 h3{font-size:1.1rem;margin:1.25rem 0 .4rem}
+.lead{margin:0 0 .6rem;color:var(--muted)}
 .meta{color:var(--muted);margin:.25rem 0 1rem}
+.answers{
+  display:grid;
+  grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));
+  gap:.6rem;
+  margin:.5rem 0;
+}
+.answer{background:var(--band);border-top:4px solid #17324d;padding:.5rem .8rem;border-radius:4px}
+.answer h2{font-size:1rem;margin:0;border:0;padding:0;color:var(--muted)}
+.answer p{margin:.15rem 0}
+.answer .big{font-size:1.6rem;font-weight:700;line-height:1.2;margin:.1rem 0 .2rem}
+.small{font-size:.875rem;color:var(--muted)}
+.downloads{margin:.5rem 0;padding:.4rem .8rem;border:1px solid var(--line);border-radius:4px}
 .facts{
   display:grid;
-  grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));
+  grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));
   gap:.75rem;
   margin:1rem 0;
   padding:0;
@@ -66,7 +82,20 @@ th,td{padding:.3rem .6rem;border-bottom:1px solid var(--line);vertical-align:top
 th{text-align:left;background:var(--band)}
 th.num{text-align:right}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.table-wrap{overflow-x:auto;max-width:100%}
+/* A table wider than the screen scrolls inside its frame; shadows at the edges show that
+   there is more to the side (they scroll away at the ends), and the row's name stays put. */
+.table-wrap{
+  overflow-x:auto;
+  max-width:100%;
+  background:
+    linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2.5rem 100% no-repeat local,
+    linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) left/.9rem 100%
+      no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) right/.9rem 100%
+      no-repeat scroll;
+}
+.table-wrap tbody th{position:sticky;left:0;z-index:1}
 th button{
   font:inherit;
   font-weight:700;
@@ -85,7 +114,7 @@ th[aria-sort=descending] button::after{content:" ▼"}
   padding:.3rem .5rem;
   border:1px solid #767676;
   border-radius:3px;
-  min-width:16rem;
+  min-width:min(16rem,100%);
 }
 .sw{
   display:inline-block;
@@ -95,18 +124,40 @@ th[aria-sort=descending] button::after{content:" ▼"}
   vertical-align:-.1em;
   margin-right:.35em;
 }
+.count{color:var(--muted)}
 .pill{display:inline-block;min-width:4.2em;padding:0 .3em;border-radius:3px;text-align:right}
 figure{margin:.5rem 0 1rem}
 figcaption{color:var(--muted);font-size:.9rem}
-svg.chart{width:100%;height:auto;display:block}
-svg.chart *{stroke-linejoin:round;stroke-linecap:butt}
+svg.chart{width:100%;max-width:600px;height:auto;display:block}
+svg.chart text{font-size:13px;fill:#222}
+svg.chart text.y{text-anchor:end;dominant-baseline:middle}
+svg.chart text.x{text-anchor:middle}
+svg.chart .grid{stroke:#d0d0d0;stroke-width:1}
+svg.chart .axis{stroke:#555;stroke-width:1}
+svg.chart .goal{stroke:#555;stroke-width:1.5;stroke-dasharray:6 4}
+svg.chart .trend{stroke:#222;stroke-width:2}
+svg.chart .point{fill:#222}
+/* On a narrow screen the chart shrinks to about 0.58 of its view box: larger text keeps every
+   label at 11 px or more, and every other year label makes room for it. */
+@media (max-width:40rem){
+  svg.chart text{font-size:20px}
+  svg.chart text.minor{display:none}
+}
 .mapbox{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
-svg.map{flex:0 1 24rem;width:24rem;max-width:100%;height:auto;background:#fff}
-.mapbox .legend{flex:1 1 16rem}
-svg.map path{stroke:#ffffff;stroke-width:.6;stroke-linejoin:round}
-svg.map a:hover path{stroke:#000;stroke-width:2}
+svg.map{width:100%;height:auto;background:#fff;display:block}
+.mapbox>svg.map{flex:0 1 24rem;width:24rem;max-width:100%}
+.mapbox .legend{flex:1 1 18rem}
+svg.map path{stroke:#ffffff;stroke-width:.5px;stroke-linejoin:round;
+  vector-effect:non-scaling-stroke}
+svg.map a:hover path{stroke:#000;stroke-width:2px}
+svg.map.large{max-width:60rem;margin:0 auto}
+.insets{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem}
+.insets figure{margin:0}
+.insets svg.map{border:1px solid var(--line)}
+.insets svg.inset.large{max-width:40rem}
+.legend.wide{display:flex;flex-wrap:wrap;gap:0 2rem}
 .legend h3{margin-top:0}
-.legend ul{list-style:none;padding:0;margin:0}
+.legend ul{list-style:none;padding:0;margin:0 0 .75rem}
 .legend li{margin:.15rem 0}
 .mapmodes{display:flex;gap:.5rem;flex-wrap:wrap;margin:.5rem 0}
 .mapmodes a{
@@ -121,6 +172,12 @@ svg.map a:hover path{stroke:#000;stroke-width:2}
   background:var(--link);
   color:#fff;
 }
+.version{border-left:4px solid #17324d;padding:.1rem 0 .1rem .9rem;margin:1rem 0}
+.version.replaced{border-left-color:var(--line);color:var(--muted)}
+.version h3{margin:.2rem 0}
+.version p{margin:.2rem 0}
+.replaced-note strong{color:var(--mark)}
+ul.files{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;list-style:none;margin:.3rem 0}
 .source{font-size:.85rem;color:var(--muted)}
 .note{color:var(--muted);font-size:.92rem}
 ul.counties{columns:3 14rem;padding-left:1.2rem}
@@ -131,6 +188,14 @@ footer{
   padding:1rem 1.25rem;
   max-width:72rem;
   margin:0 auto;
+}
+@media (max-width:40rem){
+  main{padding:.5rem 1rem 1.5rem}
+  h1{font-size:1.6rem}
+  .lead{font-size:.9rem}
+  .answer .big{font-size:1.45rem}
+  .mark{padding:.35rem 1rem}
+  header.site{padding:.4rem 1rem}
 }
 @media print{.skip,.filter,.mapmodes{display:none}}
 """.strip() + "\n" + map_css() + "\n"

@@ -6,15 +6,16 @@ so that a restructuring of `pipeline/` touches one file here; every other module
 `pipeline.site` takes these names from here. It only re-exports them.
 """
 
-from pipeline.goals.fulfilment import forecast_table, fulfilment_table, queue_places
+from pipeline.goals.fulfilment import forecast, forecast_table, fulfilment_table, queue_places
 from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
+from pipeline.publication.table import publication_title
 from pipeline.redistribution.december_round import collect_agreements
 
 __all__ = [
     "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
-    "forecast_table", "fulfilment_table", "load_register", "published_paths", "queue_places",
-    "read_ledger", "read_published_final",
+    "forecast", "forecast_table", "fulfilment_table", "load_register", "publication_title",
+    "published_paths", "queue_places", "read_ledger", "read_published_final",
 ]

@@ -4,8 +4,10 @@ scenario forecasts against the project's rule, and the input checks."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from datetime import date
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -112,13 +114,13 @@ def parsed(path: Path) -> Links:
     return parser
 
 
-def test_pages_one_index_21_counties_290_municipalities(built):
+def test_pages_index_map_documents_21_counties_290_municipalities(built):
     site = built.site
-    assert (site / "index.html").is_file()
+    for name in ("index.html", "karta.html", "dokument.html", "style.css", "site.js"):
+        assert (site / name).is_file(), name
     assert len(list((site / "lan").glob("*.html"))) == 21
     assert len(list((site / "kommun").glob("*.html"))) == 290
-    assert len(list(site.rglob("*.html"))) == 1 + 21 + 290
-    assert (site / "style.css").is_file() and (site / "site.js").is_file()
+    assert len(list(site.rglob("*.html"))) == 3 + 21 + 290
 
 
 def test_every_src_and_href_stays_inside_the_site(built):
@@ -147,19 +149,55 @@ def test_every_page_is_swedish_dated_versioned_and_marked_illustrative(built):
         assert '<html lang="sv">' in text
         assert "Uppdaterad 27 november 2026" in text, page
         assert "publicerad version 1" in text, page
-        assert "Illustrativa uppgifter –" in text, page
+        assert "<summary><strong>Illustrativa uppgifter</strong> – inte officiell statistik" \
+            "</summary>" in text, page
         assert 'class="skip" href="#innehall"' in text and 'id="innehall"' in text
         assert text.count("<h1>") == 1
 
 
-def test_the_map_has_290_named_shapes_and_a_source(built):
+def maps(text: str) -> list[tuple[str, list[str]]]:
+    """Each map's class and the codes of its shapes, in page order."""
+    return [(klass, re.findall(r'<path data-code="(\d{4})"', body))
+            for klass, body in re.findall(r'<svg class="(map[^"]*)"(.*?)</svg>', text, re.S)]
+
+
+def test_the_map_has_290_named_shapes_insets_and_a_source(built, inputs):
     text = built.index.read_text(encoding="utf-8")
-    codes = re.findall(r'<path data-code="(\d{4})"', text)
-    assert len(codes) == len(set(codes)) == 290
+    (klass, codes), *insets = maps(text)
+    assert klass == "map" and len(codes) == len(set(codes)) == 290
+    stockholm = sorted(m.code for m in inputs.municipalities if m.county_code == "01")
+    assert [(k, sorted(c)) for k, c in insets] == [
+        ("map inset", stockholm),
+        ("map inset", sorted(["1384", "1401", "1402", "1407", "1415", "1419", "1440", "1441",
+                              "1462", "1480", "1481", "1482", "1489"])),
+        ("map inset", sorted(["1230", "1231", "1233", "1261", "1262", "1263", "1264", "1267",
+                              "1280", "1281", "1285", "1287"]))]
     assert "Kommungränser: Valmyndigheten via okfse/sweden-geojson" in text
     assert re.search(r'<title>Ale: måluppfyllelse \d+,\d\u00a0%, andelstal \d+,\d\d\u00a0‰'
                      r"</title>", text)
     assert 'id="visa-andel"' in text and 'href="#visa-andel"' in text
+    assert 'href="karta.html"' in text
+    large = maps((built.site / "karta.html").read_text(encoding="utf-8"))
+    assert large[0][0] == "map large" and sorted(large[0][1]) == sorted(inputs.status)
+
+
+def test_each_county_page_has_its_countys_map(built, inputs):
+    for code, _ in inputs.counties:
+        text = (built.site / "lan" / f"{code}.html").read_text(encoding="utf-8")
+        [(klass, shown)] = maps(text)
+        members = sorted(m.code for m in inputs.municipalities if m.county_code == code)
+        assert klass == "map county" and sorted(shown) == members, code
+
+
+def test_the_legend_counts_every_municipality_once_and_the_extremes_stand_alone(built, inputs):
+    text = built.index.read_text(encoding="utf-8")
+    legend = text[text.index('<div class="legend-fulfilment">'):]
+    legend = legend[:legend.index("</ul>")]
+    counts = [int(n) for n in re.findall(r'<span class="count">\((\d+)\)</span>', legend)]
+    assert sum(counts) == 290
+    values = [s.fulfilment_pct for s in inputs.status.values()]
+    assert counts[-2] == sum(v is not None and v >= 150 for v in values)  # "150,0 % och mer"
+    assert "150,0\u00a0% och mer" in legend and "under 95,0\u00a0%" in legend
 
 
 def test_the_table_lists_all_290_with_header_scopes(built, inputs):
@@ -211,14 +249,57 @@ def test_building_again_gives_the_same_site_and_replaces_it(built, published):
     before = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
               if p.is_file()}
     (built.site / "stray.txt").write_text("old", encoding="utf-8")
-    again = build_site_from_folders(data, out, AS_OF, workers=1)
+    again = build_site_from_folders(data, out, AS_OF)
     assert again == built.index
     assert not (built.site / "stray.txt").exists()
     after = {p.relative_to(built.site): p.read_bytes() for p in built.site.rglob("*")
              if p.is_file()}
-    # one process or several, charts drawn afresh or reused: the same bytes
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".site")]
+
+
+def test_every_published_edition_is_in_the_site_and_linked(built):
+    """Each edition of each published version, byte for byte in the site, linked from
+    dokument.html; every page links the editions of the table in force."""
+    documents = (built.site / "dokument.html").read_text(encoding="utf-8")
+    linked = set(re.findall(r'href="(dokument/[^"]+)"', documents))
+    published = []
+    for manifest in sorted(built.out.glob("*/versions/v*/publication_*.json")):
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        folder = f"dokument/{recorded['share_year']}/v{recorded['version']}"
+        for name in recorded["files"]:
+            published.append(f"{folder}/{name}")
+            copy = built.site / folder / name
+            assert copy.read_bytes() == (manifest.parent / name).read_bytes(), copy
+            assert f"{folder}/{name}" in linked
+        assert recorded["version_statement"] in documents
+    assert len(published) == 2 * 4  # 2018 and 2026, four editions each
+    assert sorted(linked) == sorted(published)
+    in_force = [f"dokument/2026/v1/shares_2026{suffix}"
+                for suffix in (".pdf", ".xlsx", ".csv", "_svensk_excel.csv")]
+    for page, root in ((built.index, ""), (built.site / "lan" / "12.html", "../"),
+                       (built.site / "kommun" / "1280.html", "../")):
+        text = page.read_text(encoding="utf-8")
+        assert all(f'href="{root}{href}"' in text for href in in_force), page
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_sites_planned_children_are_the_pdfs(built, inputs):
+    """The children the published table expects each municipality to receive, as its PDF prints
+    them (the last figure of the municipality's row) and as its page on the site states them."""
+    pdf = subprocess.run(["pdftotext", "-layout", str(built.out / "2026" / "shares_2026.pdf"),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    printed = {}
+    for line in pdf.splitlines():
+        row = re.match(r"\s*(\d{4})\s+\S.*\s(\d+)\s*$", line)
+        if row:
+            printed[row.group(1)] = int(row.group(2))
+    assert sorted(printed) == sorted(inputs.status)
+    for code, expected in printed.items():
+        text = (built.site / "kommun" / f"{code}.html").read_text(encoding="utf-8")
+        plan = re.search(r'<p id="andelstabellens-plan">.*?<strong>(\d+)\u00a0barn</strong>',
+                         text)
+        assert plan is not None and int(plan.group(1)) == expected, code
 
 
 # --- input checks ----------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The statistics website in headless Chromium, opened from file:// with networking disabled:
 the map's 290 shapes and the table's 290 rows, a link followed to a municipality page, the
-table's search and sort, no request leaving the folder, and axe-core finding no serious or
-critical accessibility violation on the index, a county page and a municipality page.
+table's search and sort, no request leaving the folder; and on a laptop (1280 × 800) and a
+phone (390 × 844): the three answers within the first screen of a municipality's page, no text
+smaller than 11 px, no sideways scrolling of the page itself, and axe-core finding no serious or
+critical accessibility violation on any kind of page.
 
 axe-core is pinned in tests/site/package.json and installed here with `npm ci` into the
 git-ignored tests/site/node_modules (the test skips when npm or Chromium is absent)."""
@@ -14,6 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from pipeline.presentation.formats import WEB
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +56,7 @@ def browser(tmp_path: Path):
                      "--disable-background-networking", "--disable-component-update",
                      "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND",
                      "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1400"):
+                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1400"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=webdriver.ChromeService(str(CHROMEDRIVER)),
                               options=options)
@@ -98,7 +102,7 @@ def test_the_site_works_offline_and_passes_axe(browser, built, inputs, axe_sourc
     site = built.site
     browser.get(built.index.as_uri())
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
-    shapes = browser.find_elements(By.CSS_SELECTOR, "svg.map path[data-code]")
+    shapes = browser.find_elements(By.CSS_SELECTOR, "svg.map:not(.inset) path[data-code]")
     assert len(shapes) == 290
     assert all(s.size["width"] > 0 for s in shapes[:20])
     rows = browser.find_elements(By.CSS_SELECTOR, "#kommuner tbody tr")
@@ -120,7 +124,9 @@ def test_the_site_works_offline_and_passes_axe(browser, built, inputs, axe_sourc
     assert "Ale" in visible and len(visible) < 290
     search.clear()
     search.send_keys(" ")
-    queue_header = browser.find_elements(By.CSS_SELECTOR, "#kommuner thead th button")[6]
+    queue_header = next(b for b in browser.find_elements(By.CSS_SELECTOR,
+                                                         "#kommuner thead th button")
+                        if b.text == "Plats i kön")
     queue_header.click()
     first = browser.find_element(By.CSS_SELECTOR, "#kommuner tbody tr th").text
     expected = next(m.name for m in inputs.municipalities
@@ -146,3 +152,76 @@ def test_the_site_works_offline_and_passes_axe(browser, built, inputs, axe_sourc
     problems = blocking(axe_violations(browser, axe_source))
     assert not problems, problems
 
+
+
+SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
+PAGES = ("index.html", "karta.html", "dokument.html", "lan/14.html", "kommun/1280.html",
+         "kommun/2584.html")
+MUNICIPALITIES = ("kommun/1280.html", "kommun/2584.html", "kommun/0180.html")
+
+# Every rendered text, with the size it is drawn at: an SVG text's font size times the scale its
+# chart is drawn at. Text in a closed <details> or hidden by the stylesheet has no box.
+SMALL_TEXT = """
+const found = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const element = walker.currentNode.parentElement;
+  if (!walker.currentNode.textContent.trim() || element.getClientRects().length === 0) continue;
+  const style = getComputedStyle(element);
+  if (style.visibility !== "visible") continue;
+  let size = parseFloat(style.fontSize);
+  if (element instanceof SVGElement) {
+    const m = element.getScreenCTM();
+    size *= Math.hypot(m.a, m.b);
+  }
+  if (size < 11) found.push(`${element.tagName} ${size.toFixed(1)}px: ${
+    walker.currentNode.textContent.trim().slice(0, 30)}`);
+}
+return found;
+"""
+
+
+def emulate(driver, screen: str) -> None:
+    width, height = SCREENS[screen]
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": screen == "phone"})
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_kind_of_page_reads_on_a_laptop_and_a_phone(browser, built, axe_source, screen,
+                                                          tmp_path):
+    emulate(browser, screen)
+    problems = []
+    for name in PAGES:
+        browser.get((built.site / name).as_uri())
+        width = browser.execute_script("return window.innerWidth")
+        assert width == SCREENS[screen][0]
+        overflow = browser.execute_script("return document.documentElement.scrollWidth")
+        if overflow > width:
+            problems.append(f"{name}: the page is {overflow} px wide on a {width} px screen")
+        small = browser.execute_script(SMALL_TEXT)
+        if small:
+            problems.append(f"{name}: text under 11 px: {small[:5]}")
+        problems += [f"{name}: {p}" for p in blocking(axe_violations(browser, axe_source))]
+        browser.save_screenshot(str(tmp_path / f"{name.replace('/', '_')}_{screen}.png"))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_three_answers_are_on_the_first_screen(browser, built, inputs, screen):
+    from selenium.webdriver.common.by import By
+
+    emulate(browser, screen)
+    for name in MUNICIPALITIES:
+        browser.get((built.site / name).as_uri())
+        height = browser.execute_script("return window.innerHeight")
+        answers = browser.find_elements(By.CSS_SELECTOR, "section.answer")
+        titles = [a.find_element(By.TAG_NAME, "h2").text for a in answers]
+        assert titles == [f"Andelstal {inputs.shown_year}", f"Anvisade {inputs.shown_year}",
+                          "Att vänta"], name
+        bottoms = [browser.execute_script("return arguments[0].getBoundingClientRect().bottom",
+                                          a) for a in answers]
+        assert max(bottoms) <= height, f"{name}: the answers end at {max(bottoms)} px of {height}"
+        code = name.removeprefix("kommun/").removesuffix(".html")
+        share = answers[0].find_element(By.CSS_SELECTOR, ".big").text
+        assert share == WEB.promille(inputs.status[code].share_units, 2).replace("\u00a0", " ")

@@ -22,8 +22,7 @@ def statistics_site(context: dg.AssetExecutionContext, settings: RunSettings):
     shares, a page per county and per municipality, opening from a folder without network."""
     share_year = share_year_of(context)
     as_of = min(max(date.today(), date(share_year, 1, 1)), date(share_year, 12, 31))
-    index = build_site_from_folders(settings.layout.data_dir, settings.layout.out_dir, as_of,
-                                    workers=1)
+    index = build_site_from_folders(settings.layout.data_dir, settings.layout.out_dir, as_of)
     return dg.MaterializeResult(metadata={
         "summary": f"statistics site as of {as_of} in {index.parent}",
         "index": dg.MetadataValue.path(str(index)),
