@@ -9,7 +9,8 @@ import polars as pl
 from openpyxl import load_workbook
 
 from pipeline.redistribution.agreements import FORM_SHEET
-from pipeline.redistribution.review_workbook import FORM_HEADER_ROW, write_review_workbook
+from pipeline.redistribution.review_form import FIRST_FORM_ROW
+from pipeline.redistribution.review_workbook import write_review_workbook
 
 YEAR = 2026
 DECIMALS = 2
@@ -17,8 +18,8 @@ SHARE_UNITS = 345  # every municipality's calculated share in the made-up draft:
 VASTRA_GOTALAND = "14"
 
 
-# What a county board types into rows 5-8 of the form: text codes, a numeric code, a name, a
-# "code name", amounts as text and as a number, dates as a date cell and as typed text.
+# What a county board types into the first four rows of the form: text codes, a numeric code, a
+# name, a "code name", amounts as text and as a number, dates as a date cell and as typed text.
 FILLED_ROWS = [
     ["1499", "1496", 0.5, date(2025, 12, 5), "Lst 851-1-2025"],
     [1401, "Partille", "0,25 ‰", "5 december 2025", "Lst 851-2-2025"],
@@ -38,6 +39,6 @@ def filled_review_workbook(folder: Path, draft: pl.DataFrame, rows: list[list],
     sheet = workbook[FORM_SHEET]
     for offset, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            sheet.cell(FORM_HEADER_ROW + offset, column).value = value
+            sheet.cell(FIRST_FORM_ROW + offset - 1, column).value = value
     workbook.save(path)
     return path

@@ -13,6 +13,7 @@ from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.presentation.formats import PLAIN
+from pipeline.publication.settings import load_publication_settings
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.review_round import load_review_round
 from pipeline.redistribution.review_workbook import write_review_workbooks
@@ -39,16 +40,18 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     `out/YYYY/review/review_YYYY_LL_lansnamn.xlsx`."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
-    review_round = load_review_round(settings.layout.review_round, share_year)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
+    review_round = load_review_round(settings.layout.review_round, share_year,
+                                     illustrative=illustrative)
+    issuer = load_publication_settings(settings.layout.publication_settings).issuer
     folder = settings.layout.review_folder(share_year)
     paths = write_review_workbooks(settings.layout, share_year, draft,
                                    previous_published(settings.layout, share_year),
                                    params.decimals, illustrative, params.name,
-                                   review_round=review_round, parameters=params)
+                                   review_round=review_round, parameters=params, issuer=issuer)
     return dg.MaterializeResult(metadata={
         "summary": f"{len(paths)} review workbooks in {folder}",
         "workbooks": len(paths),
