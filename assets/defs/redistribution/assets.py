@@ -84,10 +84,14 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     decimals = params.decimals
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
+        illustrative = bool(query(conn, "input_files_for_year",
+                                  share_year=share_year)["illustrative"].any())
     register = draft.select("municipality_code", "municipality_name", "county_code",
                             "county_name")
     units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-    december = collect_agreements(settings.layout, share_year, register, units, decimals)
+    december = collect_agreements(
+        settings.layout, share_year, register, units, decimals, illustrative=illustrative,
+        issuer=load_publication_settings(settings.layout.publication_settings).issuer)
     for notice in december.notices:
         context.log.warning(f"not read: {notice.file}: {notice.message}")
     agreements = december.agreements
