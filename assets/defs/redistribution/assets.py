@@ -8,6 +8,7 @@ from assets.defs.metadata import markdown
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.assets import draft_shares
+from assets.defs.shares.summary import share_summary
 from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.core.units import total_units, units_to_text
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
@@ -124,10 +125,16 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     names = dict(zip(draft["municipality_code"], draft["municipality_name"], strict=True))
     previous = previous_published(settings.layout, share_year)
     named = final.join(draft.select("municipality_code", "county_name"), on="municipality_code")
+    at_floor = int((final["share_units"] == params.floor_units).sum())
+    below_floor = int((final["share_units"] < params.floor_units).sum())
     yield dg.MaterializeResult(metadata={
         "summary": f"{len(agreements)} agreements applied, {changed.height} municipalities "
-                   "changed; county totals and the national total unchanged",
+                   f"changed, {at_floor} at the floor and {below_floor} below it by giving; "
+                   "county totals and the national total unchanged",
         "dagster/row_count": final.height,
+        **share_summary(final, params, share_year, at_floor, illustrative,
+                        share_year - 1 if previous is not None else None),
+        "below_floor": below_floor,
         "agreements": len(agreements),
         "municipalities_in_agreements": changed.height,
         "agreements_applied": dg.MetadataValue.md(markdown(agreements_applied(
