@@ -59,12 +59,12 @@ def test_assign_accepts_only_the_documented_date_form(text, capsys):
 
 def test_a_refused_forecast_writes_nothing(published, tmp_path, capsys):
     data, out = published
-    forecast = out / "2026" / "forecast_2026.csv"
+    forecast = out / "2026" / "forecast_2026_2026-06-30_100.csv"
     assert not forecast.exists()
     assert main(["forecast", "--year", "2026", "--children", "100", "--municipality", "9999",
                  "--as-of", "2026-06-30", "--data-dir", str(data), "--out-dir", str(out)]) == 1
     one_error_line(capsys)
-    assert not forecast.exists()
+    assert not list((out / "2026").glob("forecast_*"))
 
 
 def test_a_forecast_of_more_children_than_the_limit_is_refused(published, capsys):
