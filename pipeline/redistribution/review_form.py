@@ -196,12 +196,14 @@ def _validations(sheet: Worksheet, county_name: str, share_year: int, decimals: 
         showInputMessage=True, promptTitle="Kommun",
         prompt="Välj i listan, eller skriv kommunkod eller namn.")
     codes.add(f"A{first}:B{last}")
-    # The formula is written for the range's first cell; both programs shift it row by row.
+    # The formula is written for the range's first cell; both programs shift it row by row. IF,
+    # not OR/AND: both programs evaluate every argument of OR and AND, and ROUND of a text is an
+    # error that would refuse "hela andelen" too.
     cell = f"C{first}"
     amount = DataValidation(
         type="custom", allow_blank=True,
-        formula1=(f'OR(TRIM({cell})="{WHOLE_SHARE_TEXT}",AND(ISNUMBER({cell}),{cell}>0,'
-                  f"ROUND({cell},{decimals})={cell}))"),
+        formula1=(f"IF(ISNUMBER({cell}),AND({cell}>0,ROUND({cell},{decimals})={cell}),"
+                  f'TRIM({cell})="{WHOLE_SHARE_TEXT}")'),
         showErrorMessage=True, errorStyle="stop", errorTitle="Fel andel",
         error=(f"Andelen ska vara ett tal större än 0 i promille med högst {decimals} "
                f"decimaler, till exempel {example}, eller ”{WHOLE_SHARE_TEXT}” när kommunen "

@@ -100,3 +100,24 @@ def test_processes_setting_up_one_fresh_dagster_home_at_once_all_succeed(tmp_pat
     for worker in workers:
         worker.join(120)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+
+
+def test_a_failed_publication_speaks_the_projects_words_not_dagsters(
+        isolated, data_dir, capsys):
+    agreements = data_dir / "redistributions" / "2026.csv"
+    lines = agreements.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[3] = "99.00"  # more than any municipality's share
+    agreements.write_text("\n".join([lines[0], ",".join(fields), *lines[2:]]) + "\n",
+                          encoding="utf-8")
+
+    assert main(["publish", "--year", "2026", "--data-dir", str(data_dir),
+                 "--out-dir", str(isolated)]) == 1
+
+    captured = capsys.readouterr()
+    assert "Dependencies for step" not in captured.out + captured.err
+    assert "  – share_table_publication not run: a step it depends on failed" in captured.out
+    assert "  ✗ final_shares failed" in captured.out
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith(f"error: {agreements} line 2: ") and "Traceback" not in line
+    assert "more than its calculated share" in line

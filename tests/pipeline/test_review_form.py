@@ -67,8 +67,8 @@ def test_the_amount_header_is_swedish_with_the_whole_share_in_quotes(norrbotten:
 def test_the_amount_is_validated_as_typed_with_swedish_messages(norrbotten: Path) -> None:
     amount = validation(form_sheet(norrbotten), f"C{FIRST}:C{LAST}")
     assert amount.type == "custom" and amount.errorStyle == "stop"
-    assert amount.formula1 == ('OR(TRIM(C11)="hela andelen",AND(ISNUMBER(C11),C11>0,'
-                               "ROUND(C11,2)=C11))")
+    assert amount.formula1 == ('IF(ISNUMBER(C11),AND(C11>0,ROUND(C11,2)=C11),'
+                               'TRIM(C11)="hela andelen")')
     assert amount.showErrorMessage and amount.showInputMessage and amount.allow_blank
     assert amount.errorTitle == "Fel andel" and amount.promptTitle == "Andel i promille"
     assert "högst 2 decimaler" in amount.error and "”hela andelen”" in amount.error
