@@ -60,20 +60,22 @@ EXAMPLE_NOTE = "← Exempel, läses inte"
 EXAMPLE_FONT = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color="595959")
 UNLOCKED = Protection(locked=False)
 WHOLE_SHARE_TEXT = "hela andelen"
+NO_AGREEMENTS = ("Inga överenskommelser i länet? Fyll ändå i kontaktuppgifterna nedan, lämna "
+                 "raderna tomma och skicka tillbaka blanketten: då vet Migrationsverket att "
+                 "länet har granskat utkastet och att inga andelar ska omfördelas.")
 
 
 def example_row(county: pl.DataFrame, share_year: int, decimals: int) -> list | None:
-    """The example's five values: the county's first two municipalities, half a promille (the
-    smallest whole unit without decimals), a date in December of the year before; None for a
-    county of one municipality, which has no one to give to."""
+    """The example's five values: the county's first two municipalities, half a promille (one
+    when shares have no decimals), a date in December of the year before; None for a county of
+    one municipality, which has no one to give to."""
     if county.height < 2:
         return None
     (code, name), (other_code, other_name) = county.select(
         "municipality_code", "municipality_name").head(2).iter_rows()
-    units = _example_units(decimals)
-    amount = units / 10**decimals if decimals else units
-    return [f"{code} {name}", f"{other_code} {other_name}", amount,
-            date(share_year - 1, 12, 1), f"Lst 851-1234-{share_year - 1}"]
+    return [f"{code} {name}", f"{other_code} {other_name}",
+            _example_units(decimals) / 10**decimals, date(share_year - 1, 12, 1),
+            f"Lst 851-1234-{share_year - 1}"]
 
 
 def example_amount(decimals: int) -> str:
@@ -120,11 +122,6 @@ def form_sheet(sheet: Worksheet, county: pl.DataFrame, share_year: int, county_n
     sheet.freeze_panes = sheet.cell(FIRST_FORM_ROW, 1)
     protect(sheet)
     page(sheet, "landscape", title_rows=FORM_HEADER_ROW)
-
-
-NO_AGREEMENTS = ("Inga överenskommelser i länet? Fyll ändå i kontaktuppgifterna nedan, lämna "
-                 "raderna tomma och skicka tillbaka blanketten: då vet Migrationsverket att "
-                 "länet har granskat utkastet och att inga andelar ska omfördelas.")
 
 
 def _instruction(share_year: int, county_name: str, decimals: int,
