@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
+from cli.options import CommandParser, check_project, with_given_folders
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
 
@@ -63,7 +65,7 @@ COMMANDS = {
              "anvisning site\n"
              "anvisning site --as-of 2026-06-30 --out-dir /tmp/publicera"),
     "forecast": ("what each municipality receives of M more equalising assignments, exactly as "
-                 "the rule will assign them -> <out>/<Y>/forecast_<Y>.csv",
+                 "the rule will assign them -> <out>/<Y>/forecast_<Y>_<DATE>_<M>.csv",
                  "anvisning forecast --children 500\n"
                  "anvisning forecast --year 2026 --children 500 --municipality Malmö"),
 }
@@ -73,9 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        check_project(args.data_dir)
         return args.handler(args)
     except AnvisningError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {with_given_folders(str(error), args)}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as error:
         # A missing folder, a read-only file system, a full disk: the path and the cause.
@@ -98,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
         "minors: the share run, goal fulfilment, assignments and forecasts.",
         epilog="Run `anvisning COMMAND --help` for a command's options and examples.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=CommandParser)
 
     def command(name: str) -> argparse.ArgumentParser:
         summary, examples = COMMANDS[name]
@@ -281,11 +285,36 @@ def _assign(args: argparse.Namespace) -> int:
     print(f"{code} {name}")
     print(f"({kind} assignment {assignment_id} on {args.date} recorded in {_ledger(args)})",
           file=sys.stderr)
+    _after_assignment(args, today)
     return EXIT_OK
+
+
+def _after_assignment(args: argparse.Namespace, today: date) -> None:
+    """The goal fulfilment files of the days the assignment counts in, rewritten; what could
+    not be, and the site, said to be out of date with the command that updates them."""
+    from pipeline.goals.refresh import refresh_after_assignment, site_folder
+
+    layout = _layout(args)
+    refreshed = refresh_after_assignment(layout, _ledger(args), args.date, today)
+    for day in refreshed.updated:
+        print(f"(updated {layout.fulfilment_csv(day)} and .xlsx with this assignment)",
+              file=sys.stderr)
+    ledger = f" --ledger {shlex.quote(str(args.ledger))}" if args.ledger is not None else ""
+    for day, reason in refreshed.stale:
+        print(with_given_folders(
+            f"warning: {layout.fulfilment_csv(day)} and .xlsx are out of date: they do not "
+            f"count this assignment ({reason}); `anvisning fulfilment --as-of {day}{ledger}` "
+            "updates them", args), file=sys.stderr)
+    site = site_folder(layout)
+    if site is not None:
+        print(with_given_folders(
+            f"note: the statistics site in {site} does not count this assignment yet; "
+            f"`anvisning site` updates it", args), file=sys.stderr)
 
 
 def _forecast(args: argparse.Namespace) -> int:
     from pipeline.goals.fulfilment import MAX_FORECAST
+    from pipeline.goals.plausible import far_above_prognosis
     from pipeline.goals.service import forecast_year
 
     if not 0 <= args.children <= MAX_FORECAST:
@@ -296,13 +325,25 @@ def _forecast(args: argparse.Namespace) -> int:
                     if args.municipality is not None else None)
     today = date.today()
     as_of = args.as_of or min(today, date(share_year, 12, 31))
-    path, one = forecast_year(share_year, args.children, as_of, _layout(args), _ledger(args),
-                              municipality, today)
-    print(f"forecast of {args.children} equalising assignments from the ledger as of {as_of}: "
-          f"{path}")
+    warning = far_above_prognosis(args.children, _layout(args).prognosis, share_year)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    written = forecast_year(share_year, args.children, as_of, _layout(args), _ledger(args),
+                            municipality, today)
+    what = {"written": "written to", "unchanged": "unchanged in",
+            "replaced": "replaced the earlier forecast in"}[written.state]
+    print(f"forecast of {args.children} new equalising assignments from the ledger as of "
+          f"{as_of}: {what} {written.path}"
+          + (" (the ledger up to that day has changed since)" if written.state == "replaced"
+             else ""))
+    print(f"  assigned_since_2016: the ledger's assignments from 2016-01-01 to {as_of}; "
+          f"forecast_new_assignments: of the {args.children} new ones; "
+          "assigned_since_2016_after_forecast: the two together")
+    one = written.municipality
     if one is not None:
-        print(f"{one.municipality_code} {one.municipality_name}: {one.expected} expected "
-              f"(assigned before {one.assigned_before}, after {one.assigned_after}); "
+        print(f"{one.municipality_code} {one.municipality_name}: {one.expected} of the new "
+              f"assignments (assigned since 2016: {one.assigned_before} before, "
+              f"{one.assigned_after} after); "
               + (f"goal fulfilment at the end: {one.fulfilment_pct:.1f} % of a target of "
                  f"{one.target:.2f}" if one.share_units > 0
                  else "no share (0 ‰): not assigned by the rule"))

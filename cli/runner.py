@@ -180,9 +180,12 @@ def _describe(record) -> str | None:
     event = record.dagster_event
     if event is None:
         # The steps' own warnings (a file in the forms folder that is not a form, a restored
-        # publication) belong in the run's output as much as in its log.
-        if record.level >= logging.WARNING and record.user_message:
+        # publication) belong in the run's output as much as in its log. Dagster's own errors
+        # about a step left out after a failure are said in the project's words.
+        if record.level == logging.WARNING and record.user_message:
             return f"    ! {record.user_message}"
+        if record.level >= logging.ERROR and record.step_key:
+            return f"  – {record.step_key} not run: a step it depends on failed"
         return None
     kind = event.event_type_value
     if kind == "STEP_START":

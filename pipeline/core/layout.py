@@ -112,8 +112,15 @@ class Layout:
     def variants_memo(self, share_year: int) -> Path:
         return self.variants_folder(share_year) / f"underlag_andelstal_{share_year}.pdf"
 
-    def forecast_csv(self, share_year: int) -> Path:
-        return self.year_out(share_year) / f"forecast_{share_year}.csv"
+    def forecast_csv(self, share_year: int, as_of: date, children: int) -> Path:
+        """One file per question asked: forecast_2026_2026-06-30_500.csv."""
+        return self.year_out(share_year) / (
+            f"forecast_{share_year}_{as_of.isoformat()}_{children}.csv")
+
+    @property
+    def prognosis(self) -> Path:
+        """The national prognosis scenarios (low, base, high children a year)."""
+        return self.data_dir / "prognosis.toml"
 
     def fulfilment_csv(self, as_of: date) -> Path:
         return self.out_dir / f"fulfilment_{as_of.isoformat()}.csv"

@@ -33,8 +33,10 @@ from pipeline.presentation.formats import long_date
 from pipeline.presentation.terms import A_LEDGER, ILLUSTRATIVE, NATIONAL
 
 FULFILMENT_COLUMNS = [column.name for column in FULFILMENT_TABLE]
+# Which counts are the ledger's, since 2016, and which the forecast's, said in the names.
 FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
-                    "assigned_before", "forecast_assignments"]
+                    "assigned_since_2016", "forecast_new_assignments",
+                    "assigned_since_2016_after_forecast"]
 ILLUSTRATIVE_NOTE = (f"{ILLUSTRATIVE.upper()} – påhittat {A_LEDGER}, inte verkliga "
                      "anvisningar")
 
@@ -56,10 +58,13 @@ def fulfilment_csv(table: pl.DataFrame, decimals: int) -> bytes:
 
 
 def forecast_csv(forecast: pl.DataFrame, decimals: int) -> bytes:
+    """`FORECAST_COLUMNS`: the assignments counted in the ledger from 2016-01-01 up to the
+    forecast's day, the new equalising assignments the forecast gives, and the two together."""
     out = forecast.select(
         inert_text("municipality_code"), inert_text("municipality_name"),
-        _promille_text(decimals), "assigned_before",
-        pl.col("expected").alias("forecast_assignments"),
+        _promille_text(decimals), pl.col("assigned_before").alias("assigned_since_2016"),
+        pl.col("expected").alias("forecast_new_assignments"),
+        pl.col("assigned_after").alias("assigned_since_2016_after_forecast"),
     )
     return out.write_csv(line_terminator="\n").encode("utf-8")
 

@@ -4,6 +4,7 @@ of the year, the ledger, the rule (pipeline.goals.fulfilment), and the files wri
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -88,14 +89,28 @@ def assign_one(session: LedgerSession, when: date, connection: str | None,
     return code, kind, session.append(when, code, kind)
 
 
+@dataclass(frozen=True)
+class ForecastWritten:
+    """Where a forecast went, and whether the file was new, the same as before, or replaced
+    (the ledger up to its day has changed since the earlier file was written)."""
+
+    path: Path
+    state: str  # "written", "unchanged" or "replaced"
+    municipality: MunicipalityForecast | None
+
+
 def forecast_year(share_year: int, children: int, as_of: date, layout: Layout,
-                  ledger_path: Path, municipality: str | None,
-                  today: date) -> tuple[Path, MunicipalityForecast | None]:
+                  ledger_path: Path, municipality: str | None, today: date) -> ForecastWritten:
     """What each municipality receives of `children` equalising assignments from the ledger's
-    state on `as_of`; writes <out>/<Y>/forecast_<Y>.csv (only once everything asked is valid)."""
+    state on `as_of`; writes <out>/<Y>/forecast_<Y>_<as-of>_<children>.csv (only once everything
+    asked is valid), and says whether an earlier file of that name was there."""
     table, decimals = _fulfilment(share_year, as_of, layout, ledger_path, today)
     one = (forecast_municipality(table, municipality, children, decimals)
            if municipality is not None else None)
-    path = layout.forecast_csv(share_year)
-    write_atomically(path, forecast_csv(forecast_table(table, children, decimals), decimals))
-    return path, one
+    path = layout.forecast_csv(share_year, as_of, children)
+    content = forecast_csv(forecast_table(table, children, decimals), decimals)
+    earlier = path.read_bytes() if path.is_file() else None
+    if earlier != content:
+        write_atomically(path, content)
+    state = "written" if earlier is None else "unchanged" if earlier == content else "replaced"
+    return ForecastWritten(path, state, one)

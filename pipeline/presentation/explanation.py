@@ -73,6 +73,8 @@ def county_board_paragraphs(share_year: int, decimals: int, parameter_set: str,
     housing = [f"{WEB.number(parameters.weight(s.weight))} × {s.swedish.lower()}"
                for s in _counted_in("days")]
     reception = " + ".join(persons + ([f"({' + '.join(housing)}) / {days}"] if housing else []))
+    weights = [f"{s.swedish.lower()} {WEB.number(parameters.weight(s.weight))}"
+               for s in RECEPTION if s.weight]
     thousand = WEB.integer(1000)
     return [
         ("Indata", f"Uppgifterna gäller år {reference}: andelsåret {share_year} minus "
@@ -81,6 +83,9 @@ def county_board_paragraphs(share_year: int, decimals: int, parameter_set: str,
         ("Mottagande", f"Mottagande = {reception} (boendedygnen räknas om till helår med "
          f"{days} dagar). Mottagandeandelen är kommunens mottagande delat med rikets, gånger "
          f"{thousand} ‰."),
+        ("Vikter", f"Vikterna i mottagandet är {_listed(weights)}. En vikt säger hur mycket en "
+         "person, eller ett helår i boende, räknas; med vikten 0 räknas uppgiften inte alls. "
+         f"Vikterna hör till parameteruppsättningen {parameters.name}."),
         ("Justering", f"{ADJUSTMENT}, med α = {WEB.number(parameters.reception_adjustment)}. En "
          "kommun som har tagit emot mindre än sin befolkningsandel får en högre andel, en kommun "
          "som har tagit emot mer får en lägre. Ingen andel blir negativ."),

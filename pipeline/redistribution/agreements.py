@@ -41,7 +41,7 @@ INFO_SHEET = "Info"
 FORM_HEADERS = [
     "Givande kommun (kod)",
     "Mottagande kommun (kod)",
-    'Andel ‰ (eller "all")',
+    "Andel ‰ (eller ”hela andelen”)",
     "Beslutsdatum (ÅÅÅÅ-MM-DD)",
     "Diarienummer",
 ]

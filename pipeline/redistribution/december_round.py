@@ -52,11 +52,13 @@ class Round:
 
 def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
                        calculated_units: Mapping[str, int], decimals: int, *,
-                       write_reports: bool = True) -> Round:
+                       write_reports: bool = True, illustrative: bool = False,
+                       issuer: str = "") -> Round:
     """Every valid agreement of `share_year`, or FormProblems listing every problem of the forms
     (after writing each county's report, unless `write_reports` is off: a reader of what was
     applied). `register` has the municipality and county codes and names; `calculated_units`
-    the draft share of each municipality in units."""
+    the draft share of each municipality in units. A report is marked illustrative when the
+    draft's inputs are (`illustrative`) or its forms say so; `issuer` is its author."""
     csv_path = layout.agreements_csv(share_year)
     from_csv = read_agreements_csv(csv_path, decimals) if csv_path.is_file() else []
     read = read_county_forms(layout.returned_forms(share_year))
@@ -64,8 +66,8 @@ def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
                                     calculated_units=calculated_units, decimals=decimals,
                                     earlier=from_csv)
     problems = [*read.problems, *checked.problems]
-    reports = (_write_reports(layout, share_year, read.forms, problems, read.notices, register)
-               if write_reports else [])
+    reports = (_write_reports(layout, share_year, read.forms, problems, read.notices, register,
+                              illustrative, issuer) if write_reports else [])
     if problems:
         raise FormProblems(share_year, problems, reports)
     agreements = [*from_csv, *checked.agreements]
@@ -76,7 +78,8 @@ def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
 
 
 def _write_reports(layout: Layout, share_year: int, forms: list, problems: list[Problem],
-                   notices: list[Notice], register: pl.DataFrame) -> list[Path]:
+                   notices: list[Notice], register: pl.DataFrame, illustrative: bool,
+                   issuer: str) -> list[Path]:
     """A report for each county with a problem; earlier reports of counties now without one are
     removed, so no stale report is sent back."""
     folder = layout.review_folder(share_year)
@@ -84,12 +87,16 @@ def _write_reports(layout: Layout, share_year: int, forms: list, problems: list[
     names = dict(zip(register["county_code"], register["county_name"], strict=False))
     written = []
     for county, found in sorted(by_county.items()):
+        own = [form for form in forms if form.county_code == county]
         if found:
-            written.append(write_validation_report(folder, share_year, county, names[county],
-                                                   found, notices))
+            written.append(write_validation_report(
+                folder, share_year, county, names[county], found, notices,
+                illustrative=illustrative or any(form.illustrative for form in own),
+                contacts=[(form.path.name, form.contact) for form in own], issuer=issuer))
     if unattributed:
         written.append(write_validation_report(folder, share_year, "00", "okänt län",
-                                               unattributed, notices))
+                                               unattributed, notices, illustrative=illustrative,
+                                               issuer=issuer))
     keep = {path.name for path in written}
     for stale in folder.glob(REPORT_GLOB.format(year=share_year)) if folder.is_dir() else []:
         if stale.name not in keep:

@@ -13,9 +13,10 @@ import polars as pl
 from pipeline.core.layout import Layout
 from pipeline.core.units import total_units, units_to_text
 from pipeline.model.change import ShareChange, ShareYear, share_change
-from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
+from pipeline.model.parameters import STANDARD_VARIANT, ModelParameters, load_parameters
 from pipeline.model.review import agreements_applied, county_totals, largest_changes
 from pipeline.presentation.formats import PLAIN
+from pipeline.publication.settings import load_publication_settings
 from pipeline.redistribution.december_round import collect_agreements
 from pipeline.redistribution.forms.problems import Notice
 from pipeline.redistribution.rules import apply_redistributions
@@ -32,12 +33,26 @@ class FinalShares:
     """One share year's final shares and what they were decided from."""
 
     share_year: int
-    decimals: int
+    parameters: ModelParameters
+    illustrative: bool  # whether any input of the share year is illustrative
     draft: pl.DataFrame  # the standard variant's draft, as reviewed
     final: pl.DataFrame  # calculated, given, received and final units per municipality
     agreements: pl.DataFrame  # as stored: every amount in units ("hela andelen" resolved)
     notices: tuple[Notice, ...]  # files beside the forms that are not forms
     change: ShareChange  # against the previous share year as published
+
+    @property
+    def decimals(self) -> int:
+        return self.parameters.decimals
+
+    @property
+    def at_floor(self) -> int:
+        return int((self.final["share_units"] == self.parameters.floor_units).sum())
+
+    @property
+    def below_floor(self) -> int:
+        """Municipalities below the floor: only by giving, which the rules allow."""
+        return int((self.final["share_units"] < self.parameters.floor_units).sum())
 
     @property
     def changed(self) -> pl.DataFrame:
@@ -46,7 +61,8 @@ class FinalShares:
     @property
     def summary(self) -> str:
         return (f"{self.agreements.height} agreements applied, {self.changed.height} "
-                "municipalities changed; county totals and the national total unchanged")
+                f"municipalities changed, {self.at_floor} at the floor and {self.below_floor} "
+                "below it by giving; county totals and the national total unchanged")
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The tables shown beside the decision, by name: the agreements with names, the
@@ -107,10 +123,14 @@ def decide_final_shares(layout: Layout, share_year: int,
     params = load_parameters(layout.parameters, share_year)
     decimals = params.decimals
     draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
+    illustrative = bool(query(conn, "input_files_for_year",
+                              share_year=share_year)["illustrative"].any())
     register = draft.select("municipality_code", "municipality_name", "county_code",
                             "county_name")
     units = dict(zip(draft["municipality_code"], draft["share_units"], strict=True))
-    december = collect_agreements(layout, share_year, register, units, decimals)
+    december = collect_agreements(
+        layout, share_year, register, units, decimals, illustrative=illustrative,
+        issuer=load_publication_settings(layout.publication_settings).issuer)
     agreements = december.agreements
     final = apply_redistributions(draft, agreements, decimals)
     stored = pl.DataFrame({
@@ -124,8 +144,8 @@ def decide_final_shares(layout: Layout, share_year: int,
     }, schema=AGREEMENT_SCHEMA)
     previous = previous_published(layout, conn, share_year)
     change = share_change(ShareYear.decided(share_year, params, final, draft), previous)
-    return FinalShares(share_year, decimals, draft, final, stored, tuple(december.notices),
-                       change)
+    return FinalShares(share_year, params, illustrative, draft, final, stored,
+                       tuple(december.notices), change)
 
 
 def store_final_shares(conn: duckdb.DuckDBPyConnection, result: FinalShares) -> Invariants:

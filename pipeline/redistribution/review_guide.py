@@ -11,9 +11,10 @@ from pipeline.core.excel_formats import put
 from pipeline.model.parameters import ModelParameters
 from pipeline.presentation.columns import DRAFT_CHANGE, DRAFT_TABLE, PREVIOUS_SHARE
 from pipeline.presentation.explanation import county_board_paragraphs, floor_text
-from pipeline.presentation.formats import WEB, weekday_date
+from pipeline.presentation.formats import weekday_date
 from pipeline.redistribution.agreements import FORM_SHEET
 from pipeline.redistribution.forms.report import report_name
+from pipeline.redistribution.review_form import example_amount
 from pipeline.redistribution.review_round import ReviewRound
 from pipeline.redistribution.review_style import (
     BOLD,
@@ -53,7 +54,7 @@ def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
                  parameters: ModelParameters | None) -> None:
     sheet.title = GUIDE_SHEET
     year_before = share_year - 1
-    example = WEB.fixed(5 * 10 ** max(decimals - 1, 0), decimals) if decimals else "1"
+    example = example_amount(decimals)
     deadline = weekday_date(review_round.deadline) if review_round else None
     send = (f"Spara arbetsboken och skicka den senast {deadline} till adressen nedan. "
             if deadline else "Spara arbetsboken och skicka den till Migrationsverket. ")
@@ -72,13 +73,18 @@ def guide_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name
                f"till en annan kommun i {county_name}, om båda kommunerna är överens. Flera "
                "kommuner kan ge till samma kommun, men en kommun kan inte både ge och ta emot.",
                None),
-              ("3. Fyll i blanketten", f"Fyll i bladet {FORM_SHEET}, en rad per "
-               "överenskommelse: givande och mottagande kommun (välj i listan, till exempel "
-               f"”{example_choice}”, eller skriv kommunkoden eller namnet), andel i "
-               f"promille med högst {decimals} decimaler (till exempel {example}) eller ”hela "
-               f"andelen”, beslutsdatum under {year_before} (till exempel {year_before}-12-01) "
-               "och länsstyrelsens diarienummer. Kolumnerna F och G visar namnen på de kommuner "
-               "ni angett.", None),
+              ("3. Fyll i blanketten", f"Fyll i bladet {FORM_SHEET}: först vem som fyller "
+               "i blanketten, med telefon och e-post, sedan en rad per överenskommelse under "
+               "den grå exempelraden, som inte läses: givande och mottagande kommun (välj i "
+               f"listan, till exempel ”{example_choice}”, eller skriv kommunkoden eller "
+               f"namnet), andel i promille med högst {decimals} decimaler (till exempel "
+               f"{example}) eller ”hela andelen”, beslutsdatum under {year_before} (till "
+               f"exempel {year_before}-12-01) och länsstyrelsens diarienummer. En andel som "
+               "inte går att läsa stoppas redan när den skrivs. Kolumnerna F och G visar "
+               "namnen på de kommuner ni angett. Bara de vita fälten går att skriva i.", None),
+              ("Inga överenskommelser?", "Lämna raderna tomma, fyll i vem ni är och skicka "
+               "tillbaka blanketten ändå, så vet Migrationsverket att länet har granskat "
+               "utkastet och att inga andelar ska omfördelas.", None),
               ("4. Spara och skicka", send + "Filen kan sparas i Excel (.xlsx, .xls) eller "
                "LibreOffice (.ods) och heta vad som helst. Behåll bladen som de är: de dolda "
                "bladen Kommuner och Info talar om vilket län och år blanketten gäller.", None),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.redistribution.forms.form_layout import EXAMPLE_KEYS
 from pipeline.redistribution.review_style import (
     PLAIN,
     column_widths,
@@ -31,11 +32,15 @@ def codes_sheet(sheet: Worksheet, county: pl.DataFrame) -> None:
 
 
 def info_sheet(sheet: Worksheet, share_year: int, county_code: str, county_name: str,
-                decimals: int, illustrative: bool, parameter_set: str) -> None:
-    """What the reader needs to interpret the form; hidden and protected."""
+               decimals: int, illustrative: bool, parameter_set: str,
+               example: list | None = None) -> None:
+    """What the reader needs to interpret the form, the example row's values among it (the
+    reader skips a row equal to them); hidden and protected."""
     facts = [("share_year", share_year), ("county_code", county_code),
              ("county_name", county_name), ("decimals", decimals),
              ("illustrative", illustrative), ("parameter_set", parameter_set)]
+    if example is not None:
+        facts += list(zip(EXAMPLE_KEYS, example, strict=True))
     for row, fact in enumerate(facts, start=1):
         write_row(sheet, row, list(fact), PLAIN)
     sheet.sheet_state = "hidden"

@@ -2,10 +2,14 @@
 workbook goes back, read from `data/review.toml`.
 
 The file has one table `[round]` with `return_address`, `contact` and `deadline_month_day`
-("12-05": the last day is that day of the year before the share year), and optional tables
-`[years.<share year>]` whose `deadline = "2025-12-05"` replaces the rule for one share year.
-Every key is known, present and typed (`pipeline.core.config`); a deadline must be a real date in
-the year before the share year, when the county boards review the draft.
+("12-05": the last day is that day of the year before the share year), one table
+`[illustrative]` with the `return_address` and `contact` that stand instead of the real ones
+whenever any input is illustrative, and optional tables `[years.<share year>]` whose
+`deadline = "2025-12-05"` replaces the rule for one share year. Every key is known, present and
+typed (`pipeline.core.config`); a deadline must be a real date in the year before the share year,
+when the county boards review the draft; the illustrative contact details must be clearly
+fictional (`pipeline.core.fictional`), so that an illustrative workbook never sends a county
+board to a real mailbox or telephone.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from pathlib import Path
 
 from pipeline.core.config import Key, check_table, line_of, read_toml
 from pipeline.core.errors import InputError
+from pipeline.core.fictional import real_looking_contacts
 
 ROUND_KEYS = (Key("return_address", str), Key("contact", str), Key("deadline_month_day", str))
+ILLUSTRATIVE_KEYS = (Key("return_address", str), Key("contact", str))
+TABLES = ("round", "illustrative", "years")
 YEAR_KEYS = (Key("deadline", str),)
 _MONTH_DAY = re.compile(r"^([0-9]{2})-([0-9]{2})$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -35,21 +42,36 @@ class ReviewRound:
     contact: str
 
 
-def load_review_round(path: Path, share_year: int) -> ReviewRound:
-    """The review round of `share_year`; InputError naming the file, line and key for an unknown
-    or missing key, a wrong type or a deadline that is not a date in the year before."""
+def load_review_round(path: Path, share_year: int, *, illustrative: bool) -> ReviewRound:
+    """The review round of `share_year`, with the illustrative contact details when any input
+    is `illustrative`; InputError naming the file, line and key for an unknown or missing key, a
+    wrong type, a deadline that is not a date in the year before, or an illustrative contact
+    detail that looks real."""
     document, text = read_toml(path)
     for table in document:
-        if table not in ("round", "years"):
-            raise InputError(path, f"unknown table [{table}]; the tables are [round] and "
-                             "[years.<share year>]", line=line_of(text, table), value=table)
-    if "round" not in document:
-        raise InputError(path, "the table [round] is missing")
+        if table not in TABLES:
+            raise InputError(path, f"unknown table [{table}]; the tables are [round], "
+                             "[illustrative] and [years.<share year>]",
+                             line=line_of(text, table), value=table)
+    for table in TABLES[:2]:
+        if table not in document:
+            raise InputError(path, f"the table [{table}] is missing")
     common = check_table(path, text, "round", document["round"], ROUND_KEYS)
+    stand_in = check_table(path, text, "illustrative", document["illustrative"],
+                           ILLUSTRATIVE_KEYS)
+    for table, values in (("round", common), ("illustrative", stand_in)):
+        for key in ("return_address", "contact"):
+            if not values[key].strip():
+                raise InputError(path, f"{key} must not be empty",
+                                 line=line_of(text, table, key), column=key)
     for key in ("return_address", "contact"):
-        if not common[key].strip():
-            raise InputError(path, f"{key} must not be empty", line=line_of(text, "round", key),
-                             column=key)
+        real = real_looking_contacts(stand_in[key])
+        if real:
+            raise InputError(path, f"[illustrative] {key} must be clearly fictional: an "
+                             "illustrative workbook must not send a county board to a real "
+                             "address; use an example.org address and a telephone number of "
+                             "zeros", line=line_of(text, "illustrative", key), column=key,
+                             value=real[0])
     month_day = common["deadline_month_day"]
     deadlines = {}
     years = document.get("years", {})
@@ -65,8 +87,9 @@ def load_review_round(path: Path, share_year: int) -> ReviewRound:
         deadlines[int(year_text)] = _deadline(path, text, table, "deadline", values["deadline"],
                                               int(year_text))
     rule_deadline = _deadline(path, text, "round", "deadline_month_day", month_day, share_year)
+    contacts = stand_in if illustrative else common
     return ReviewRound(share_year, deadlines.get(share_year, rule_deadline),
-                       common["return_address"].strip(), common["contact"].strip())
+                       contacts["return_address"].strip(), contacts["contact"].strip())
 
 
 def _deadline(path: Path, text: str, table: str, key: str, value: str, share_year: int) -> date:

@@ -118,6 +118,14 @@ def page(sheet: Worksheet, orientation: str, title_rows: int | None) -> None:
         sheet.print_title_rows = f"{title_rows}:{title_rows}"
 
 
+def protect(sheet: Worksheet) -> None:
+    """Protect the sheet without a password: its cells cannot be overwritten by accident, but
+    anyone can read, select, copy and print them, change column widths and row heights, and lift
+    the protection from the menu. Cells unlocked beforehand stay open for typing."""
+    sheet.protection.formatColumns = sheet.protection.formatRows = False
+    sheet.protection.sheet = True
+
+
 def set_widths(sheet: Worksheet, widths: list[float]) -> None:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

@@ -57,6 +57,28 @@ def test_final_shares_apply_the_agreements_and_keep_the_national_total(data_dir,
     assert total == 100_000 and moved > 0
 
 
+def test_final_shares_carry_the_drafts_summary(data_dir, tmp_path) -> None:
+    result = materialise(data_dir, tmp_path, UP_TO_FINAL)
+    assert result.success
+    metadata = {event.asset_key.to_user_string(): event.materialization.metadata
+                for event in result.get_asset_materialization_events()
+                if hasattr(event, "materialization")}
+    summary = {"parameter_set", "reference_year", "at_floor", "illustrative_inputs",
+               "compared_with_share_year", "spread", "largest_shares", "county_totals",
+               "largest_changes"}
+    assert summary <= set(metadata["draft_shares"]) and summary <= set(metadata["final_shares"])
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        at_floor, below = conn.execute(
+            "SELECT count(*) FILTER (WHERE share_units = 100), "
+            "count(*) FILTER (WHERE share_units < 100) FROM final_shares "
+            "WHERE share_year = 2026").fetchone()
+    final = metadata["final_shares"]
+    assert (final["at_floor"].value, final["below_floor"].value) == (at_floor, below)
+    assert f"{at_floor} kommuner" in final["spread"].value
+    assert f"{at_floor} at the floor and {below} below it" in final["summary"].value
+    assert final["parameter_set"].value == "standard"
+
+
 def test_a_bad_statistic_fails_the_ingestion_step_and_stores_nothing(data_dir, tmp_path):
     population = data_dir / "statistics" / "2024" / "population.csv"
     population.write_bytes(population.read_bytes().replace(b"Upplands V", b"Upplandz V", 1))

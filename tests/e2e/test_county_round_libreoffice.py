@@ -56,11 +56,11 @@ def anvisning(data: Path, out: Path, *args: str) -> Outcome:
 
 
 def fill(workbook: Path, target: Path, rows: list[list]) -> Path:
-    """The form filled in as a county board would, below its header row."""
+    """The form filled in as a county board would, below its header row and the example."""
     book = load_workbook(workbook)
     form = book[FORM_SHEET]
     header = next(r for r in range(1, 21) if form.cell(r, 1).value == "Givande kommun (kod)")
-    for offset, values in enumerate(rows, start=1):
+    for offset, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
             form.cell(header + offset, column).value = value
     book.save(target)
@@ -117,8 +117,8 @@ def test_a_form_saved_by_libreoffice_is_published(drafted, tmp_path: Path, suffi
     assert sum(row["share_promille"] for row in shares.values()) == 1000
     if suffix == "ods":  # LibreOffice computed the name columns; the reader never reads them
         rows = read_spreadsheet(returned, [FORM_SHEET], max_columns=7).rows(FORM_SHEET)
-        assert [rows[r][6] for r in (5, 6)] == ["Hjo", "Tibro"]
-        assert [rows[r][7] for r in (5, 6)] == ["Falköping", "Falköping"]
+        assert [rows[r][6] for r in (11, 12)] == ["Hjo", "Tibro"]
+        assert [rows[r][7] for r in (11, 12)] == ["Falköping", "Falköping"]
 
 
 def test_a_form_with_three_mistakes_saved_as_ods_is_refused_with_a_report(
@@ -138,12 +138,13 @@ def test_a_form_with_three_mistakes_saved_as_ods_is_refused_with_a_report(
     assert len(messages) == 3, outcome.stderr
     assert "Traceback" not in outcome.stderr
     assert all("lst_o.ods" in m and "blad Omfördelning" in m for m in messages), messages
-    assert [re.search(r"rad (\d+)", message).group(1) for message in messages] == ["5", "6", "7"]
+    assert [re.search(r"rad (\d+)", message).group(1) for message in messages] == [
+        "11", "12", "13"]
     assert "Falkoping" in messages[0]
     assert "decimaler" in messages[1]
     assert "olika län" in messages[2]
     report = out / str(YEAR) / "review" / REPORT
     assert report.is_file()
-    rows = list(load_workbook(report).active.iter_rows(min_row=5, values_only=True))
+    rows = list(load_workbook(report).active.iter_rows(min_row=6, values_only=True))
     assert [row[0] for row in rows] == ["lst_o.ods"] * 3
     assert not (out / str(YEAR) / f"shares_{YEAR}.csv").exists()

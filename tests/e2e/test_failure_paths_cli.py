@@ -59,12 +59,12 @@ def test_assign_accepts_only_the_documented_date_form(text, capsys):
 
 def test_a_refused_forecast_writes_nothing(published, tmp_path, capsys):
     data, out = published
-    forecast = out / "2026" / "forecast_2026.csv"
+    forecast = out / "2026" / "forecast_2026_2026-06-30_100.csv"
     assert not forecast.exists()
     assert main(["forecast", "--year", "2026", "--children", "100", "--municipality", "9999",
                  "--as-of", "2026-06-30", "--data-dir", str(data), "--out-dir", str(out)]) == 1
     one_error_line(capsys)
-    assert not forecast.exists()
+    assert not list((out / "2026").glob("forecast_*"))
 
 
 def test_a_forecast_of_more_children_than_the_limit_is_refused(published, capsys):
@@ -100,3 +100,24 @@ def test_processes_setting_up_one_fresh_dagster_home_at_once_all_succeed(tmp_pat
     for worker in workers:
         worker.join(120)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+
+
+def test_a_failed_publication_speaks_the_projects_words_not_dagsters(
+        isolated, data_dir, capsys):
+    agreements = data_dir / "redistributions" / "2026.csv"
+    lines = agreements.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[3] = "99.00"  # more than any municipality's share
+    agreements.write_text("\n".join([lines[0], ",".join(fields), *lines[2:]]) + "\n",
+                          encoding="utf-8")
+
+    assert main(["publish", "--year", "2026", "--data-dir", str(data_dir),
+                 "--out-dir", str(isolated)]) == 1
+
+    captured = capsys.readouterr()
+    assert "Dependencies for step" not in captured.out + captured.err
+    assert "  – share_table_publication not run: a step it depends on failed" in captured.out
+    assert "  ✗ final_shares failed" in captured.out
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith(f"error: {agreements} line 2: ") and "Traceback" not in line
+    assert "more than its calculated share" in line

@@ -37,7 +37,8 @@ WHEN = min(date.today(), date(YEAR, 12, 31))
 FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "share_promille",
                       "assigned", "target", "fulfilment_pct"]
 FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
-                    "assigned_before", "forecast_assignments"]
+                    "assigned_since_2016", "forecast_new_assignments",
+                    "assigned_since_2016_after_forecast"]
 ANVISNING = Path(sys.executable).parent / "anvisning"
 WORKERS, ASSIGNS_PER_WORKER = 3, 5
 
@@ -283,21 +284,23 @@ def test_forecast_equals_the_rule_applied_one_child_at_a_time(world, capsys):
                            "--as-of", AS_OF.isoformat()))
 
     assert code == 0, capsys.readouterr().err
-    path = world.out / str(YEAR) / f"forecast_{YEAR}.csv"
+    path = world.out / str(YEAR) / f"forecast_{YEAR}_{AS_OF.isoformat()}_{children}.csv"
     assert header(path) == FORECAST_COLUMNS
     table = {r["municipality_code"]: r for r in read_rows(path)}
     assert sorted(table) == sorted(shares)
-    assert sum(int(r["forecast_assignments"]) for r in table.values()) == children
+    assert sum(int(r["forecast_new_assignments"]) for r in table.values()) == children
     for municipality, row in table.items():
         assert Decimal(row["share_promille"]) == shares[municipality].promille, row
-        assert int(row["assigned_before"]) == assigned[municipality], row
-        assert int(row["forecast_assignments"]) == expected[municipality], row
+        assert int(row["assigned_since_2016"]) == assigned[municipality], row
+        assert int(row["forecast_new_assignments"]) == expected[municipality], row
+        assert int(row["assigned_since_2016_after_forecast"]) == (
+            assigned[municipality] + expected[municipality]), row
 
     code = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
                            "--as-of", AS_OF.isoformat(), "--municipality", "0180"))
 
     assert code == 0
-    assert f"0180 {shares['0180'].name}: {expected['0180']} expected" in (
+    assert f"0180 {shares['0180'].name}: {expected['0180']} of the new assignments" in (
         capsys.readouterr().out)
 
 
@@ -313,8 +316,8 @@ def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
     assign = main(world.args("assign", "--date", WHEN.isoformat()))
 
     assert (forecast, assign) == (0, 0)
-    table = read_rows(world.out / str(YEAR) / f"forecast_{YEAR}.csv")
-    assert {r["municipality_code"]: int(r["forecast_assignments"]) for r in table} == {
+    table = read_rows(world.out / str(YEAR) / f"forecast_{YEAR}_{AS_OF.isoformat()}_100.csv")
+    assert {r["municipality_code"]: int(r["forecast_new_assignments"]) for r in table} == {
         code: expected[code] for code in shares}
     assert capsys.readouterr().out.splitlines()[-1] == f"{largest} {shares[largest].name}"
 
@@ -326,7 +329,8 @@ def test_fulfilment_for_a_year_without_a_published_table_says_to_run_it(world, c
               if line.startswith("error:")]
     assert code == 1
     assert len(errors) == 1
-    assert f"anvisning run --year {YEAR - 1}" in errors[0]
+    assert (f"`anvisning run --year {YEAR - 1} --data-dir {world.data} --out-dir {world.out}`"
+            in errors[0])
 
 
 def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(world, capsys):
@@ -351,3 +355,88 @@ def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(
                      f"'{unknown}'"):
         assert fragment in errors[0], (fragment, errors[0])
     assert not (world.out / f"fulfilment_{AS_OF.isoformat()}.csv").exists()
+
+
+def forecast(world: World, children: int, *extra: str) -> list[str]:
+    return world.args("forecast", "--year", str(YEAR), "--children", str(children),
+                      "--as-of", AS_OF.isoformat(), *extra)
+
+
+def test_a_forecast_file_is_named_by_its_question_and_never_silently_replaced(world, capsys):
+    first = world.out / str(YEAR) / f"forecast_{YEAR}_{AS_OF.isoformat()}_300.csv"
+    other = world.out / str(YEAR) / f"forecast_{YEAR}_{AS_OF.isoformat()}_200.csv"
+
+    assert main(forecast(world, 300)) == 0
+    assert f"written to {first}" in capsys.readouterr().out
+    assert main(forecast(world, 200)) == 0
+    kept = first.read_bytes()
+    assert main(forecast(world, 300)) == 0
+    assert f"unchanged in {first}" in capsys.readouterr().out
+    assert first.read_bytes() == kept and other.is_file()
+
+    assert main(world.args("assign", "--date", AS_OF.isoformat())) == 0  # the ledger changes
+    capsys.readouterr()
+    assert main(forecast(world, 300)) == 0
+    out = capsys.readouterr().out
+    assert (f"replaced the earlier forecast in {first} (the ledger up to that day has changed "
+            "since)") in out
+    assert sum(int(r["assigned_since_2016"]) for r in read_rows(first)) == (
+        sum(assigned_by(read_rows(world.ledger), AS_OF).values()))
+
+
+def test_the_forecast_says_which_counts_are_since_2016_and_which_are_new(world, capsys):
+    assert main(forecast(world, 300)) == 0
+    out = capsys.readouterr().out
+    assert (f"assigned_since_2016: the ledger's assignments from 2016-01-01 to {AS_OF}; "
+            "forecast_new_assignments: of the 300 new ones") in out
+
+
+def test_a_forecast_far_above_the_highest_prognosis_is_made_with_one_warning(world, capsys):
+    # data/prognosis.toml: high = 440 for 2026; more than twice that is far above.
+    assert main(forecast(world, 881)) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line]
+    assert warnings == [f"warning: --children 881 is far above the highest prognosis scenario "
+                        f"for 2026 (440 children in {world.data / 'prognosis.toml'}); the "
+                        "forecast is made all the same: check the number"]
+    assert main(forecast(world, 880)) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_after_an_assignment_the_days_fulfilment_files_count_it(world, capsys):
+    assert main(world.args("fulfilment", "--as-of", WHEN.isoformat())) == 0
+    csv_path = world.out / f"fulfilment_{WHEN.isoformat()}.csv"
+    before = sum(int(r["assigned"]) for r in read_rows(csv_path))
+    capsys.readouterr()
+
+    assert main(world.args("assign", "--date", WHEN.isoformat())) == 0
+
+    err = capsys.readouterr().err
+    assert f"(updated {csv_path} and .xlsx with this assignment)" in err
+    counted = sum(int(r["assigned"]) for r in read_rows(csv_path))
+    assert counted == before + 1 == sum(assigned_by(read_rows(world.ledger), WHEN).values())
+    workbook = openpyxl.load_workbook(csv_path.with_suffix(".xlsx"), read_only=True)
+    try:
+        total = sum(r[4] for r in workbook.worksheets[0].iter_rows(values_only=True)
+                    if isinstance(r[0], str) and re.fullmatch(r"\d{4}", r[0]))
+    finally:
+        workbook.close()
+    assert total == counted
+
+
+def test_after_an_assignment_what_could_not_be_updated_says_so_with_the_command(world, capsys):
+    xlsx = world.out / f"fulfilment_{WHEN.isoformat()}.xlsx"
+    (world.out / f"fulfilment_{WHEN.isoformat()}.csv").write_text("stale\n", encoding="utf-8")
+    xlsx.mkdir()  # nothing can be written in its place
+    (world.out / "site").mkdir()
+    (world.out / "site" / "index.html").write_text("<html></html>", encoding="utf-8")
+
+    assert main(world.args("assign", "--date", WHEN.isoformat())) == 0
+
+    err = capsys.readouterr().err.splitlines()
+    stale = [line for line in err if line.startswith("warning: ")]
+    assert len(stale) == 1 and "are out of date: they do not count this assignment" in stale[0]
+    assert (f"`anvisning fulfilment --as-of {WHEN} --ledger {world.ledger} --data-dir "
+            f"{world.data} --out-dir {world.out}` updates them") in stale[0]
+    assert (f"note: the statistics site in {world.out / 'site'} does not count this assignment "
+            f"yet; `anvisning site --data-dir {world.data} --out-dir {world.out}` updates it"
+            ) in err

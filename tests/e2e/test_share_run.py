@@ -508,7 +508,7 @@ def test_a_county_boards_filled_in_workbook_is_applied_on_top_of_the_csv(drafted
     header = next(row for row in range(1, 21) if form.cell(row, 1).value == FORM_FIRST_HEADING)
     for column, value in enumerate([giver, receiver, "0,30", date(2025, 12, 5), reference],
                                    start=1):
-        form.cell(header + 1, column).value = value
+        form.cell(header + 2, column).value = value  # the first row below the example
     returned = workspace.data / "redistributions" / str(YEAR) / "review_2026_01_returned.xlsx"
     returned.parent.mkdir()
     workbook.save(returned)

@@ -3,9 +3,15 @@ back from the warehouse decide the checks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
+from pipeline.model.parameters import load_parameters
 from pipeline.redistribution.final import FinalShares, Invariants
+
+PARAMETERS = load_parameters(Path(__file__).resolve().parents[2] / "data" / "parameters.toml",
+                             2026)
 
 
 def invariants(**changed: int) -> Invariants:
@@ -25,10 +31,14 @@ def test_the_invariants_hold_only_when_every_count_is_zero_and_the_total_is_exac
 
 
 def test_the_municipalities_changed_are_those_that_give_or_receive() -> None:
-    final = pl.DataFrame({"municipality_code": ["0180", "1280", "1480"],
-                          "given_units": [30, 0, 0], "received_units": [0, 30, 0]})
-    agreements = pl.DataFrame({"giver_code": ["0180"]})
-    result = FinalShares(2026, 2, pl.DataFrame(), final, agreements, (), None)
-    assert result.changed["municipality_code"].to_list() == ["0180", "1280"]
-    assert result.summary == ("1 agreements applied, 2 municipalities changed; county totals "
-                              "and the national total unchanged")
+    floor = PARAMETERS.floor_units
+    final = pl.DataFrame({"municipality_code": ["0180", "1280", "1480", "2505"],
+                          "given_units": [30, 0, 0, 10], "received_units": [0, 30, 0, 0],
+                          "share_units": [10_000, 6_000, floor, floor - 10]})
+    agreements = pl.DataFrame({"giver_code": ["0180", "2505"]})
+    result = FinalShares(2026, PARAMETERS, False, pl.DataFrame(), final, agreements, (), None)
+    assert result.changed["municipality_code"].to_list() == ["0180", "1280", "2505"]
+    assert (result.at_floor, result.below_floor) == (1, 1)
+    assert result.summary == ("2 agreements applied, 3 municipalities changed, 1 at the floor "
+                              "and 1 below it by giving; county totals and the national total "
+                              "unchanged")

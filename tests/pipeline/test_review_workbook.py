@@ -204,11 +204,11 @@ def test_info_sheet_is_hidden_protected_and_names_year_and_county(workbook_path:
 def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> None:
     workbook = load_workbook(workbook_path)
     form = workbook["Omfördelning"]
-    assert [c.value for c in form[4]][:5] == [
-        "Givande kommun (kod)", "Mottagande kommun (kod)", 'Andel ‰ (eller "all")',
+    assert [c.value for c in form[9]][:5] == [
+        "Givande kommun (kod)", "Mottagande kommun (kod)", "Andel ‰ (eller ”hela andelen”)",
         "Beslutsdatum (ÅÅÅÅ-MM-DD)", "Diarienummer"]
     (codes,) = [dv for dv in form.data_validations.dataValidation if dv.type == "list"]
-    assert str(codes.sqref) == "A5:B54"
+    assert str(codes.sqref) == "A11:B60"
     sheet_name, cells = codes.formula1.split("!")
     source = workbook[sheet_name]
     min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
@@ -224,17 +224,17 @@ def test_code_drop_downs_list_only_the_countys_codes(workbook_path: Path) -> Non
 def test_a_code_name_chosen_from_the_list_is_read_back(
         tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
     fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
-        5: ["0381 Enköping", "0380 Uppsala", "0,50", date(2025, 12, 8), "Lst C 1-2025"]})
+        11: ["0381 Enköping", "0380 Uppsala", "0,50", date(2025, 12, 8), "Lst C 1-2025"]})
     round_, _ = december(tmp_path, draft, register)
     assert [(a.giver_code, a.receiver_code) for a in round_.agreements] == [("0381", "0380")]
 
 
 def test_the_name_columns_are_formulas_outside_the_five_columns_read(workbook_path: Path) -> None:
     form = load_workbook(workbook_path)["Omfördelning"]
-    assert [c.value for c in form[4]][5:] == ["Givande kommun (namn)",
-                                              "Mottagande kommun (namn)"]
-    assert form["F5"].value.startswith("=IF(TRIM(A5)")
-    assert "Kommuner!$A$2:$B$9" in form["G54"].value and "B54" in form["G54"].value
+    assert [c.value for c in form[9]][5:7] == ["Givande kommun (namn)",
+                                               "Mottagande kommun (namn)"]
+    assert form["F11"].value.startswith("=IF(TRIM(A11)")
+    assert "Kommuner!$A$2:$B$9" in form["G60"].value and "B60" in form["G60"].value
     assert len(FORM_HEADERS) == 5
     assert read_county_form(workbook_path).rows == []
 
@@ -268,9 +268,9 @@ def forms_folder(tmp_path: Path) -> Path:
 def test_filled_in_form_round_trips_into_final_shares(
         tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
     filled = fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
-        5: ["0381", "0380", "0,50", date(2025, 12, 8), "Lst C 851-23456-2025"],
-        7: [330, "0380", 0.25, datetime(2025, 12, 8), "Lst C 851-23457-2025"],
-        8: ["0319 Älvkarleby", "tierp", "Hela andelen ", "10 december 2025",
+        11: ["0381", "0380", "0,50", date(2025, 12, 8), "Lst C 851-23456-2025"],
+        13: [330, "0380", 0.25, datetime(2025, 12, 8), "Lst C 851-23457-2025"],
+        14: ["0319 Älvkarleby", "tierp", "Hela andelen ", "10 december 2025",
             "Lst C 851-23458-2025"],
     })
     (forms_folder(tmp_path) / "~$lst_c.xlsx").write_bytes(b"Excel lock file")
@@ -298,16 +298,16 @@ def test_unfilled_form_has_no_agreements(tmp_path, workbook_path, draft, registe
 def test_a_form_with_three_mistakes_gets_three_swedish_messages_and_a_report(
         tmp_path, workbook_path, draft, register) -> None:
     fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx", {
-        5: ["0381", "0380", "0,125", date(2025, 12, 8), "X"],
-        6: ["Habo", "0380", "0,50", date(2025, 12, 8), "X"],
-        7: ["0381", "0114", "0,50", "8/12/2025", "X"],
+        11: ["0381", "0380", "0,125", date(2025, 12, 8), "X"],
+        12: ["Habo", "0380", "0,50", date(2025, 12, 8), "X"],
+        13: ["0381", "0114", "0,50", "8/12/2025", "X"],
     })
     with pytest.raises(FormProblems) as caught:
         december(tmp_path, draft, register)
     problems = caught.value.problems
     assert len(problems) == 3, problems
     assert all("blad Omfördelning" in p for p in problems)
-    assert [re.search(r"rad (\d+)", p).group(1) for p in problems] == ["5", "6", "7"]
+    assert [re.search(r"rad (\d+)", p).group(1) for p in problems] == ["11", "12", "13"]
     assert "olika län" in problems[2] and "Upplands Väsby" in problems[2]
     reports = list((tmp_path / "out" / "2026" / "review").glob("granskning_2026_03_*.xlsx"))
     assert [r.name for r in reports] == ["granskning_2026_03_uppsala-lan.xlsx"]
@@ -316,11 +316,11 @@ def test_a_form_with_three_mistakes_gets_three_swedish_messages_and_a_report(
 def test_same_agreement_in_csv_and_workbook_is_a_duplicate(
         tmp_path: Path, workbook_path: Path, draft: pl.DataFrame, register: pl.DataFrame) -> None:
     fill_form(workbook_path, forms_folder(tmp_path) / "lst_c.xlsx",
-              {5: ["0381", "0380", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
+              {11: ["0381", "0380", "0.50", date(2025, 12, 8), "Lst C 851-1-2025"]})
     (forms_folder(tmp_path).parent / "2026.csv").write_text(
         "share_year,giver_code,receiver_code,amount_promille,approved_on,reference\n"
         "2026,0381,0380,0.50,2025-12-08,Lst C 851-1-2025\n", encoding="utf-8")
-    with pytest.raises(FormProblems, match="rad 5"):
+    with pytest.raises(FormProblems, match="rad 11"):
         december(tmp_path, draft, register)
 
 
@@ -412,8 +412,10 @@ def test_every_style_names_one_font_the_default_included(workbook_path: Path) ->
 
 def test_no_header_word_is_wider_than_its_column(workbook_path: Path) -> None:
     workbook = load_workbook(workbook_path)
-    for sheet, row in (("Utkast", 5), ("Omfördelning", 4), ("Kommuner", 1)):
+    for sheet, row in (("Utkast", 5), ("Omfördelning", 9), ("Kommuner", 1)):
         for cell in workbook[sheet][row]:
+            if cell.value is None:
+                continue
             width = workbook[sheet].column_dimensions[cell.column_letter].width
             longest = max(cell.value.split(), key=len)
             assert len(longest) <= width, (sheet, cell.value, width)
@@ -436,7 +438,7 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_repeated_headers(
         assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert workbook["Utkast"].print_title_rows == "$5:$5"
-    assert workbook["Omfördelning"].print_title_rows == "$4:$4"
+    assert workbook["Omfördelning"].print_title_rows == "$9:$9"
 
 
 def test_the_form_names_the_deadline(workbook_path: Path) -> None:

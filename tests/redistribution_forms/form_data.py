@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from pipeline.model.change import ShareYear, share_change
 from pipeline.model.parameters import load_parameters
 from pipeline.redistribution.agreements import FORM_SHEET
-from pipeline.redistribution.review_workbook import FORM_HEADER_ROW, write_review_workbook
+from pipeline.redistribution.review_form import FIRST_FORM_ROW
+from pipeline.redistribution.review_workbook import write_review_workbook
 
 YEAR = 2026
 DECIMALS = 2
@@ -21,8 +22,8 @@ PARAMETERS = load_parameters(Path(__file__).resolve().parents[2] / "data" / "par
                              YEAR)
 
 
-# What a county board types into rows 5-8 of the form: text codes, a numeric code, a name, a
-# "code name", amounts as text and as a number, dates as a date cell and as typed text.
+# What a county board types into the first four rows of the form: text codes, a numeric code, a
+# name, a "code name", amounts as text and as a number, dates as a date cell and as typed text.
 FILLED_ROWS = [
     ["1499", "1496", 0.5, date(2025, 12, 5), "Lst 851-1-2025"],
     [1401, "Partille", "0,25 ‰", "5 december 2025", "Lst 851-2-2025"],
@@ -43,6 +44,6 @@ def filled_review_workbook(folder: Path, draft: pl.DataFrame, rows: list[list],
     sheet = workbook[FORM_SHEET]
     for offset, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            sheet.cell(FORM_HEADER_ROW + offset, column).value = value
+            sheet.cell(FIRST_FORM_ROW + offset - 1, column).value = value
     workbook.save(path)
     return path

@@ -23,6 +23,7 @@ from pipeline.redistribution.forms.spreadsheets import (
 )
 from pipeline.redistribution.forms.validation import validate_county_forms
 from pipeline.redistribution.forms.values import shown
+from pipeline.redistribution.review_form import FIRST_FORM_ROW, FORM_HEADER_ROW
 from tests.redistribution_forms.form_data import DECIMALS, FILLED_ROWS, YEAR, filled_review_workbook
 
 SOFFICE = shutil.which("soffice")
@@ -33,18 +34,18 @@ def test_reads_the_filled_form_with_values_as_typed(tmp_path, draft) -> None:
     form = read_county_form(filled_review_workbook(tmp_path, draft, FILLED_ROWS))
     assert (form.share_year, form.county_code, form.county_name) == (
         YEAR, "14", "Västra Götalands län")
-    assert form.header_row == 4
-    assert [row.row for row in form.rows] == [5, 6, 7, 8]
+    assert form.header_row == FORM_HEADER_ROW == 9
+    assert [row.row for row in form.rows] == [11, 12, 13, 14]  # row 10 is the example
     first = form.rows[0]
     assert first.values == ("1499", "1496", 0.5, date(2025, 12, 5), "Lst 851-1-2025")
     assert form.rows[1].values[0] == 1401
-    assert first.cell(2).column_letter == "C" and first.cell(2).row == 5
+    assert first.cell(2).column_letter == "C" and first.cell(2).row == 11
 
 
 def test_blank_rows_and_rows_of_spaces_are_not_agreements(tmp_path, draft) -> None:
     rows = [FILLED_ROWS[0], [None] * 5, ["  ", "", None, " ", None], FILLED_ROWS[1]]
     form = read_county_form(filled_review_workbook(tmp_path, draft, rows))
-    assert [row.row for row in form.rows] == [5, 8]
+    assert [row.row for row in form.rows] == [11, 14]
 
 
 # --- the same form in four formats, made by a real LibreOffice ---------------------------------
@@ -207,7 +208,7 @@ def test_a_serial_number_is_a_date_only_in_a_date_formatted_cell(tmp_path, draft
     path = filled_review_workbook(tmp_path, draft, [row[:3] + [45996] + row[4:]
                                                     for row in FILLED_ROWS[:2]])
     workbook = load_workbook(path)
-    workbook[FORM_SHEET]["D6"].number_format = "General"
+    workbook[FORM_SHEET][f"D{FIRST_FORM_ROW + 1}"].number_format = "General"
     workbook.save(path)
     form = read_county_form(path)
     assert form.rows[0].values[3] == date(2025, 12, 5)

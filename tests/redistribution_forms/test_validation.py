@@ -67,7 +67,7 @@ def test_three_mistakes_give_three_swedish_messages(register, calculated) -> Non
     ]
     problem = result.problems[1]
     assert (problem.file, problem.sheet, problem.column, problem.value) == (
-        "vg.xlsx", "Omfördelning", 'C (Andel ‰ (eller "all"))', "0,505")
+        "vg.xlsx", "Omfördelning", "C (Andel ‰ (eller ”hela andelen”))", "0,505")
     assert "vg.xlsx, blad Omfördelning, rad 6" in problem.describe()
     assert result.agreements == []
 
@@ -192,4 +192,4 @@ def test_read_and_validated_from_a_real_workbook(tmp_path, draft, register, calc
         [1499, "Vallentuna", 0.505, "5/12/25", "Lst 1"], ["Falköping", "Skövde", "hela", DAY, ""]])
     result = check(register, calculated, read_county_form(path))
     assert [(p.row, p.column[0], p.value) for p in result.problems] == [
-        (5, "C", "0,505"), (5, "D", "5/12/25"), (5, "B", "Vallentuna"), (6, "E", "")]
+        (11, "C", "0,505"), (11, "D", "5/12/25"), (11, "B", "Vallentuna"), (12, "E", "")]

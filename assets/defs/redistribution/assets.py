@@ -7,9 +7,11 @@ from assets.defs.metadata import markdown
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.assets import draft_shares
+from assets.defs.shares.summary import share_summary
 from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.model.change import ShareYear, share_change
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
+from pipeline.publication.settings import load_publication_settings
 from pipeline.redistribution.final import decide_final_shares, store_final_shares
 from pipeline.redistribution.review_round import load_review_round
 from pipeline.redistribution.review_workbook import write_review_workbooks
@@ -35,17 +37,19 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     `out/YYYY/review/review_YYYY_LL_lansnamn.xlsx`."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
-    review_round = load_review_round(settings.layout.review_round, share_year)
     with warehouse.get_connection() as conn:
         draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
         illustrative = bool(query(conn, "input_files_for_year",
                                   share_year=share_year)["illustrative"].any())
         previous = previous_published(settings.layout, conn, share_year)
+    review_round = load_review_round(settings.layout.review_round, share_year,
+                                     illustrative=illustrative)
+    issuer = load_publication_settings(settings.layout.publication_settings).issuer
     folder = settings.layout.review_folder(share_year)
     change = share_change(ShareYear.drafted(share_year, params, draft), previous)
     paths = write_review_workbooks(settings.layout, share_year, draft, change,
                                    params.decimals, illustrative, params.name,
-                                   review_round=review_round, parameters=params)
+                                   review_round=review_round, parameters=params, issuer=issuer)
     return dg.MaterializeResult(metadata={
         "summary": f"{len(paths)} review workbooks in {folder}",
         "workbooks": len(paths),
@@ -82,6 +86,9 @@ def final_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     yield dg.MaterializeResult(metadata={
         "summary": result.summary,
         "dagster/row_count": result.final.height,
+        **share_summary(result.final, result.parameters, share_year, result.at_floor,
+                        result.illustrative, result.change.compared_year),
+        "below_floor": result.below_floor,
         "agreements": result.agreements.height,
         "municipalities_in_agreements": result.changed.height,
         **{name: dg.MetadataValue.md(markdown(table)) for name, table in result.tables().items()},

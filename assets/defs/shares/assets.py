@@ -3,19 +3,19 @@
 import json
 
 import dagster as dg
-import polars as pl
 
 from assets.defs.failures import user_failures
 from assets.defs.ingestion.assets import REGISTER_KEY, STATISTIC_KEYS
 from assets.defs.metadata import markdown, preview
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
+from assets.defs.shares.summary import share_summary
 from pipeline.core.files import write_atomically
-from pipeline.core.units import promille_text, total_units, units_to_text
+from pipeline.core.units import total_units, units_to_text
 from pipeline.model.change import ShareYear, share_change
 from pipeline.model.draft import comparison_csv, draft_csv
 from pipeline.model.parameters import load_parameters
-from pipeline.model.review import county_totals, largest_changes, spread
+from pipeline.model.review import county_totals, largest_changes
 from pipeline.model.shares import compute_shares, days_in_year
 from pipeline.model.validation import validate_draft
 from pipeline.warehouse.published import previous_published
@@ -101,20 +101,14 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         "summary": f"{draft.height} draft shares, {int(summary['at_floor'])} at the floor; "
                    f"{compared}; {layout.draft_csv(share_year)}",
         "dagster/row_count": draft.height,
-        "parameter_set": params.name,
-        "reference_year": dg.MetadataValue.text(str(ref_year)),
-        "at_floor": int(summary["at_floor"]),
-        "illustrative_inputs": bool(files["illustrative"].any()),
-        "compared_with_share_year": str(previous_year) if previous_year else "none",
+        **share_summary(draft, params, share_year, int(summary["at_floor"]),
+                        bool(files["illustrative"].any()), previous_year),
         "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
         "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
             change.table, params.decimals, f"utkast {share_year}",
             f"andel {share_year - 1}"))),
         "county_totals": dg.MetadataValue.md(markdown(county_totals(
             change.table, params.decimals))),
-        "spread": dg.MetadataValue.md(markdown(spread(draft, params.decimals,
-                                                      params.floor_units))),
-        "largest_shares": dg.MetadataValue.md(preview(_readable(draft, params.decimals))),
     })
     yield from _checks(summary, params)
 
@@ -136,9 +130,3 @@ def _checks(summary: dict, params):
                                                      params.decimals),
                   "floor_promille": params.floor_promille},
     )
-
-
-def _readable(draft: pl.DataFrame, decimals: int) -> pl.DataFrame:
-    return (draft.sort("share_units", descending=True)
-            .select("municipality_code", "municipality_name",
-                    promille_text("share_units", decimals).alias("share_promille")))

@@ -20,9 +20,14 @@ def unknown_code(code: str) -> str:
     return f"Okänd kommunkod {code}: ingen kommun har den koden"
 
 
-def unknown_name(name: str) -> str:
-    return (f"Okänt kommunnamn ”{name}”: skriv namnet exakt som i kommunregistret, med å, ä "
-            f"och ö, eller ange kommunkoden")
+def unknown_name(name: str, suggestions: list[tuple[str, str]] = ()) -> str:
+    """`suggestions` are (name, code) pairs of the municipalities probably meant."""
+    rule = "namnet exakt som i kommunregistret, med å, ä och ö, eller ange kommunkoden"
+    if not suggestions:
+        return f"Okänt kommunnamn ”{name}”: skriv {rule}"
+    named = [f"{suggested} ({code})" for suggested, code in suggestions]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " eller " + named[-1]
+    return f"Okänt kommunnamn ”{name}” – menade du {listed}? Skriv {rule}"
 
 
 def ambiguous_name(name: str, codes: list[str]) -> str:

@@ -27,13 +27,19 @@ from pipeline.core.errors import InputError
 from pipeline.ingestion.readers import MAX_COLUMNS, MAX_FILE_BYTES, MAX_XLSX_UNPACKED_BYTES
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET, MAX_FORM_ROWS
 from pipeline.redistribution.forms import messages
+from pipeline.redistribution.forms.form_layout import (
+    FormContact,
+    contact_of,
+    find_header_row,
+    info_facts,
+    is_example,
+)
 from pipeline.redistribution.forms.problems import Notice, Problem
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_INFO_ROWS = 100
-HEADER_SEARCH_ROWS = 20
 READ_TIMEOUT_SECONDS = 60
 _CHILD = Path(__file__).with_name("_calamine_child.py")
 
@@ -86,7 +92,8 @@ class FormRow:
 @dataclass(frozen=True)
 class CountyForm:
     """The "Omfördelning" sheet of a returned review workbook, with the facts of its "Info" sheet:
-    which share year and which county board the form belongs to."""
+    which share year and which county board the form belongs to, whether it was written from
+    illustrative data, and who filled it in."""
 
     path: Path
     share_year: int
@@ -96,6 +103,8 @@ class CountyForm:
     header_row: int
     rows: list[FormRow] = field(default_factory=list)
     sheet: str = FORM_SHEET
+    contact: FormContact = FormContact("", "", "")
+    illustrative: bool = False
 
 
 def read_spreadsheet(path: Path, sheets: Iterable[str], max_rows: int = MAX_FORM_ROWS,
@@ -138,27 +147,30 @@ def read_county_form(path: Path) -> CountyForm:
     workbook in any of the four formats; InputError (Swedish rule) if that is not possible.
 
     The rows are those below the header row with at least one non-blank cell in the form's five
-    columns; blank means empty or only spaces.
+    columns (blank means empty or only spaces), except the example row (`form_layout`).
     """
     book = read_spreadsheet(path, [FORM_SHEET, INFO_SHEET], max_columns=len(FORM_HEADERS))
     if INFO_SHEET not in book.cells:
         raise InputError(path, messages.NO_INFO, sheet=INFO_SHEET)
     if FORM_SHEET not in book.cells:
         raise InputError(path, messages.NO_FORM_SHEET.format(sheet=FORM_SHEET), sheet=FORM_SHEET)
-    info = _info(path, book)
+    info = info_facts(path, book.rows(INFO_SHEET))
     form_rows = book.rows(FORM_SHEET)
-    header_row = _header_row(path, form_rows)
+    header_row = find_header_row(path, form_rows)
     rows = []
     for number in sorted(form_rows):
         if number <= header_row:
             continue
         values = tuple(form_rows[number].get(column) for column in
                        range(1, len(FORM_HEADERS) + 1))
-        if any(not _blank(value) for value in values):
+        if any(not _blank(value) for value in values) and not is_example(values,
+                                                                         info["example"]):
             rows.append(FormRow(number, values))
     return CountyForm(path=path, share_year=info["share_year"], county_code=info["county_code"],
                       county_name=info["county_name"], decimals=info["decimals"],
-                      header_row=header_row, rows=rows)
+                      header_row=header_row, rows=rows,
+                      contact=contact_of(form_rows, header_row),
+                      illustrative=info["illustrative"])
 
 
 def _check_container(path: Path) -> None:
@@ -219,51 +231,6 @@ def _decoded(value: object) -> CellValue:
             return time.fromisoformat(text)
         return timedelta(seconds=text)
     return value
-
-
-def _info(path: Path, book: Spreadsheet) -> dict:
-    """share_year, county_code, county_name and decimals from the hidden "Info" sheet."""
-    facts: dict[str, CellValue] = {}
-    for columns in book.rows(INFO_SHEET).values():
-        key = columns.get(1)
-        if isinstance(key, str) and key.strip() and 2 in columns:
-            facts.setdefault(key.strip(), columns[2])
-    share_year = _whole(facts.get("share_year"))
-    if share_year is None or not 1000 <= share_year <= 9999:
-        raise InputError(path, messages.BAD_INFO.format(key="share_year"), sheet=INFO_SHEET,
-                         value=facts.get("share_year"))
-    county = facts.get("county_code")
-    county_code = (f"{_whole(county):02d}" if _whole(county) is not None
-                   else str(county or "").strip())
-    if not (len(county_code) == 2 and county_code.isascii() and county_code.isdigit()):
-        raise InputError(path, messages.BAD_INFO.format(key="county_code"), sheet=INFO_SHEET,
-                         value=county)
-    decimals = _whole(facts.get("decimals"))
-    return {"share_year": share_year, "county_code": county_code,
-            "county_name": str(facts.get("county_name") or "").strip(), "decimals": decimals}
-
-
-def _whole(value: object) -> int | None:
-    """A whole number from a numeric cell (2026 or 2026.0) or digit text ("2026")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _header_row(path: Path, rows: dict[int, dict[int, CellValue]]) -> int:
-    for number in range(1, HEADER_SEARCH_ROWS + 1):
-        columns = rows.get(number, {})
-        texts = [str(columns.get(c, "")).strip() for c in range(1, len(FORM_HEADERS) + 1)]
-        if texts == FORM_HEADERS:
-            return number
-    raise InputError(path, messages.NO_HEADER.format(headers=", ".join(FORM_HEADERS),
-                                                     rows=HEADER_SEARCH_ROWS), sheet=FORM_SHEET)
 
 
 def _blank(value: object) -> bool:

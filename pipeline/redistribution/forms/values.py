@@ -17,6 +17,7 @@ import polars as pl
 from pipeline.ingestion.register import Municipality
 from pipeline.presentation.formats import PLAIN, month_number
 from pipeline.redistribution.forms import messages
+from pipeline.redistribution.forms.suggestions import closest_municipalities
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def parse_municipality(value: object, index: MunicipalityIndex) -> Municipality 
         return found
     candidates = index.by_name.get(normalised(text), [])
     if not candidates:
-        return Refused(messages.unknown_name(text))
+        meant = closest_municipalities(text, index.by_code.values())
+        return Refused(messages.unknown_name(text, [(m.name, m.code) for m in meant]))
     if len(candidates) > 1:
         return Refused(messages.ambiguous_name(text, [m.code for m in candidates]))
     return candidates[0]
