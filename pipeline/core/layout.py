@@ -43,6 +43,10 @@ class Layout:
         return self.data_dir / "publication.toml"
 
     @property
+    def prognosis(self) -> Path:
+        return self.data_dir / "prognosis.toml"
+
+    @property
     def statistics_root(self) -> Path:
         return self.data_dir / "statistics"
 

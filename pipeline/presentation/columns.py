@@ -60,7 +60,12 @@ SHARE_DECISION: tuple[Column, ...] = (
     Column("share_promille", "Andel {year}", "promille", "Beräknad − lämnad + mottagen."),
 )
 # Beside the decision, where known: the previous share year's published share, the change from
-# it and the children expected at the planning figure.
+# it, the children expected at the planning figure and, in a reissue, the version a row changed
+# from.
+CHANGED_FROM_VERSION = Column(
+    "changed_from_version", "Ändrad från version", "code",
+    "Numret på den version som raden har ändrats från; tom om raden är som i den ersatta "
+    "versionen.")
 SHARE_CONTEXT: tuple[Column, ...] = (
     Column("previous_share_promille", "Andel {previous}", "promille",
            "Den publicerade andelen för {previous}."),
@@ -68,6 +73,7 @@ SHARE_CONTEXT: tuple[Column, ...] = (
     Column("expected_children", "Väntat antal barn {year}", "children",
            "Barn som kommunen väntas få anvisade under {year} om planeringstalet anvisas "
            "utjämnande."),
+    CHANGED_FROM_VERSION,
 )
 SHARE_TABLE = SHARE_DECISION + SHARE_CONTEXT
 # The PDF and the Excel edition group the rows by county, so they leave out the county columns.

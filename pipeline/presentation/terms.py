@@ -12,3 +12,7 @@ NATIONAL = "Riket"  # the row of national totals
 TOTAL = "Summa"  # a county's totals: "Summa Stockholms län"
 # Made-up data, marked wherever it is shown; in capitals in the red marks of pages and sheets.
 ILLUSTRATIVE = "Illustrativa uppgifter"
+# The national prognosis's scenarios (pipeline.goals.prognosis), as a table or a sentence names
+# them: "scenariot Bas".
+SCENARIO_NAMES = {"low": "Låg", "base": "Bas", "high": "Hög"}
+PLANNING_FIGURE = "planeringstal"  # the national figure the expected children are computed for

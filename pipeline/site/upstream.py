@@ -8,6 +8,7 @@ so that a restructuring of `pipeline/` touches one file here; every other module
 
 from pipeline.goals.fulfilment import forecast_table, fulfilment_table
 from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
+from pipeline.goals.prognosis import SCENARIOS, load_national_prognosis
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
@@ -17,4 +18,5 @@ __all__ = [
     "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
     "forecast_table", "fulfilment_table", "load_register", "published_paths", "read_ledger",
     "read_published_final",
+    "SCENARIOS", "load_national_prognosis",
 ]

@@ -131,10 +131,12 @@ def test_the_share_table_columns_are_the_machine_csv_and_its_swedish_headings() 
     assert [c.name for c in SHARE_TABLE] == [
         "municipality_code", "municipality_name", "county_code", "county_name",
         "calculated_promille", "given_promille", "received_promille", "share_promille",
-        "previous_share_promille", "change_promille", "expected_children"]
+        "previous_share_promille", "change_promille", "expected_children",
+        "changed_from_version"]
     assert [c.heading(year=2026, previous=2025) for c in SHARE_TABLE] == [
         "Kommunkod", "Kommun", "Länskod", "Län", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰",
-        "Andel 2026 ‰", "Andel 2025 ‰", "Förändring ‰", "Väntat antal barn 2026"]
+        "Andel 2026 ‰", "Andel 2025 ‰", "Förändring ‰", "Väntat antal barn 2026",
+        "Ändrad från version"]
 
 
 def test_the_pdf_and_excel_headings_leave_out_the_county_and_the_unknown_context() -> None:
@@ -144,6 +146,8 @@ def test_the_pdf_and_excel_headings_leave_out_the_county_and_the_unknown_context
         "Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰", "Andel 2026 ‰"]
     assert table_headers(info, has_previous=True, has_expected=True)[-3:] == [
         "Andel 2025 ‰", "Förändring ‰", "Väntat antal barn 2026"]
+    assert table_headers(info, has_previous=False, has_expected=False,
+                         has_changes=True)[-1] == "Ändrad från version"
 
 
 def test_the_fulfilment_headings() -> None:
