@@ -223,3 +223,49 @@ def test_context_columns_show_last_year_the_change_and_expected_children(tmp_pat
     assert (f"0114 Upplands Väsby {share} 0,00 0,00 {share} "
             f"{PRINT.fixed(row['share_units'] - 25, 2)} +0,25 3") in " ".join(pages)
     assert "870 barn" in " ".join(pages)
+
+
+def outline_entries(path: Path) -> list[tuple[str, int, int]]:
+    """Every bookmark of the PDF: (title, depth, 0-based page)."""
+    reader = PdfReader(path)
+    found: list[tuple[str, int, int]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((item.title, depth, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_counties_are_bookmarked_headings_each_whole_on_one_page(official_pdf, official_pages,
+                                                                 final):
+    counties = sorted(set(zip(final["county_code"], final["county_name"], strict=True)))
+    entries = [(title, page) for title, depth, page in outline_entries(official_pdf)
+               if depth == 2]
+    assert [title for title, _ in entries[:-1]] == [f"{c} {n}" for c, n in counties]
+    assert "/H3" in structure_types(official_pdf)
+    for (code, name), (_, page) in zip(counties, entries, strict=False):
+        members = final.filter(pl.col("county_code") == code)
+        for row in members.iter_rows(named=True):
+            assert f"{row['municipality_code']} {row['municipality_name']}" in \
+                official_pages[page], (name, row["municipality_name"])
+        assert f"Summa {name}" in official_pages[page]
+
+
+def test_the_pdf_explains_the_promille_before_the_first_row(official_pages):
+    text = " ".join(official_pages)
+    assert text.index("Så läser du tabellen") < text.index("1 ‰ betyder ett barn av tusen") \
+        < text.index("0114 Upplands Väsby")
+
+
+def test_the_annex_is_swedish_and_names_no_path(official_pages):
+    text = " ".join(official_pages)
+    assert "data/population.csv" not in text
+    annex = official_pages[-1]
+    assert annex.startswith("Teknisk bilaga Körnings-id: run-1")
+    assert "Indata SHA-256 och status Folkmängd SHA-256" in annex
+    assert "officiella uppgifter" in annex
