@@ -8,6 +8,9 @@ from __future__ import annotations
 
 LEDGER = "anvisningsregistret"  # the assignment ledger (definite form)
 A_LEDGER = "anvisningsregister"  # the same, indefinite: "ett påhittat anvisningsregister"
+# A municipality's share (MODEL.md: andel, andelstal): the one word of every heading and text of
+# the published table, as on the site and in the county boards' workbooks.
+SHARE = "andelstal"
 NATIONAL = "Riket"  # the row of national totals
 TOTAL = "Summa"  # a county's totals: "Summa Stockholms län"
 # Made-up data, marked wherever it is shown; in capitals in the red marks of pages and sheets.

@@ -16,20 +16,21 @@ import polars as pl
 
 from pipeline.core.units import total_units
 from pipeline.presentation.formats import MISSING, PRINT, long_date
-from pipeline.presentation.terms import PLANNING_FIGURE, SCENARIO_NAMES
+from pipeline.presentation.terms import PLANNING_FIGURE, SCENARIO_NAMES, SHARE
 from pipeline.publication.table import PublicationInfo, with_context
 
 PROMILLE = (
-    "Andelen anges i promille (‰), tusendelar. 1 ‰ betyder ett barn av tusen: en kommun med "
-    "andelen 1,00 ‰ ska med tiden ta emot ett av varje 1 000 ensamkommande barn som anvisas i "
-    "landet. Andelarna för alla kommuner är tillsammans 1 000,00 ‰."
+    f"{SHARE.capitalize()}et anges i promille (‰), tusendelar. 1 ‰ betyder ett barn av tusen: en "
+    f"kommun med {SHARE}et 1,00 ‰ ska med tiden ta emot ett av varje {PRINT.integer(1000)} "
+    f"ensamkommande barn som anvisas i landet. {SHARE.capitalize()}en för alla kommuner är "
+    f"tillsammans {PRINT.fixed(100_000, 2)} ‰."
 )
 RULE = (
     "Varje barn anvisas till den kommun som har lägst måluppfyllelse, räknat på alla anvisningar "
-    "sedan 1 januari 2016 (måluppfyllelse = anvisade barn delat med målet, kommunens andel av "
-    "alla barn som anvisats i landet). En kommun som har tagit emot fler barn än sin andel får "
-    "därför färre barn, eller inga, tills de andra har kommit ikapp; en kommun som har tagit "
-    "emot färre får fler."
+    "sedan 1 januari 2016 (måluppfyllelse = anvisade barn delat med målet, kommunens "
+    f"{SHARE} av alla barn som anvisats i landet). En kommun som har tagit emot fler barn än "
+    f"sitt {SHARE} får därför färre barn, eller inga, tills de andra har kommit ikapp; en kommun "
+    "som har tagit emot färre får fler."
 )
 
 
@@ -62,8 +63,9 @@ def _share_of(row: dict, info: PublicationInfo, children: int) -> Decimal:
 
 def _proportion(row: dict, info: PublicationInfo, children: int, which: str) -> str:
     share = PRINT.fixed(row["share_units"], info.decimals)
-    return (f"Exempel: {row['municipality_name']} har andelen {share} ‰ för {info.share_year}. "
-            f"Om {which} anvisas i landet under {info.share_year} motsvarar andelen "
+    return (f"Exempel: {row['municipality_name']} har {SHARE}et {share} ‰ för "
+            f"{info.share_year}. Om {which} anvisas i landet under {info.share_year} motsvarar "
+            f"{SHARE}et "
             f"{PRINT.integer(children)} × {share} / {PRINT.integer(1000)} = "
             f"{PRINT.decimal(_share_of(row, info, children), 1)} barn.")
 
@@ -82,12 +84,12 @@ def _example(row: dict, info: PublicationInfo) -> str:
         f"{text}: till och med {long_date(info.ledger_as_of)} har {name} fått "
         f"{PRINT.integer(row['assigned_before'])} barn sedan 1 januari 2016, mot målet "
         f"{_children(row['target_before'])} barn (måluppfyllelse "
-        f"{PRINT.percent(row['fulfilment_before'])}, räknat med andelarna för "
+        f"{PRINT.percent(row['fulfilment_before'])}, räknat med andelstalen för "
         f"{info.share_year}).")
 
 
 def _why(final: pl.DataFrame, info: PublicationInfo) -> str:
-    text = (f"Väntat antal barn är därför inte andelen gånger {PLANNING_FIGURE}et. {RULE} "
+    text = (f"Väntat antal barn är därför inte {SHARE}et gånger {PLANNING_FIGURE}et. {RULE} "
             f"Väntat antal barn är vad regeln ger om alla {PRINT.integer(info.planning_children)}"
             " barn anvisas utjämnande; anknytningsanvisningar, till en kommun som barnet har "
             "anknytning till, ingår inte. Statistikwebbplatsen räknar med samma prognos.")
@@ -96,7 +98,7 @@ def _why(final: pl.DataFrame, info: PublicationInfo) -> str:
     if none.height:
         row = none.row(0, named=True)
         text += (f" {PRINT.integer(none.height)} kommuner väntas inte få något barn under "
-                 f"{info.share_year}, till exempel {row['municipality_name']} med andelen "
+                 f"{info.share_year}, till exempel {row['municipality_name']} med {SHARE}et "
                  f"{PRINT.fixed(row['share_units'], info.decimals)} ‰")
         fulfilment = row.get("fulfilment_before")
         text += "." if fulfilment is None else f" och måluppfyllelsen {PRINT.percent(fulfilment)}."

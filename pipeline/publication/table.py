@@ -1,4 +1,4 @@
-"""The published share table (kommunandelar): its columns, what it states, its machine CSV.
+"""The published share table (andelstal): its columns, what it states, its machine CSV.
 
 This is the contract every edition and every reader of a published year shares. The CSV is the
 decision in machine-readable form; the Excel and PDF editions present the same rows.
@@ -18,7 +18,7 @@ from pipeline.core.files import neutralise_formula
 from pipeline.core.units import parse_promille, total_units, units_to_text
 from pipeline.presentation.columns import SHARE_CONTEXT, SHARE_DECISION
 from pipeline.presentation.formats import long_date
-from pipeline.presentation.terms import ILLUSTRATIVE
+from pipeline.presentation.terms import ILLUSTRATIVE, SHARE
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
@@ -134,7 +134,7 @@ class CountySection:
 
 
 def publication_title(share_year: int) -> str:
-    return f"Kommunandelar för ensamkommande asylsökande barn {share_year}"
+    return f"{SHARE.capitalize()} {share_year} för anvisning av ensamkommande barn"
 
 
 def valid_from_text(share_year: int) -> str:

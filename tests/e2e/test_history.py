@@ -156,7 +156,7 @@ def test_the_2021_editions_carry_2020_dates_never_the_build_date(history):
     assert f"Ersätter version 1 av 15 december 2020. Skäl: {REASON}" in second[0]
     assert PdfReader(folder / "shares_2021.pdf").metadata.creation_date.date() == date(
         2020, 12, 21)
-    sheet = load_workbook(folder / "shares_2021.xlsx")["Andelar"]
+    sheet = load_workbook(folder / "shares_2021.xlsx")["Andelstal"]
     assert [sheet.cell(row, 1).value for row in (3, 4)] == [
         "Version 2, publicerad 21 december 2020",
         f"Ersätter version 1 av 15 december 2020. Skäl: {REASON}"]
@@ -170,8 +170,8 @@ def test_the_reissue_names_its_changes_and_the_replaced_version_its_replacement(
     folder = history.out / str(REISSUED)
     page_1 = _pdf_pages(folder / "shares_2021.pdf")[0]
     assert "Ändringar jämfört med version 1" in page_1
-    assert "0840 Mörbylånga: lämnad 0,00 → 0,30 ‰" in page_1
-    assert "0880 Kalmar: mottagen 0,00 → 0,30 ‰" in page_1
+    assert "0840 Mörbylånga: lämnat 0,00 → 0,30 ‰" in page_1
+    assert "0880 Kalmar: mottaget 0,00 → 0,30 ‰" in page_1
     marked = {row["municipality_code"] for row in _published(history.out, REISSUED)
               if row["changed_from_version"] == "1"}
     assert {"0840", "0880"} <= marked

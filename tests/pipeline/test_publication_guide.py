@@ -32,7 +32,7 @@ def with_expected() -> pl.DataFrame:
 
 def test_the_guide_says_what_one_promille_is():
     guide = reading_guide(final_shares(), INFO)
-    assert guide[0].startswith("Andelen anges i promille (‰), tusendelar. 1 ‰ betyder ett barn "
+    assert guide[0].startswith("Andelstalet anges i promille (‰), tusendelar. 1 ‰ betyder ett barn "
                                "av tusen")
 
 
@@ -40,8 +40,9 @@ def test_without_expected_children_the_example_is_the_share_of_a_thousand():
     guide = reading_guide(final_shares(), INFO)
     assert len(guide) == 2
     # 1 000 × 5,60 / 1 000 = 5,6 children.
-    assert guide[1] == ("Exempel: Leksand har andelen 5,60 ‰ för 2026. Om 1 000 barn anvisas i "
-                        "landet under 2026 motsvarar andelen 1 000 × 5,60 / 1 000 = 5,6 barn.")
+    assert guide[1] == ("Exempel: Leksand har andelstalet 5,60 ‰ för 2026. Om 1 000 barn anvisas "
+                        "i landet under 2026 motsvarar andelstalet 1 000 × 5,60 / 1 000 = 5,6 "
+                        "barn.")
 
 
 def test_the_worked_example_compares_share_times_figure_with_the_rules_answer():
@@ -50,8 +51,9 @@ def test_the_worked_example_compares_share_times_figure_with_the_rules_answer():
     example = reading_guide(with_expected(), info)[1]
     # 410 × 5,60 / 1 000 = 2,296 -> 2,3 children; the rule gives 1.
     assert example.startswith(
-        "Exempel: Leksand har andelen 5,60 ‰ för 2026. Om 410 barn (planeringstal: scenariot Bas "
-        "i den nationella prognosen för 2026) anvisas i landet under 2026 motsvarar andelen "
+        "Exempel: Leksand har andelstalet 5,60 ‰ för 2026. Om 410 barn (planeringstal: scenariot "
+        "Bas i den nationella prognosen för 2026) anvisas i landet under 2026 motsvarar "
+        "andelstalet "
         "410 × 5,60 / 1 000 = 2,3 barn. Men Leksand väntas få 1 barn")
     assert ("till och med 31 december 2025 har Leksand fått 37 barn sedan 1 januari 2016, mot "
             "målet 41 barn (måluppfyllelse 89,3 %") in example
@@ -61,7 +63,7 @@ def test_why_names_the_rule_and_the_largest_share_expecting_no_child():
     info = replace(INFO, planning_children=410, planning_scenario="base",
                    ledger_as_of=date(2025, 12, 31))
     why = reading_guide(with_expected(), info)[2]
-    assert why.startswith("Väntat antal barn är därför inte andelen gånger planeringstalet.")
+    assert why.startswith("Väntat antal barn är därför inte andelstalet gånger planeringstalet.")
     assert "lägst måluppfyllelse" in why
-    assert ("2 kommuner väntas inte få något barn under 2026, till exempel Nykvarn med andelen "
-            "5,58 ‰ och måluppfyllelsen 131,4 %.") in why
+    assert ("2 kommuner väntas inte få något barn under 2026, till exempel Nykvarn med "
+            "andelstalet 5,58 ‰ och måluppfyllelsen 131,4 %.") in why

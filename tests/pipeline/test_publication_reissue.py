@@ -86,9 +86,10 @@ def test_the_reissued_pdf_lists_the_changed_municipalities_on_page_1_and_marks_t
     assert "Raderna för 2 kommuner skiljer sig från version 1" in first
     ekero = final_shares().filter(pl.col("municipality_code") == "0125").row(0, named=True)
     before = ekero["share_units"]
-    assert (f"0125 Ekerö: lämnad 0,00 → 0,30 ‰; andel 2026 {before // 100},{before % 100:02d} → "
+    assert (f"0125 Ekerö: lämnat 0,00 → 0,30 ‰; andelstal 2026 "
+            f"{before // 100},{before % 100:02d} → "
             f"{(before - 30) // 100},{(before - 30) % 100:02d} ‰") in first
-    assert "0126 Huddinge: mottagen 0,00 → 0,30 ‰" in first
+    assert "0126 Huddinge: mottaget 0,00 → 0,30 ‰" in first
     text = " ".join(pages)
     assert "Ekerö (ändrad)" in text and "Huddinge (ändrad)" in text
     assert text.count("(ändrad)") == 2
@@ -106,7 +107,7 @@ def test_the_reissued_workbook_lists_the_changes_and_marks_the_rows(reissued):
     assert marked == {"0125": (1, "00FFF2B3"), "0126": (1, "00FFF2B3")}
     listed = [sheet.cell(row, 1).value for row in range(8, first)]
     assert listed[0] == "Ändringar jämfört med version 1"
-    assert any(str(line).startswith("0125 Ekerö: lämnad 0,00 → 0,30 ‰") for line in listed)
+    assert any(str(line).startswith("0125 Ekerö: lämnat 0,00 → 0,30 ‰") for line in listed)
 
 
 def test_the_replaced_versions_manifest_names_its_replacement(reissued):

@@ -121,8 +121,8 @@ def test_the_swedish_excel_csv_has_a_bom_semicolons_decimal_commas_and_crlf():
     text = data.decode("utf-8-sig")
     assert "\r\n" in text
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:8] == ["Kommunkod", "Kommun", "Länskod", "Län", "Beräknad andel ‰",
-                           "Lämnad ‰", "Mottagen ‰", "Andel 2026 ‰"]
+    assert rows[0][:8] == ["Kommunkod", "Kommun", "Länskod", "Län", "Beräknat andelstal ‰",
+                           "Lämnat ‰", "Mottaget ‰", "Andelstal 2026 ‰"]
     assert rows[3][:8] == ["0117", "Österåker", "01", "Stockholms län", "2,58", "0,50", "0,00",
                            "2,08"]
     assert len(rows) == 291

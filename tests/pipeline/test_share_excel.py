@@ -107,13 +107,13 @@ def test_counties_have_a_heading_and_a_subtotal_equal_to_their_sum(workbook, fin
 
 def test_title_validity_and_swedish_headers(workbook):
     sheet = workbook[TABLE_SHEET]
-    assert sheet["A1"].value == "Kommunandelar för ensamkommande asylsökande barn 2026"
+    assert sheet["A1"].value == "Andelstal 2026 för anvisning av ensamkommande barn"
     assert sheet["A2"].value == "Gäller från 1 januari 2026"
     assert sheet["A3"].value.startswith("Version 1, publicerad ")
     assert sheet["A5"].value == "Beslutsdatum 10 december 2025"
     header = [cell.value for cell in sheet[HEADER_ROW]]
-    assert header[:6] == ["Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰",
-                          "Andel 2026 ‰"]
+    assert header[:6] == ["Kommunkod", "Kommun", "Beräknat andelstal ‰", "Lämnat ‰",
+                          "Mottaget ‰", "Andelstal 2026 ‰"]
 
 
 def test_no_cell_is_a_formula_even_when_text_starts_with_equals(tmp_path, final):

@@ -114,7 +114,7 @@ def test_every_municipality_appears_with_its_values_in_decimal_comma_form(offici
 def test_first_page_states_title_validity_version_decision_and_issuer(official_pages):
     first = official_pages[0]
     assert first.startswith(
-        "Kommunandelar för ensamkommande asylsökande barn 2026 Gäller från 1 januari 2026 "
+        "Andelstal 2026 för anvisning av ensamkommande barn Gäller från 1 januari 2026 "
         "Version 1, publicerad 12 december 2025 Beslutsdatum 10 december 2025 "
         "Utgivare: Migrationsverket Diarienummer: [diarienummer saknas]"
     )
@@ -133,13 +133,13 @@ def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_p
     for number, page in enumerate(pages, start=1):
         assert f"Sida {number} av {len(pages)}" in page
     for page in pages[:4]:
-        assert "Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰" in page
+        assert "Kommunkod Kommun Beräknat andelstal ‰ Lämnat ‰ Mottaget ‰ Andelstal 2026 ‰" in page
 
 
 def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pages):
     pages = official_pages
     body, annex = " ".join(pages[:-1]), pages[-1]
-    assert "Så beräknas andelarna" in body
+    assert "Så beräknas andelstalen" in body
     assert "α = 0,5" in body and "lägre andel än 1,00 ‰" in body
     assert "SCB, folkmängd 31 december 2024 — officiell statistik" in body
     assert "a" * 64 not in body and "run-1" not in body
@@ -186,7 +186,7 @@ def test_metadata_title_author_date_and_deterministic_bytes(tmp_path, final, off
     write_share_pdf(again, final, publication_info())
     assert again.read_bytes() == official_pdf.read_bytes()
     reader = PdfReader(again)
-    assert reader.metadata.title == "Kommunandelar för ensamkommande asylsökande barn 2026"
+    assert reader.metadata.title == "Andelstal 2026 för anvisning av ensamkommande barn"
     assert reader.metadata.author == "Migrationsverket"
     assert reader.metadata.creation_date.date() == date(2025, 12, 12)
 
@@ -216,7 +216,8 @@ def test_context_columns_show_last_year_the_change_and_expected_children(tmp_pat
     path = tmp_path / "context.pdf"
     write_share_pdf(path, with_context, info)
     pages = pages_text(path)
-    assert ("Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰ Andel 2025 ‰ "
+    assert ("Kommunkod Kommun Beräknat andelstal ‰ Lämnat ‰ Mottaget ‰ Andelstal 2026 ‰ "
+            "Andelstal 2025 ‰ "
             "Förändring ‰ Väntat antal barn 2026") in pages[0]
     row = final.filter(pl.col("municipality_code") == "0114").row(0, named=True)
     share = PRINT.fixed(row["share_units"], 2)

@@ -55,7 +55,7 @@ class PublicationConfig(dg.Config):
 @user_failures
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
                             settings: RunSettings, warehouse: WarehouseResource):
-    """The share table (kommunandelar) for 1 January of the share year, published as
+    """The share table (andelstal) for 1 January of the share year, published as
     `out/YYYY/shares_YYYY.csv`, `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
@@ -186,7 +186,7 @@ def _inputs(files, layout: Layout, share_year: int, reference_year: int) -> list
     inputs.sort(key=lambda item: INPUT_COLUMNS.index(item.name)
                 if item.name in INPUT_COLUMNS else len(INPUT_COLUMNS))
     inputs.append(_file_input("parameters", layout.parameters, illustrative=False,
-                              description="Modellens parametrar (se Så beräknas andelarna)"))
+                              description="Modellens parametrar (se Så beräknas andelstalen)"))
     agreements = layout.agreements_csv(share_year)
     if agreements.is_file():
         # An agreement file says in sources.toml whether it is illustrative; no default.

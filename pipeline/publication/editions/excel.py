@@ -1,4 +1,4 @@
-"""The Excel edition of the final shares (kommunandelar): sheets "Andelar", "Om tabellen" and
+"""The Excel edition of the final shares (andelstal): sheets "Andelstal", "Om tabellen" and
 "Teknisk bilaga".
 
 A reissue lists its changes above the table and marks each changed row with a yellow fill and,
@@ -65,7 +65,7 @@ from pipeline.publication.texts import (
     version_line,
 )
 
-TABLE_SHEET = "Andelar"
+TABLE_SHEET = "Andelstal"
 ABOUT_SHEET = "Om tabellen"
 ANNEX_SHEET = "Teknisk bilaga"
 # Rows 1-7 state the table (title, validity, version, reissue, decision, issuer, the illustrative
@@ -237,7 +237,7 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
         ("Uppgifternas status", [status]),
         ("Så läser du tabellen", reading_guide(final, info)),
         ("Tabellens kolumner", [SHARE_TABLE_NOTE]),
-        ("Så beräknas andelarna",
+        ("Så beräknas andelstalen",
          public_sentences(info.parameters, info.decimals, info.share_year, reference_year)),
         ("Omfördelningar", info.redistributions or ["Inga omfördelningar"]),
     ]

@@ -1,4 +1,4 @@
-"""The PDF edition of the final shares (kommunandelar): an accessible A4 document that explains
+"""The PDF edition of the final shares (andelstal): an accessible A4 document that explains
 before it lists.
 
 Set by typst (`share_table.typ` beside this module) as PDF/UA-1: a tagged structure tree with the
