@@ -118,7 +118,10 @@ def _share_changes(published_csv: Path, csv_bytes: bytes) -> list[str]:
     """Which municipalities' values changed, old → new, from the published CSV to this run's."""
     if not published_csv.exists():
         return ["the shares changed (the published CSV is missing, so not listed)"]
-    old = _rows_by_code(published_csv.read_bytes())
+    try:
+        old = _rows_by_code(published_csv.read_bytes())
+    except (KeyError, UnicodeDecodeError, csv.Error):
+        return ["the shares changed (the published CSV is not a share table, so not listed)"]
     new = _rows_by_code(csv_bytes)
     lines = [
         line for code in sorted(set(old) | set(new))

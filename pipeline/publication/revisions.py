@@ -30,11 +30,14 @@ MARK = "changed_from_version"
 
 
 def row_changes(replaced_csv: bytes, replaced_decimals: int, final: pl.DataFrame,
-                decimals: int) -> tuple[RowChange, ...]:
+                decimals: int) -> tuple[RowChange, ...] | None:
     """The rows of `final` whose values differ from the replaced version's machine CSV, in
-    municipality-code order. A column the replaced CSV does not have (published before it
-    existed) is not compared."""
-    replaced = _read(replaced_csv, replaced_decimals, decimals)
+    municipality-code order; None when that CSV cannot be read (altered since publication). A
+    column the replaced CSV does not have (published before it existed) is not compared."""
+    try:
+        replaced = _read(replaced_csv, replaced_decimals, decimals)
+    except (ValueError, KeyError, UnicodeDecodeError, csv.Error):
+        return None
     changes = []
     for row in with_context(final).sort("municipality_code").iter_rows(named=True):
         before = replaced.get(row["municipality_code"], {})

@@ -131,8 +131,7 @@ def publish(
             )
         replaced = Replacement(version, published_on(previous), reissue_reason.strip())
         current = _current_csv(paths["csv"], previous)
-        rows = (None if current is None
-                else row_changes(*current, final, info.decimals))
+        rows = None if current is None else row_changes(*current, final, info.decimals)
         info = replace(info, version=version + 1, published_on=day, replaces=replaced,
                        changes=rows)
         final = mark_changes(final, rows, version)

@@ -161,3 +161,14 @@ def test_the_publication_date_is_the_decision_date_unless_given_never_before_it(
     assert choose_publication_date(decided, date(2020, 12, 18)) == date(2020, 12, 18)
     with pytest.raises(PublicationError, match="before the decision date 2020-12-15"):
         choose_publication_date(decided, date(2020, 12, 14))
+
+
+def test_a_reissue_over_an_unreadable_published_csv_says_the_comparison_is_missing(tmp_path):
+    out = tmp_path / "2026"
+    first = publish(out, final_shares(), info())
+    first.paths["csv"].resolve().write_text("not,a\nshare table\n", encoding="utf-8")
+    result = publish(out, give(final_shares(), "0125", "0126", 30), info(date(2025, 12, 21)),
+                     reissue_reason="rättelse")
+    text = " ".join(PdfReader(result.paths["pdf"]).pages[0].extract_text().split())
+    assert "Jämförelsen med version 1 saknas: dess tabell kunde inte läsas." in text
+    assert all(row["changed_from_version"] == "" for row in csv_rows(result.paths["csv"]))
