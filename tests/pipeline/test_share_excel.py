@@ -221,3 +221,10 @@ def test_libreoffice_reads_the_same_values(tmp_path, workbook_path, final):
         # shown as a Swedish reader sees it: the same values with a decimal comma
         assert row[2:6] == [line[c].replace(".", ",") for c in (
             "calculated_promille", "given_promille", "received_promille", "share_promille")]
+
+
+def test_the_parameter_table_starts_a_printed_page_of_the_about_sheet(workbook):
+    sheet = workbook[ABOUT_SHEET]
+    header = next(row for row in range(1, sheet.max_row + 1)
+                  if sheet.cell(row, 1).value == "Parameter")
+    assert [brk.id for brk in sheet.row_breaks.brk] == [header - 1]

@@ -27,6 +27,7 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import (
@@ -257,6 +258,9 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
             if line == ILLUSTRATIVE_MARK:
                 cell.font = font(bold=True, color=RED)
             row += 1
+    # The parameter table starts a printed page, so its header never stands alone at the
+    # foot of one: the text above is longer than a page.
+    sheet.row_breaks.append(Break(id=row))
     row += 1
     header_cell(_put(sheet, row, 1, "Parameter"), _HEADER_FILL)
     header_cell(_put(sheet, row, 2, "Värde"), _HEADER_FILL)
