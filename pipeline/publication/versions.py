@@ -156,11 +156,3 @@ def build_manifest(
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
-
-def all_versions(out_year_dir: Path, share_year: int) -> list[dict]:
-    """Every version's manifest of a published year, oldest first (those that can be read)."""
-    folder = Path(out_year_dir) / VERSIONS_DIR
-    numbers = sorted(int(path.name[1:]) for path in folder.glob("v*")
-                     if path.name[1:].isdigit()) if folder.is_dir() else []
-    return [manifest for number in numbers
-            if (manifest := read_version(out_year_dir, share_year, number)) is not None]

@@ -19,10 +19,16 @@ from pipeline.publication.decision import choose_publication_date
 from pipeline.publication.editions.excel import TABLE_SHEET
 from pipeline.publication.store import publish
 from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
-from pipeline.publication.versions import all_versions
 from tests.publication_data import final_shares
 
 REASON = "Omfördelning i Stockholms län godkänd i efterhand"
+
+
+def all_versions(out, share_year: int) -> list[dict]:
+    """Every version's manifest, versions/v1, v2, … in order."""
+    folders = sorted((out / "versions").glob("v*"), key=lambda path: int(path.name[1:]))
+    return [json.loads((folder / f"publication_{share_year}.json").read_text("utf-8"))
+            for folder in folders]
 
 
 def info(decision: date = date(2025, 12, 10), run_id: str = "run-1") -> PublicationInfo:
