@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     draft = command("draft")
     _add_run_arguments(draft)
     draft.set_defaults(handler=_run, job=DRAFT_JOB, reissue=False, reason=None,
-                       decision_date=None)
+                       decision_date=None, publication_date=None)
 
     publish = command("publish")
     _add_run_arguments(publish)
@@ -181,6 +181,9 @@ def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the decision date printed on the table (default: as published, "
                         "else the last approval date of the agreements, else the configured "
                         "day in December of the year before)")
+    parser.add_argument("--publication-date", type=_date, metavar="DATE",
+                        help="the date a new version states as published (default: its "
+                        "decision date)")
 
 
 def _add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
@@ -245,6 +248,8 @@ def _run(args: argparse.Namespace) -> int:
         "decision_date": args.decision_date.isoformat() if args.decision_date else None,
         # Given on the command line, a date after 1 January of the share year is meant.
         "decision_date_explicit": args.decision_date is not None,
+        "publication_date": (args.publication_date.isoformat() if args.publication_date
+                             else None),
     }
     op_config = None
     if args.job in (SHARE_RUN_JOB, PUBLISH_JOB):

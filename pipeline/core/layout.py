@@ -43,6 +43,10 @@ class Layout:
         return self.data_dir / "publication.toml"
 
     @property
+    def prognosis(self) -> Path:
+        return self.data_dir / "prognosis.toml"
+
+    @property
     def statistics_root(self) -> Path:
         return self.data_dir / "statistics"
 
@@ -117,10 +121,6 @@ class Layout:
         return self.year_out(share_year) / (
             f"forecast_{share_year}_{as_of.isoformat()}_{children}.csv")
 
-    @property
-    def prognosis(self) -> Path:
-        """The national prognosis scenarios (low, base, high children a year)."""
-        return self.data_dir / "prognosis.toml"
 
     def fulfilment_csv(self, as_of: date) -> Path:
         return self.out_dir / f"fulfilment_{as_of.isoformat()}.csv"

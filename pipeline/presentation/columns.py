@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pipeline.ingestion.registry import STATISTICS
-from pipeline.presentation.terms import TOTAL
+from pipeline.presentation.terms import SHARE, TOTAL
 
 Unit = Literal["code", "name", "promille", "percent", "persons", "days", "children", "yes/no"]
 SIGNS = {"promille": "‰", "percent": "%"}
@@ -51,32 +51,44 @@ MUNICIPALITY = Column("municipality_name", "Kommun", "name", "Kommunens namn.")
 COUNTY_CODE = Column("county_code", "Länskod", "code", "Länets tvåsiffriga kod.")
 COUNTY = Column("county_name", "Län", "name", "Länets namn.")
 
-# --- the published share table (kommunandelar) ---------------------------------------------------
+# --- the published share table (andelstal) -------------------------------------------------------
 SHARE_DECISION: tuple[Column, ...] = (
     MUNICIPALITY_CODE, MUNICIPALITY, COUNTY_CODE, COUNTY,
-    Column("calculated_promille", "Beräknad andel", "promille", "Andel enligt modellen."),
-    Column("given_promille", "Lämnad", "promille", "Andel lämnad till kommuner i länet."),
-    Column("received_promille", "Mottagen", "promille", "Andel mottagen från kommuner i länet."),
-    Column("share_promille", "Andel {year}", "promille", "Beräknad − lämnad + mottagen."),
+    Column("calculated_promille", f"Beräknat {SHARE}", "promille",
+           f"{SHARE.capitalize()} enligt modellen."),
+    Column("given_promille", "Lämnat", "promille", f"{SHARE.capitalize()} lämnat till kommuner i "
+           "länet."),
+    Column("received_promille", "Mottaget", "promille", f"{SHARE.capitalize()} mottaget från "
+           "kommuner i länet."),
+    Column("share_promille", f"{SHARE.capitalize()} {{year}}", "promille",
+           "Beräknat − lämnat + mottaget."),
 )
 # Beside the decision, where known: the previous share year's published share, the change from
-# it and the children expected at the planning figure.
+# it, the children expected at the planning figure and, in a reissue, the version a row changed
+# from.
+CHANGED_FROM_VERSION = Column(
+    "changed_from_version", "Ändrad från version", "code",
+    "Numret på den version som raden har ändrats från; tom om raden är som i den ersatta "
+    "versionen.")
 SHARE_CONTEXT: tuple[Column, ...] = (
-    Column("previous_share_promille", "Andel {previous}", "promille",
-           "Den publicerade andelen för {previous}."),
-    Column("change_promille", "Förändring", "promille", "Andel {year} minus andel {previous}."),
+    Column("previous_share_promille", f"{SHARE.capitalize()} {{previous}}", "promille",
+           f"Det publicerade {SHARE}et för {{previous}}."),
+    Column("change_promille", "Förändring", "promille",
+           f"{SHARE.capitalize()} {{year}} minus {SHARE} {{previous}}."),
     Column("expected_children", "Väntat antal barn {year}", "children",
            "Barn som kommunen väntas få anvisade under {year} om planeringstalet anvisas "
            "utjämnande."),
+    CHANGED_FROM_VERSION,
 )
 SHARE_TABLE = SHARE_DECISION + SHARE_CONTEXT
 # The PDF and the Excel edition group the rows by county, so they leave out the county columns.
 BY_COUNTY = tuple(column for column in SHARE_TABLE if column not in (COUNTY_CODE, COUNTY))
 # What the share columns of the table mean together, printed under "Tabellens kolumner".
 SHARE_TABLE_NOTE = (
-    "Andel i promille (‰) av alla anvisningar av ensamkommande barn under året. Beräknad andel "
-    "enligt fördelningsmodellen; lämnad och mottagen andel genom omfördelning mellan kommuner i "
-    "samma län. Andel = beräknad − lämnad + mottagen."
+    f"{SHARE.capitalize()} i promille (‰) av alla anvisningar av ensamkommande barn under året. "
+    f"Beräknat {SHARE} enligt fördelningsmodellen; lämnat och mottaget {SHARE} genom "
+    f"omfördelning mellan kommuner i samma län. {SHARE.capitalize()} = beräknat − lämnat + "
+    "mottaget."
 )
 
 # --- the draft sheet of the county board's review workbook ("Utkast") ---------------------------

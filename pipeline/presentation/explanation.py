@@ -16,6 +16,7 @@ from pipeline.core.units import total_units
 from pipeline.ingestion.registry import RECEPTION, Statistic
 from pipeline.model.parameters import ModelParameters
 from pipeline.presentation.formats import PRINT, WEB
+from pipeline.presentation.terms import SHARE
 
 DECIMAL_WORDS = {0: "hela promille", 1: "en decimal", 2: "två decimaler", 3: "tre decimaler",
                  4: "fyra decimaler"}
@@ -42,7 +43,8 @@ def public_sentences(parameters: Mapping[str, object], decimals: int, share_year
     floor = PRINT.number(parameters.get("floor_promille", 1.0), decimals)
     total = PRINT.fixed(total_units(decimals), decimals)
     return [
-        f"Andelarna för {share_year} beräknas från uppgifter för referensåret {reference_year}.",
+        f"{SHARE.capitalize()}en för {share_year} beräknas från uppgifter för referensåret "
+        f"{reference_year}.",
         f"Befolkningsandel: kommunens andel av rikets folkmängd den 31 december "
         f"{reference_year}.",
         f"Mottagandeandel: kommunens andel av rikets mottagande under {reference_year}, räknat i "
@@ -54,9 +56,10 @@ def public_sentences(parameters: Mapping[str, object], decimals: int, share_year
         f"{_floor_rule(floor)} Övriga andelar skalas så att summan blir {total} ‰ och avrundas "
         f"till {DECIMAL_WORDS.get(decimals, f'{decimals} decimaler')} så att summan stämmer "
         f"exakt (största resten först).",
-        "Omfördelning: en kommun kan lämna hela eller en del av sin andel till en annan kommun i "
-        "samma län, efter överenskommelse som länsstyrelsen förmedlar och Migrationsverket "
-        "godkänner. Andel = beräknad andel − lämnad + mottagen.",
+        f"Omfördelning: en kommun kan lämna hela eller en del av sitt {SHARE} till en annan "
+        "kommun i samma län, efter överenskommelse som länsstyrelsen förmedlar och "
+        f"Migrationsverket godkänner. {SHARE.capitalize()} = beräknat {SHARE} − lämnat + "
+        "mottaget.",
     ]
 
 

@@ -35,6 +35,7 @@ def decision_record(info: PublicationInfo, csv_bytes: bytes) -> dict[str, object
 # What the editions state besides the shares; changing it changes the published text.
 STATEMENT_LABELS = {"issuer": "issuer", "diarienummer": "diarienummer", "contact": "contact",
                     "planning_children": "planning figure",
+                    "planning_scenario": "planning scenario",
                     "ledger_as_of": "ledger date of the expected children",
                     "compared_with": "the share year compared with"}
 
@@ -45,6 +46,7 @@ def statement_record(info: PublicationInfo) -> dict[str, object]:
         "diarienummer": info.diarienummer,
         "contact": info.contact,
         "planning_children": info.planning_children,
+        "planning_scenario": info.planning_scenario,
         "ledger_as_of": info.ledger_as_of.isoformat() if info.ledger_as_of else None,
         "compared_with": info.compared_with,
     }
@@ -116,7 +118,10 @@ def _share_changes(published_csv: Path, csv_bytes: bytes) -> list[str]:
     """Which municipalities' values changed, old → new, from the published CSV to this run's."""
     if not published_csv.exists():
         return ["the shares changed (the published CSV is missing, so not listed)"]
-    old = _rows_by_code(published_csv.read_bytes())
+    try:
+        old = _rows_by_code(published_csv.read_bytes())
+    except (KeyError, UnicodeDecodeError, csv.Error):
+        return ["the shares changed (the published CSV is not a share table, so not listed)"]
     new = _rows_by_code(csv_bytes)
     lines = [
         line for code in sorted(set(old) | set(new))
@@ -132,8 +137,10 @@ def _share_changes(published_csv: Path, csv_bytes: bytes) -> list[str]:
 
 
 def _rows_by_code(csv_bytes: bytes) -> dict[str, dict[str, str]]:
+    """The CSV's values by municipality, without the reissue's marks (which follow from them)."""
     reader = csv.DictReader(io.StringIO(csv_bytes.decode("utf-8")))
-    return {row["municipality_code"]: row for row in reader}
+    return {row["municipality_code"]: {key: value for key, value in row.items()
+                                       if key != "changed_from_version"} for row in reader}
 
 
 def _row_change(code: str, old: dict | None, new: dict | None) -> str | None:

@@ -6,7 +6,10 @@
 * `expected_children`: how many of the national planning figure's equalising assignments each
   municipality would receive during the share year — what the rule will actually do given the
   ledger (`pipeline.goals.fulfilment.forecast_table`, exact), not share × figure: municipalities
-  behind their target catch up first.
+  behind their target catch up first. Beside it, not published as columns but quoted by the
+  reader's guide (`pipeline.publication.guide`): `assigned_before`, `target_before` and
+  `fulfilment_before`, goal fulfilment on the ledger date against the share year's shares, which
+  is what the forecast starts from.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def counted_ledger_sha256(ledger: pl.DataFrame, as_of: date) -> str:
     return sha256_bytes(buffer.getvalue())
 
 
+START_COLUMNS = ["assigned_before", "target_before", "fulfilment_before"]
+
+
 def add_context(
     final: pl.DataFrame,
     change: ShareChange,
@@ -51,7 +57,7 @@ def add_context(
     as_of: date | None = None,
     planning_children: int | None = None,
 ) -> pl.DataFrame:
-    """`final` with `previous_units`, `change_units` and `expected_children`.
+    """`final` with `previous_units`, `change_units`, `expected_children` and `START_COLUMNS`.
 
     `change` is this year's final shares against the previous share year's published table;
     `ledger`, `as_of` and `planning_children` give the forecast. Each column stays empty (null)
@@ -60,20 +66,29 @@ def add_context(
     result = final.join(change.table.select("municipality_code", "previous_units",
                                             "change_units"),
                         on="municipality_code", how="left", maintain_order="left")
-    result = result.with_columns(expected_children=pl.lit(None, pl.Int64))
+    result = result.with_columns(
+        expected_children=pl.lit(None, pl.Int64),
+        assigned_before=pl.lit(None, pl.Int64),
+        target_before=pl.lit(None, pl.Float64),
+        fulfilment_before=pl.lit(None, pl.Float64),
+    )
     if ledger is not None and as_of is not None and planning_children is not None:
         expected = expected_children(final, change.current.decimals, ledger, as_of,
                                      planning_children)
-        result = result.drop("expected_children").join(expected, on="municipality_code",
-                                                       how="left")
+        result = result.drop("expected_children", *START_COLUMNS).join(
+            expected, on="municipality_code", how="left")
     return result
 
 
 def expected_children(final: pl.DataFrame, decimals: int, ledger: pl.DataFrame, as_of: date,
                       planning_children: int) -> pl.DataFrame:
     """municipality_code, expected_children: the exact forecast of `planning_children`
-    equalising assignments from the ledger's state on `as_of` against `final`'s shares."""
+    equalising assignments from the ledger's state on `as_of` against `final`'s shares; and the
+    `START_COLUMNS`, the goal fulfilment it starts from."""
     table = fulfilment_table(ledger, final, as_of, decimals)
     forecast = forecast_table(table, planning_children, decimals)
-    return forecast.select("municipality_code",
-                           pl.col("expected").cast(pl.Int64).alias("expected_children"))
+    return forecast.select(
+        "municipality_code", pl.col("expected").cast(pl.Int64).alias("expected_children"),
+    ).join(table.select("municipality_code", assigned_before="assigned", target_before="target",
+                        fulfilment_before="fulfilment_pct"), on="municipality_code")
+

@@ -1,4 +1,5 @@
-"""The decision date (beslutsdatum) of a share table: the one rule for choosing it.
+"""The decision date (beslutsdatum) and the publication date of a share table: the one rule for
+choosing each.
 
 The table for share year Y is decided in December of Y−1 and applies from 1 January of Y. So a
 date is never taken from the clock: a rerun of 2018 in 2026 still states a date in 2017.
@@ -50,3 +51,21 @@ def choose_decision_date(
             f"in the run config)"
         )
     return chosen
+
+
+def choose_publication_date(decision_date: date, given: date | None = None) -> date:
+    """The date a new version states as "publicerad": `given` (the asset config's
+    `publication_date`, the CLI's --publication-date), else its decision date.
+
+    Never the clock: a table built today for a past year states the date it would have had, so
+    the history built in 2026 says "publicerad 15 december 2020" for 2021, and the same table
+    gives the same bytes whenever it is built. A version is not published before it is decided.
+    """
+    if given is None:
+        return decision_date
+    if given < decision_date:
+        raise PublicationError(
+            f"the publication date {given.isoformat()} is before the decision date "
+            f"{decision_date.isoformat()}: a table is published on or after the day it is "
+            "decided (--publication-date)")
+    return given

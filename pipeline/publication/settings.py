@@ -1,5 +1,6 @@
 """What a published table states besides the shares, from `data/publication.toml`: the issuer,
-the diarienummer, the contact, the default decision day and the national planning figure.
+the diarienummer, the contact and the default decision day. (The planning figure of the expected
+children is in `data/prognosis.toml`, beside the site's scenarios: `pipeline.goals.prognosis`.)
 
 The file has a fixed schema: every key is required, no other key is allowed, each has one type
 and one rule. A bad file is an InputError naming the file, the line, the key and the rule.
@@ -17,7 +18,6 @@ from pipeline.core.errors import InputError
 from pipeline.core.files import parse_toml
 from pipeline.core.text import describe_character, first_unsafe
 
-MAX_PLANNING_CHILDREN = 1_000_000
 _DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -29,7 +29,6 @@ class PublicationSettings:
     diarienummer: str
     contact: str
     decision_day: tuple[int, int]  # (month, day) in December of the year before the share year
-    planning_children: int
 
     def default_decision_date(self, share_year: int) -> date:
         month, day = self.decision_day
@@ -58,21 +57,15 @@ def _decision_day(value: object) -> str | None:
     return None
 
 
-def _planning(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return "must be a whole number without quotes"
-    if not 0 < value <= MAX_PLANNING_CHILDREN:
-        return f"must be between 1 and {MAX_PLANNING_CHILDREN}"
-    return None
-
-
 SCHEMA: dict[str, Callable[[object], str | None]] = {
     "issuer": _text,
     "diarienummer": _text,
     "contact": _text,
     "decision_day": _decision_day,
-    "planning_children": _planning,
 }
+# Keys that moved to another file, with where they went.
+MOVED = {"planning_children": "the planning figure is planning_scenario and the [prognosis.<year>] "
+                              "tables of prognosis.toml beside this file"}
 
 
 def load_publication_settings(path: Path) -> PublicationSettings:
@@ -87,6 +80,9 @@ def load_publication_settings(path: Path) -> PublicationSettings:
         raise InputError(path, f"not readable UTF-8 text ({type(error).__name__})") from None
     document = parse_toml(path, text)
     for key, value in document.items():
+        if key in MOVED:
+            raise InputError(path, f"no longer read here: {MOVED[key]}; remove it",
+                             line=_line_of(text, key), column=key, value=_shown(value))
         if key not in SCHEMA:
             raise InputError(path, f"unknown key; the keys are {', '.join(SCHEMA)}",
                              line=_line_of(text, key), column=key, value=_shown(value))
@@ -103,7 +99,6 @@ def load_publication_settings(path: Path) -> PublicationSettings:
         diarienummer=document["diarienummer"].strip(),
         contact=document["contact"].strip(),
         decision_day=(month, day),
-        planning_children=document["planning_children"],
     )
 
 

@@ -8,7 +8,11 @@ A published decision is never silently overwritten. The decision is the CSV toge
 was computed from (decision date, decimals, parameter set and values, input hashes, redistribution
 notes); the run id is not part of it, so a re-run on unchanged inputs is a no-op. A different
 decision is refused unless it is an explicit reissue with a reason, which keeps the earlier files
-in `versions/v<N>/` and records the reason in the manifest.
+in `versions/v<N>/`, records the reason in the manifest, marks the rows that changed
+(`revisions`) and names the replacement in the replaced version's manifest (`versions`).
+
+A version states the date it was published (`published_on`, also `published_at`): given, else
+its decision date, never the day the files were built, which the manifest keeps as `built_at`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -27,13 +31,10 @@ import polars as pl
 from pipeline.core import layout
 from pipeline.core.files import fsync_path, sha256_file
 from pipeline.core.locks import exclusive_lock
-from pipeline.publication.changes import (
-    decision_record,
-    describe_changes,
-    refusal,
-    statement_record,
-)
+from pipeline.publication.changes import decision_record, describe_changes, refusal
+from pipeline.publication.decision import choose_publication_date
 from pipeline.publication.editions import EDITIONS
+from pipeline.publication.revisions import mark_changes, row_changes
 from pipeline.publication.table import (
     TEXT_COLUMNS,
     PublicationError,
@@ -43,10 +44,16 @@ from pipeline.publication.table import (
     parse_csv,
     render_csv,
 )
-from pipeline.publication.texts import replaces_line, version_line
+from pipeline.publication.versions import (
+    VERSIONS_DIR,
+    build_manifest,
+    manifest_bytes,
+    mark_replaced,
+    published_on,
+    replaced_csv,
+)
 
 LOCK_NAME = ".publish.lock"
-VERSIONS_DIR = "versions"
 CURRENT_LINK = "current"
 
 
@@ -80,8 +87,9 @@ def publish(
     when every one succeeded; the manifest goes last. A second publisher of the same year waits
     for the first (a lock on `out_year_dir/.publish.lock`). If the year is already published:
     the same decision is a no-op ("unchanged"); a different one raises `PublicationError` naming
-    what changed, unless `reissue_reason` is given, which publishes version N+1 and keeps
-    version N in `versions/v<N>/`.
+    what changed, unless `reissue_reason` is given, which publishes version N+1, marking the rows
+    that differ from version N, and keeps version N in `versions/v<N>/`. A new version states
+    `info.published_on`, or else its decision date.
     """
     out_year_dir = Path(out_year_dir)
     check_final(final, info.decimals)
@@ -90,38 +98,67 @@ def publish(
     paths = published_paths(out_year_dir, info.share_year)
     out_year_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(out_year_dir / LOCK_NAME):
-        csv_bytes = render_csv(final, info.decimals)
-        record = decision_record(info, csv_bytes)
         previous = read_manifest(paths["manifest"])
         moment = publication_moment()
+        day = choose_publication_date(info.decision_date, info.published_on)
         if previous is None:
             _refuse_files_without_manifest(paths)
-            info = replace(info, version=1, published_on=moment.date(), replaces=None)
-            _install(out_year_dir, paths, final, info, _manifest(record, info, moment))
+            info = replace(info, version=1, published_on=day, replaces=None, changes=())
+            final = mark_changes(final, (), None)
+            record = decision_record(info, render_csv(final, info.decimals))
+            _install(out_year_dir, paths, final, info, build_manifest(record, info, moment))
             return PublishResult("published", 1, paths, f"published version 1 in {out_year_dir}")
 
+        # This run as the published version would be: its rows marked against the version
+        # that one replaced.
+        version = int(previous["version"])
+        as_published = _marked(final, info, replaced_csv(out_year_dir, info.share_year,
+                                                         previous), version - 1)
+        csv_bytes = render_csv(as_published, info.decimals)
+        record = decision_record(info, csv_bytes)
         changes = describe_changes(previous, record, paths["csv"], csv_bytes)
         altered = _altered_files(out_year_dir, previous)
-        published_on = str(previous["published_at"])[:10]
+        stated = published_on(previous).isoformat()
         if not changes and not altered:
-            message = f"unchanged, already published on {published_on}"
+            mark_replaced(out_year_dir, info.share_year, previous)
+            message = f"unchanged, already published on {stated}"
             if reissue_reason is not None:
                 message += "; nothing to reissue"
-            return PublishResult("unchanged", int(previous["version"]), paths, message)
+            return PublishResult("unchanged", version, paths, message)
         if reissue_reason is None:
             raise PublicationError(
-                refusal(info.share_year, previous, published_on, changes, altered)
+                refusal(info.share_year, previous, stated, changes, altered)
             )
-        version = int(previous["version"]) + 1
-        replaced = Replacement(int(previous["version"]), _published_on(previous),
-                               reissue_reason.strip())
-        info = replace(info, version=version, published_on=moment.date(), replaces=replaced)
-        manifest = _manifest(record, info, moment, previous)
+        replaced = Replacement(version, published_on(previous), reissue_reason.strip())
+        current = _current_csv(paths["csv"], previous)
+        rows = None if current is None else row_changes(*current, final, info.decimals)
+        info = replace(info, version=version + 1, published_on=day, replaces=replaced,
+                       changes=rows)
+        final = mark_changes(final, rows, version)
+        record = decision_record(info, render_csv(final, info.decimals))
+        manifest = build_manifest(record, info, moment, previous)
         _install(out_year_dir, paths, final, info, manifest, previous)
-        message = f"reissued as version {version}; version {version - 1} kept in " + str(
-            out_year_dir / VERSIONS_DIR / f"v{version - 1}"
+        mark_replaced(out_year_dir, info.share_year, manifest)
+        message = f"reissued as version {version + 1}; version {version} kept in " + str(
+            out_year_dir / VERSIONS_DIR / f"v{version}"
         )
-        return PublishResult("reissued", version, paths, message)
+        return PublishResult("reissued", version + 1, paths, message)
+
+
+def _marked(final: pl.DataFrame, info: PublicationInfo, replaced: tuple[bytes, int] | None,
+            replaced_version: int) -> pl.DataFrame:
+    """`final` with its rows marked against the replaced version's CSV (none for version 1)."""
+    if replaced is None:
+        return mark_changes(final, (), None)
+    return mark_changes(final, row_changes(*replaced, final, info.decimals), replaced_version)
+
+
+def _current_csv(csv_path: Path, manifest: dict) -> tuple[bytes, int] | None:
+    """The published version's machine CSV and decimals, or None when it cannot be read."""
+    try:
+        return csv_path.read_bytes(), int(manifest["decimals"])
+    except OSError:
+        return None
 
 
 def publication_moment() -> datetime:
@@ -135,64 +172,6 @@ def publication_moment() -> datetime:
             raise PublicationError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def _published_on(manifest: dict) -> date:
-    return date.fromisoformat(str(manifest.get("published_at", ""))[:10])
-
-
-def _manifest(
-    record: dict[str, object],
-    info: PublicationInfo,
-    moment: datetime,
-    previous: dict | None = None,
-) -> dict[str, object]:
-    now = moment.isoformat().replace("+00:00", "Z")
-    manifest: dict[str, object] = {
-        "share_year": info.share_year,
-        "version": info.version,
-        "published_at": now,
-        "published_on": info.published_on.isoformat() if info.published_on else None,
-        "version_statement": version_line(info),
-        "replaces_statement": replaces_line(info),
-        "decision_date": record["decision_date"],
-        "decimals": info.decimals,
-        "illustrative": info.illustrative,
-        "parameter_set": info.parameter_set,
-        "parameters": record["parameters"],
-        "inputs": [
-            {"name": i.name, "path": i.path, "sha256": i.sha256, "illustrative": i.illustrative}
-            for i in info.inputs
-        ],
-        "redistributions": list(info.redistributions),
-        **statement_record(info),
-        "run_id": info.run_id,
-        "files": {},
-        "reissue": None,
-        "history": [],
-    }
-    if previous is not None and info.replaces is not None:
-        location = f"{VERSIONS_DIR}/v{previous['version']}"
-        manifest["reissue"] = {
-            "reason": info.replaces.reason,
-            "reissued_at": now,
-            "previous_version": previous["version"],
-            "previous_location": location,
-            "previous_files": previous.get("files", {}),
-        }
-        manifest["history"] = [
-            *previous.get("history", []),
-            {
-                "version": previous["version"],
-                "published_at": previous.get("published_at"),
-                "decision_date": previous.get("decision_date"),
-                "run_id": previous.get("run_id"),
-                "reason": (previous.get("reissue") or {}).get("reason"),
-                "location": location,
-                "files": previous.get("files", {}),
-            },
-        ]
-    return manifest
 
 
 def read_manifest(path: Path) -> dict | None:
@@ -263,9 +242,7 @@ def _install(
         manifest["files"] = {
             staged[edition.key].name: sha256_file(staged[edition.key]) for edition in EDITIONS
         }
-        staged["manifest"].write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        staged["manifest"].write_bytes(manifest_bytes(manifest))
         for path in staged.values():
             fsync_path(path)
         staging.chmod(0o755)  # mkdtemp makes 0700; a published version is for every reader

@@ -1,4 +1,4 @@
-"""The published share table (kommunandelar): its columns, what it states, its machine CSV.
+"""The published share table (andelstal): its columns, what it states, its machine CSV.
 
 This is the contract every edition and every reader of a published year shares. The CSV is the
 decision in machine-readable form; the Excel and PDF editions present the same rows.
@@ -18,16 +18,19 @@ from pipeline.core.files import neutralise_formula
 from pipeline.core.units import parse_promille, total_units, units_to_text
 from pipeline.presentation.columns import SHARE_CONTEXT, SHARE_DECISION
 from pipeline.presentation.formats import long_date
-from pipeline.presentation.terms import ILLUSTRATIVE
+from pipeline.presentation.terms import ILLUSTRATIVE, SHARE
 
 TEXT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
 UNIT_COLUMNS = ["calculated_units", "given_units", "received_units", "share_units"]
 FINAL_COLUMNS = TEXT_COLUMNS + UNIT_COLUMNS
 # Context beside the decision (nullable): the previous share year's published share, the change
-# from it, and the expected children of share year Y at the planning figure (pipeline.publication
-# .context). They are added at the end, so a reader of the decision's columns by name or position
-# is unaffected.
-CONTEXT_COLUMNS = ["previous_units", "change_units", "expected_children"]
+# from it, the expected children of share year Y at the planning figure (pipeline.publication
+# .context), and, in a reissue, the version a row changed from (pipeline.publication.revisions).
+# They are added at the end, so a reader of the decision's columns by name or position is
+# unaffected.
+PROMILLE_CONTEXT = ["previous_units", "change_units"]
+COUNT_CONTEXT = ["expected_children", "changed_from_version"]
+CONTEXT_COLUMNS = PROMILLE_CONTEXT + COUNT_CONTEXT
 DECISION_CSV_COLUMNS = [column.name for column in SHARE_DECISION]
 CONTEXT_CSV_COLUMNS = [column.name for column in SHARE_CONTEXT]
 CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS
@@ -62,14 +65,36 @@ class Replacement:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One value of a row that differs from the replaced version: the machine column's name, the
+    value before and after (units for promille, a count for children; None: empty)."""
+
+    column: str
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A municipality whose published values differ from the version this one replaces."""
+
+    municipality_code: str
+    municipality_name: str
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
 class PublicationInfo:
     """What a published table states besides the shares: its year, decision and provenance.
 
     `redistributions` are short Swedish notes, one per agreement (omfördelning), e.g.
     "0117 Österåker ger 0,50 ‰ till 0120 Värmdö (Lst AB 851-1-2025)". `issuer`, `diarienummer`
-    and `contact` come from `data/publication.toml`; `planning_children` and `ledger_as_of`
-    describe the expected-children column. `version`, `published_on` and `replaces` are filled in
-    by the store (`store.publish`) just before the editions are rendered.
+    and `contact` come from `data/publication.toml`; `planning_children`, `planning_scenario`
+    (from `data/prognosis.toml`) and `ledger_as_of` describe the expected-children column.
+    `published_on` is the publication date a new version states: given, else the decision date
+    (`decision.choose_publication_date`). `version`, `replaces` and `changes` (the rows that
+    differ from the replaced version; None when that version's CSV could not be read) are filled
+    in by the store (`store.publish`) just before the editions are rendered.
     """
 
     share_year: int
@@ -84,12 +109,14 @@ class PublicationInfo:
     diarienummer: str = PLACEHOLDER_DIARIENUMMER
     contact: str = PLACEHOLDER_CONTACT
     planning_children: int | None = None
+    planning_scenario: str | None = None  # "low", "base" or "high" (pipeline.goals.prognosis)
     ledger_as_of: date | None = None
     # The share year whose published table the context columns compare with (None: none was).
     compared_with: int | None = None
     version: int = 1
     published_on: date | None = None
     replaces: Replacement | None = None
+    changes: tuple[RowChange, ...] | None = ()
 
     @property
     def illustrative(self) -> bool:
@@ -107,7 +134,7 @@ class CountySection:
 
 
 def publication_title(share_year: int) -> str:
-    return f"Kommunandelar för ensamkommande asylsökande barn {share_year}"
+    return f"{SHARE.capitalize()} {share_year} för anvisning av ensamkommande barn"
 
 
 def valid_from_text(share_year: int) -> str:
@@ -145,8 +172,8 @@ def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
     UTF-8 without BOM, '\\n' line ends, a decimal point, columns `CSV_COLUMNS`, rows in
     municipality-code order, each promille with exactly `decimals` decimals. The decision's
     columns come first (`DECISION_CSV_COLUMNS`); the context columns follow, empty where not
-    known (no published previous year). The bytes depend on the table alone (no timestamp), so
-    unchanged inputs give a byte-identical file.
+    known (no published previous year, a row unchanged in a reissue). The bytes depend on the
+    table alone (no timestamp), so unchanged inputs give a byte-identical file.
 
     Text cells beginning with '=', '+', '-', '@', a tab or a carriage return are neutralised by a
     leading single quote (the OWASP CSV-injection rule), so a spreadsheet opening the file never
@@ -156,12 +183,13 @@ def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     columns = FINAL_COLUMNS + CONTEXT_COLUMNS
+    counts = len(columns) - len(COUNT_CONTEXT)
     for row in with_context(final).sort("municipality_code").select(columns).iter_rows():
         texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
         numbers = ["" if value is None else units_to_text(value, decimals)
-                   for value in row[len(TEXT_COLUMNS) : -1]]
-        expected = "" if row[-1] is None else str(row[-1])
-        writer.writerow(texts + numbers + [expected])
+                   for value in row[len(TEXT_COLUMNS) : counts]]
+        writer.writerow(texts + numbers + ["" if value is None else str(value)
+                                           for value in row[counts:]])
     return buffer.getvalue().encode("utf-8")
 
 

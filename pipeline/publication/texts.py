@@ -1,21 +1,25 @@
 """The Swedish words of the public editions: what the PDF, Excel and CSV say besides the numbers.
 
-The version statement, each source as its publisher names it, the table's headings and the
-expected-children note; numbers and dates in the formats of `pipeline.presentation.formats`, the
-model as `pipeline.presentation.explanation` explains it.
+The version statement, what a reissue changed, each source as its publisher names it, the
+table's headings and the expected-children note; numbers and dates in the formats of
+`pipeline.presentation.formats`, the model as `pipeline.presentation.explanation` explains it.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pipeline.ingestion.registry import STATISTICS
-from pipeline.presentation.columns import BY_COUNTY
-from pipeline.presentation.formats import long_date
-from pipeline.presentation.terms import ILLUSTRATIVE
-from pipeline.publication.table import PublicationInfo
+from pipeline.presentation.columns import BY_COUNTY, SHARE_TABLE
+from pipeline.presentation.formats import MISSING, PRINT, long_date
+from pipeline.presentation.terms import ILLUSTRATIVE, LEDGER
+from pipeline.publication.table import FieldChange, PublicationInfo, RowChange
 
 OFFICIAL = "officiell statistik"
+MAX_LISTED_CHANGES = 20
+# Inputs that are not registered statistics, by the name a manifest gives them.
+OTHER_INPUTS = {"parameters": "Modellens parametrar", "ledger": LEDGER.capitalize()}
 _NATIONAL_TOTAL = re.compile(r"national total ([\d ]+\d)( days)?")
 
 
@@ -33,8 +37,67 @@ def replaces_line(info: PublicationInfo) -> str | None:
             f"Skäl: {earlier.reason}")
 
 
+def replaced_by_line(version: int, published_on: date, reason: str) -> str:
+    """What a replaced version's manifest says of its replacement."""
+    return (f"Ersatt av version {version}, publicerad {long_date(published_on)}. "
+            f"Skäl: {reason}")
+
+
+def changes_heading(info: PublicationInfo) -> str | None:
+    """ "Ändringar jämfört med version N−1" for a reissue, else None."""
+    return None if info.replaces is None else (
+        f"Ändringar jämfört med version {info.replaces.version}")
+
+
+def change_lines(info: PublicationInfo, marked: str) -> list[str]:
+    """What a reissue changed, row by row (at most `MAX_LISTED_CHANGES`), after a sentence
+    saying how the edition marks the rows (`marked`: "med gul bakgrund …")."""
+    if info.replaces is None:
+        return []
+    earlier = f"version {info.replaces.version}"
+    if info.changes is None:
+        return [f"Jämförelsen med {earlier} saknas: dess tabell kunde inte läsas."]
+    if not info.changes:
+        return [f"Tabellens värden är desamma som i {earlier}; det som har ändrats är det "
+                "som skälet anger."]
+    count = len(info.changes)
+    rows = "en kommun" if count == 1 else f"{PRINT.integer(count)} kommuner"
+    lines = [f"Raderna för {rows} skiljer sig från {earlier}. De är markerade i tabellen "
+             f"{marked}."]
+    lines += [_change_line(change, info) for change in info.changes[:MAX_LISTED_CHANGES]]
+    if count > MAX_LISTED_CHANGES:
+        lines.append(f"… och {PRINT.integer(count - MAX_LISTED_CHANGES)} kommuner till.")
+    return lines
+
+
+def _change_line(change: RowChange, info: PublicationInfo) -> str:
+    name = f"{change.municipality_code} {change.municipality_name}"
+    if not change.fields:
+        return f"{name}: ny i tabellen"
+    return f"{name}: " + "; ".join(_field_text(field, info) for field in change.fields)
+
+
+def _field_text(field: FieldChange, info: PublicationInfo) -> str:
+    column = next(c for c in SHARE_TABLE if c.name == field.column)
+    label = column.title(year=info.share_year, previous=info.share_year - 1)
+    label = label[0].lower() + label[1:]
+    if column.unit == "promille":
+        before, after = (PRINT.fixed(v, info.decimals) for v in (field.before, field.after))
+        return f"{label} {before} → {after} ‰"
+    before, after = (MISSING if v is None else PRINT.integer(v)
+                     for v in (field.before, field.after))
+    return f"{label} {before} → {after}"
+
+
 def statistic_name(name: str) -> str:
-    """The Swedish heading of a registered statistic (e.g. "Folkmängd"); else the name."""
+    """The Swedish name of an input: a registered statistic's heading ("Folkmängd"), the
+    parameters, the ledger, the agreements or a county board's form; else the name."""
+    if name in OTHER_INPUTS:
+        return OTHER_INPUTS[name]
+    if name.startswith("redistributions/"):
+        file = name.removeprefix("redistributions/")
+        return ("Överenskommelser om omfördelning" if file.endswith(".csv")
+                else "Länsstyrelsens blankett för omfördelning")
     return next((s.swedish for s in STATISTICS if s.name == name), name)
 
 
@@ -66,23 +129,11 @@ def file_line(what: str, illustrative: bool) -> str:
     return f"{ILLUSTRATIVE}: {what[0].lower()}{what[1:]} — inte verkliga uppgifter"
 
 
-def table_headers(info: PublicationInfo, has_previous: bool, has_expected: bool) -> list[str]:
-    """The table's column headings: the decision, then the context that is known."""
+def table_headers(info: PublicationInfo, has_previous: bool, has_expected: bool,
+                  has_changes: bool = False) -> list[str]:
+    """The table's column headings: the decision, then the context that is known (the column
+    marking changed rows only where an edition shows it, in a reissue)."""
     shown = {"previous_share_promille": has_previous, "change_promille": has_previous,
-             "expected_children": has_expected}
+             "expected_children": has_expected, "changed_from_version": has_changes}
     return [column.heading(year=info.share_year, previous=info.share_year - 1)
             for column in BY_COUNTY if shown.get(column.name, True)]
-
-
-def expected_note(info: PublicationInfo) -> str | None:
-    """What the expected-children column means, or None when it is not shown."""
-    if info.planning_children is None or info.ledger_as_of is None:
-        return None
-    return (
-        f"Väntat antal barn {info.share_year}: hur många barn kommunen skulle få anvisade om "
-        f"{info.planning_children} barn anvisas utjämnande under {info.share_year} "
-        f"(planeringstal). Beräknat med regeln om lägsta måluppfyllelse från anvisningarna till "
-        f"och med {long_date(info.ledger_as_of)}: kommuner som har fått färre barn än sin "
-        f"andel får fler, så talet är inte andelen gånger planeringstalet. Anknytningsanvisningar "
-        f"ingår inte."
-    )

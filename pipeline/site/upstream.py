@@ -8,6 +8,7 @@ so that a restructuring of `pipeline/` touches one file here; every other module
 
 from pipeline.goals.fulfilment import forecast, forecast_table, fulfilment_table, queue_places
 from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledger
+from pipeline.goals.prognosis import SCENARIOS, load_national_prognosis
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
@@ -16,6 +17,7 @@ from pipeline.redistribution.december_round import collect_agreements
 
 __all__ = [
     "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
-    "forecast", "forecast_table", "fulfilment_table", "load_register", "publication_title",
-    "published_paths", "queue_places", "read_ledger", "read_published_final",
+    "SCENARIOS", "forecast", "forecast_table", "fulfilment_table", "load_national_prognosis",
+    "load_register", "publication_title", "published_paths", "queue_places", "read_ledger",
+    "read_published_final",
 ]

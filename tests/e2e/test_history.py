@@ -2,7 +2,8 @@
 2017–2026 published from the shipped data into a fresh out folder, warehouse and Dagster home,
 once for the module (about 40 s), then run again on its own outputs.
 
-Expected values are computed here from the published files with csv and Decimal.
+Expected values are computed here from the published files with csv and Decimal; the dates the
+editions state, the marks of the reissue and the expected children are read from the PDFs' text.
 """
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.conftest import DATA, REPO
 
@@ -134,3 +140,81 @@ def test_running_the_history_again_changes_nothing_and_says_unchanged(history):
     assert again.stdout.count("unchanged, already published") == len(YEARS)
     assert "nothing to reissue" in again.stdout
     assert _digests(history.out) == before
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def test_the_2021_editions_carry_2020_dates_never_the_build_date(history):
+    folder = history.out / str(REISSUED)
+    first, second = (_pdf_pages(folder / "versions" / "v1" / "shares_2021.pdf"),
+                     _pdf_pages(folder / "shares_2021.pdf"))
+    assert "Version 1, publicerad 15 december 2020" in first[0]
+    assert "Beslutsdatum 15 december 2020" in first[0]
+    assert "Version 2, publicerad 21 december 2020" in second[0]
+    assert f"Ersätter version 1 av 15 december 2020. Skäl: {REASON}" in second[0]
+    assert PdfReader(folder / "shares_2021.pdf").metadata.creation_date.date() == date(
+        2020, 12, 21)
+    sheet = load_workbook(folder / "shares_2021.xlsx")["Andelstal"]
+    assert [sheet.cell(row, 1).value for row in (3, 4)] == [
+        "Version 2, publicerad 21 december 2020",
+        f"Ersätter version 1 av 15 december 2020. Skäl: {REASON}"]
+    for year in YEARS:
+        manifest = _manifest(history.out, year)
+        assert manifest["published_on"] == manifest["decision_date"], year
+        assert manifest["published_on"] < f"{year}-01-01", year
+
+
+def test_the_reissue_names_its_changes_and_the_replaced_version_its_replacement(history):
+    folder = history.out / str(REISSUED)
+    page_1 = _pdf_pages(folder / "shares_2021.pdf")[0]
+    assert "Ändringar jämfört med version 1" in page_1
+    assert "0840 Mörbylånga: lämnat 0,00 → 0,30 ‰" in page_1
+    assert "0880 Kalmar: mottaget 0,00 → 0,30 ‰" in page_1
+    marked = {row["municipality_code"] for row in _published(history.out, REISSUED)
+              if row["changed_from_version"] == "1"}
+    assert {"0840", "0880"} <= marked
+    replaced = json.loads((folder / "versions" / "v1" / "publication_2021.json").read_text(
+        encoding="utf-8"))
+    assert replaced["replaced_by"]["version"] == 2
+    assert replaced["replaced_by"]["statement"] == (
+        f"Ersatt av version 2, publicerad 21 december 2020. Skäl: {REASON}")
+
+
+def _pdf_expected(path: Path, names: dict[str, str]) -> dict[str, int]:
+    """Each municipality's "Väntat antal barn", the last figure of its row in the PDF's text."""
+    text = " ".join(_pdf_pages(path))
+    found = {}
+    for code, name in names.items():
+        match = re.search(rf"{code} {re.escape(name)}(?: \(ändrad\))?((?: [+−]?[\d ]*\d,\d\d)+)"
+                          r" (\d+)\b", text)
+        assert match, (path.name, code, name)
+        found[code] = int(match.group(2))
+    return found
+
+
+def test_the_pdf_and_the_site_expect_the_same_children_for_every_municipality(history):
+    """The PDF's column against the site's own forecast of the same scenario of the one
+    prognosis, made at the start of each share year (31 December before, nothing assigned)."""
+    from pipeline.goals.prognosis import load_national_prognosis
+    from pipeline.site.fulfilment import forecast_scenarios, fulfilment_on
+    from pipeline.site.prognosis import load_prognosis
+    from pipeline.site.publications import read_publications
+    from pipeline.site.upstream import load_register, read_ledger
+
+    register = load_register(DATA / "reference" / "municipalities.csv")
+    names = dict(zip(register["municipality_code"], register["municipality_name"], strict=True))
+    ledger = read_ledger(DATA / "ledger" / "assignments.csv", list(names), date(2026, 12, 31))
+    publications = read_publications(history.out, set(names))
+    scenario = load_national_prognosis(DATA / "prognosis.toml").planning_scenario
+    for year in YEARS:
+        start = date(year - 1, 12, 31)
+        current = fulfilment_on(ledger.filter(pl.col("date") <= start), publications[year],
+                                register, start)
+        site = next(s for s in forecast_scenarios(current, load_prognosis(
+            DATA / "prognosis.toml", year), 0, publications[year].decimals) if s.key == scenario)
+        pdf = _pdf_expected(history.out / str(year) / f"shares_{year}.pdf", names)
+        assert pdf == {code: int(n) for code, n in site.expected.items()}, year
+        assert sum(pdf.values()) == site.national, year
+

@@ -47,7 +47,8 @@ PUBLISHED_COLUMNS = [
     "calculated_promille", "given_promille", "received_promille", "share_promille",
 ]
 # The decision's columns; context columns follow them (previous year, change, expected children).
-CONTEXT_COLUMNS = ["previous_share_promille", "change_promille", "expected_children"]
+CONTEXT_COLUMNS = ["previous_share_promille", "change_promille", "expected_children",
+                   "changed_from_version"]
 PUBLISHED_FILES = ("shares_{y}.csv", "shares_{y}.xlsx", "shares_{y}.pdf", "publication_{y}.json")
 TWO_DECIMALS = re.compile(r"^\d+\.\d{2}$")
 SIX_OR_MORE_DECIMALS = re.compile(r"^\d+\.\d{6,}$")
@@ -195,8 +196,9 @@ def decision_part(rows: list[list[str]]) -> list[list[str]]:
 
 
 def planning_children(workspace: Workspace) -> int:
-    text = (workspace.data / "publication.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["planning_children"]
+    """The planning scenario's national figure for YEAR in the data folder's prognosis."""
+    document = tomllib.loads((workspace.data / "prognosis.toml").read_text(encoding="utf-8"))
+    return document["prognosis"][str(YEAR)][document.get("planning_scenario", "base")]
 
 
 def snapshot(paths: dict[str, Path]) -> dict[str, bytes]:
@@ -370,7 +372,7 @@ def test_the_published_csv_is_the_warehouse_final_shares_with_excel_and_pdf_besi
     assert lines[0] == PUBLISHED_COLUMNS + CONTEXT_COLUMNS
     assert decision_part(lines[1:]) == warehouse_final_rows(workspace, YEAR)
     assert len(lines) == 291
-    assert sum(int(row[-1]) for row in lines[1:]) == planning_children(workspace)
+    assert sum(int(row[-2]) for row in lines[1:]) == planning_children(workspace)
     assert paths[f"shares_{YEAR}.xlsx"].read_bytes()[:2] == b"PK"
     assert paths[f"shares_{YEAR}.pdf"].read_bytes()[:5] == b"%PDF-"
     manifest = json.loads(paths[f"publication_{YEAR}.json"].read_text(encoding="utf-8"))

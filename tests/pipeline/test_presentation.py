@@ -131,19 +131,24 @@ def test_the_share_table_columns_are_the_machine_csv_and_its_swedish_headings() 
     assert [c.name for c in SHARE_TABLE] == [
         "municipality_code", "municipality_name", "county_code", "county_name",
         "calculated_promille", "given_promille", "received_promille", "share_promille",
-        "previous_share_promille", "change_promille", "expected_children"]
+        "previous_share_promille", "change_promille", "expected_children",
+        "changed_from_version"]
     assert [c.heading(year=2026, previous=2025) for c in SHARE_TABLE] == [
-        "Kommunkod", "Kommun", "Länskod", "Län", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰",
-        "Andel 2026 ‰", "Andel 2025 ‰", "Förändring ‰", "Väntat antal barn 2026"]
+        "Kommunkod", "Kommun", "Länskod", "Län", "Beräknat andelstal ‰", "Lämnat ‰", "Mottaget ‰",
+        "Andelstal 2026 ‰", "Andelstal 2025 ‰", "Förändring ‰", "Väntat antal barn 2026",
+        "Ändrad från version"]
 
 
 def test_the_pdf_and_excel_headings_leave_out_the_county_and_the_unknown_context() -> None:
     info = PublicationInfo(share_year=2026, decision_date=date(2025, 12, 15), decimals=2,
                            parameter_set="standard", parameters=DEFAULTS, inputs=[], run_id="r")
     assert table_headers(info, has_previous=False, has_expected=False) == [
-        "Kommunkod", "Kommun", "Beräknad andel ‰", "Lämnad ‰", "Mottagen ‰", "Andel 2026 ‰"]
+        "Kommunkod", "Kommun", "Beräknat andelstal ‰", "Lämnat ‰", "Mottaget ‰",
+        "Andelstal 2026 ‰"]
     assert table_headers(info, has_previous=True, has_expected=True)[-3:] == [
-        "Andel 2025 ‰", "Förändring ‰", "Väntat antal barn 2026"]
+        "Andelstal 2025 ‰", "Förändring ‰", "Väntat antal barn 2026"]
+    assert table_headers(info, has_previous=False, has_expected=False,
+                         has_changes=True)[-1] == "Ändrad från version"
 
 
 def test_the_fulfilment_headings() -> None:
@@ -182,7 +187,7 @@ def test_the_draft_sheet_explains_its_columns_with_this_years_values() -> None:
 
 def test_the_public_explanation_states_this_tables_parameters() -> None:
     sentences = public_sentences(DEFAULTS, 2, 2026, 2024)
-    assert sentences[0] == ("Andelarna för 2026 beräknas från uppgifter för referensåret "
+    assert sentences[0] == ("Andelstalen för 2026 beräknas från uppgifter för referensåret "
                             "2024.")
     assert ("Justerad andel = befolkningsandel + α × (befolkningsandel − mottagandeandel), där "
             "α = 0,5.") in sentences[3]

@@ -1,5 +1,5 @@
-"""Versions visible in every edition, earlier versions kept byte for byte, reproducible bytes,
-and the CSV edition for Swedish Excel."""
+"""Versions visible in every edition, earlier versions' editions kept byte for byte, the dates
+they state never the build's, reproducible bytes, and the CSV edition for Swedish Excel."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -21,6 +22,7 @@ from pipeline.publication.table import InputFile, PublicationInfo
 from tests.publication_data import final_shares
 
 EPOCH_2025_12_12 = "1765497600"
+EPOCH_2030_06_01 = "1906502400"  # a build long after: no edition may state it
 
 
 def info(run_id: str = "run-1") -> PublicationInfo:
@@ -41,12 +43,14 @@ def move_share(final: pl.DataFrame) -> pl.DataFrame:
 
 @pytest.fixture()
 def reissued(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2025_12_12)
+    """Version 1 decided on 10 and published on 12 December 2025; version 2 decided on
+    15 December (published that day by default); both built in 2030."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2030_06_01)
     out = tmp_path / "2026"
-    first = publish(out, final_shares(), info())
+    first = publish(out, final_shares(), replace(info(), published_on=date(2025, 12, 12)))
     v1 = {path.name: path.read_bytes() for path in (out / "versions" / "v1").iterdir()}
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH_2025_12_12) + 86400 * 3))
-    second = publish(out, move_share(final_shares()), info("run-2"),
+    second = publish(out, move_share(final_shares()),
+                     replace(info("run-2"), decision_date=date(2025, 12, 15)),
                      reissue_reason="rättad folkmängd för Upplands Väsby")
     return out, first, second, v1
 
@@ -58,12 +62,23 @@ def test_the_manifest_states_the_version_and_what_it_replaces(reissued):
     assert manifest["version_statement"] == "Version 2, publicerad 15 december 2025"
     assert manifest["replaces_statement"] == (
         "Ersätter version 1 av 12 december 2025. Skäl: rättad folkmängd för Upplands Väsby")
-    assert manifest["published_on"] == "2025-12-15"
+    assert manifest["published_on"] == manifest["published_at"] == "2025-12-15"
+    assert manifest["built_at"] == "2030-06-01T00:00:00Z"
 
 
-def test_the_earlier_version_stays_exactly_as_it_was(reissued):
+def test_the_earlier_versions_editions_stay_exactly_as_they_were(reissued):
     out, _, _, v1 = reissued
-    assert {path.name: path.read_bytes() for path in (out / "versions" / "v1").iterdir()} == v1
+    now = {path.name: path.read_bytes() for path in (out / "versions" / "v1").iterdir()}
+    manifest = "publication_2026.json"
+    assert {k: v for k, v in now.items() if k != manifest} == {
+        k: v for k, v in v1.items() if k != manifest}
+    before, after = json.loads(v1[manifest]), json.loads(now[manifest])
+    assert after.pop("replaced_by") == {
+        "version": 2, "published_on": "2025-12-15",
+        "reason": "rättad folkmängd för Upplands Väsby", "location": "versions/v2",
+        "statement": "Ersatt av version 2, publicerad 15 december 2025. Skäl: rättad folkmängd "
+                     "för Upplands Väsby"}
+    assert after == before
 
 
 def test_the_workbook_states_the_version_in_its_first_rows(reissued):
@@ -90,9 +105,11 @@ def test_pdftotext_finds_the_version_and_the_reason_on_page_1(reissued):
     assert "Ersätter" not in earlier
 
 
-def test_two_fresh_publications_of_the_same_table_are_byte_identical(tmp_path, monkeypatch):
+def test_two_fresh_publications_of_the_same_table_are_byte_identical_whenever_built(
+        tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2025_12_12)
     first = publish(tmp_path / "a" / "2026", final_shares(), info())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2030_06_01)
     second = publish(tmp_path / "b" / "2026", final_shares(), info())
     for key in ("csv", "xlsx", "pdf", "csv_excel"):
         assert first.paths[key].read_bytes() == second.paths[key].read_bytes(), key
@@ -104,8 +121,8 @@ def test_the_swedish_excel_csv_has_a_bom_semicolons_decimal_commas_and_crlf():
     text = data.decode("utf-8-sig")
     assert "\r\n" in text
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:8] == ["Kommunkod", "Kommun", "Länskod", "Län", "Beräknad andel ‰",
-                           "Lämnad ‰", "Mottagen ‰", "Andel 2026 ‰"]
+    assert rows[0][:8] == ["Kommunkod", "Kommun", "Länskod", "Län", "Beräknat andelstal ‰",
+                           "Lämnat ‰", "Mottaget ‰", "Andelstal 2026 ‰"]
     assert rows[3][:8] == ["0117", "Österåker", "01", "Stockholms län", "2,58", "0,50", "0,00",
                            "2,08"]
     assert len(rows) == 291

@@ -114,7 +114,7 @@ def test_every_municipality_appears_with_its_values_in_decimal_comma_form(offici
 def test_first_page_states_title_validity_version_decision_and_issuer(official_pages):
     first = official_pages[0]
     assert first.startswith(
-        "Kommunandelar för ensamkommande asylsökande barn 2026 Gäller från 1 januari 2026 "
+        "Andelstal 2026 för anvisning av ensamkommande barn Gäller från 1 januari 2026 "
         "Version 1, publicerad 12 december 2025 Beslutsdatum 10 december 2025 "
         "Utgivare: Migrationsverket Diarienummer: [diarienummer saknas]"
     )
@@ -133,13 +133,13 @@ def test_every_page_is_numbered_and_the_table_pages_repeat_the_header(official_p
     for number, page in enumerate(pages, start=1):
         assert f"Sida {number} av {len(pages)}" in page
     for page in pages[:4]:
-        assert "Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰" in page
+        assert "Kommunkod Kommun Beräknat andelstal ‰ Lämnat ‰ Mottaget ‰ Andelstal 2026 ‰" in page
 
 
 def test_model_parameters_in_swedish_and_hashes_only_in_the_annex(official_pages):
     pages = official_pages
     body, annex = " ".join(pages[:-1]), pages[-1]
-    assert "Så beräknas andelarna" in body
+    assert "Så beräknas andelstalen" in body
     assert "α = 0,5" in body and "lägre andel än 1,00 ‰" in body
     assert "SCB, folkmängd 31 december 2024 — officiell statistik" in body
     assert "a" * 64 not in body and "run-1" not in body
@@ -186,7 +186,7 @@ def test_metadata_title_author_date_and_deterministic_bytes(tmp_path, final, off
     write_share_pdf(again, final, publication_info())
     assert again.read_bytes() == official_pdf.read_bytes()
     reader = PdfReader(again)
-    assert reader.metadata.title == "Kommunandelar för ensamkommande asylsökande barn 2026"
+    assert reader.metadata.title == "Andelstal 2026 för anvisning av ensamkommande barn"
     assert reader.metadata.author == "Migrationsverket"
     assert reader.metadata.creation_date.date() == date(2025, 12, 12)
 
@@ -216,10 +216,57 @@ def test_context_columns_show_last_year_the_change_and_expected_children(tmp_pat
     path = tmp_path / "context.pdf"
     write_share_pdf(path, with_context, info)
     pages = pages_text(path)
-    assert ("Kommunkod Kommun Beräknad andel ‰ Lämnad ‰ Mottagen ‰ Andel 2026 ‰ Andel 2025 ‰ "
+    assert ("Kommunkod Kommun Beräknat andelstal ‰ Lämnat ‰ Mottaget ‰ Andelstal 2026 ‰ "
+            "Andelstal 2025 ‰ "
             "Förändring ‰ Väntat antal barn 2026") in pages[0]
     row = final.filter(pl.col("municipality_code") == "0114").row(0, named=True)
     share = PRINT.fixed(row["share_units"], 2)
     assert (f"0114 Upplands Väsby {share} 0,00 0,00 {share} "
             f"{PRINT.fixed(row['share_units'] - 25, 2)} +0,25 3") in " ".join(pages)
     assert "870 barn" in " ".join(pages)
+
+
+def outline_entries(path: Path) -> list[tuple[str, int, int]]:
+    """Every bookmark of the PDF: (title, depth, 0-based page)."""
+    reader = PdfReader(path)
+    found: list[tuple[str, int, int]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((item.title, depth, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_counties_are_bookmarked_headings_each_whole_on_one_page(official_pdf, official_pages,
+                                                                 final):
+    counties = sorted(set(zip(final["county_code"], final["county_name"], strict=True)))
+    entries = [(title, page) for title, depth, page in outline_entries(official_pdf)
+               if depth == 2]
+    assert [title for title, _ in entries[:-1]] == [f"{c} {n}" for c, n in counties]
+    assert "/H3" in structure_types(official_pdf)
+    for (code, name), (_, page) in zip(counties, entries, strict=False):
+        members = final.filter(pl.col("county_code") == code)
+        for row in members.iter_rows(named=True):
+            assert f"{row['municipality_code']} {row['municipality_name']}" in \
+                official_pages[page], (name, row["municipality_name"])
+        assert f"Summa {name}" in official_pages[page]
+
+
+def test_the_pdf_explains_the_promille_before_the_first_row(official_pages):
+    text = " ".join(official_pages)
+    assert text.index("Så läser du tabellen") < text.index("1 ‰ betyder ett barn av tusen") \
+        < text.index("0114 Upplands Väsby")
+
+
+def test_the_annex_is_swedish_and_names_no_path(official_pages):
+    text = " ".join(official_pages)
+    assert "data/population.csv" not in text
+    annex = official_pages[-1]
+    assert annex.startswith("Teknisk bilaga Körnings-id: run-1")
+    assert "Indata SHA-256 och status Folkmängd SHA-256" in annex
+    assert "officiella uppgifter" in annex

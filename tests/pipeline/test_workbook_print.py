@@ -107,7 +107,7 @@ def rendered_pages(tmp_path: Path, workbook: Path) -> int:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_prints_the_share_workbook_on_a_bounded_number_of_pages(tmp_path,
                                                                             share_workbook):
-    # Andelar: ~7 A4 pages for 290 municipalities; Om tabellen 1-2; Teknisk bilaga 1.
+    # Andelstal: ~7 A4 pages for 290 municipalities; Om tabellen 1-2; Teknisk bilaga 1.
     assert 8 <= rendered_pages(tmp_path, share_workbook) <= 12
 
 

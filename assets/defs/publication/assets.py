@@ -13,13 +13,14 @@ from pipeline.core.config import described_file, read_sources
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
 from pipeline.goals.ledger import read_ledger
+from pipeline.goals.prognosis import PlanningFigure, load_national_prognosis
 from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.change import ShareYear, share_change
 from pipeline.model.parameters import load_parameters
 from pipeline.presentation.formats import PRINT, long_date
 from pipeline.presentation.terms import LEDGER
 from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
-from pipeline.publication.decision import choose_decision_date
+from pipeline.publication.decision import choose_decision_date, choose_publication_date
 from pipeline.publication.settings import load_publication_settings
 from pipeline.publication.store import (
     publish,
@@ -41,11 +42,13 @@ class PublicationConfig(dg.Config):
     (YYYY-MM-DD) defaults to the published one, else the last approval date of the year's
     agreements, else `decision_day` of data/publication.toml in December of the year before; a
     date after 1 January of the share year needs `decision_date_explicit` (the CLI's
-    --decision-date sets it)."""
+    --decision-date sets it). `publication_date` (YYYY-MM-DD), the date a new version states as
+    "publicerad", defaults to its decision date, never the day it is built."""
 
     reissue_reason: str | None = None
     decision_date: str | None = None
     decision_date_explicit: bool = False
+    publication_date: str | None = None
 
 
 @dg.asset(partitions_def=share_years, group_name=GROUP, kinds={"csv", "excel", "pdf"},
@@ -53,7 +56,7 @@ class PublicationConfig(dg.Config):
 @user_failures
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
                             settings: RunSettings, warehouse: WarehouseResource):
-    """The share table (kommunandelar) for 1 January of the share year, published as
+    """The share table (andelstal) for 1 January of the share year, published as
     `out/YYYY/shares_YYYY.csv`, `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
@@ -78,12 +81,16 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         published=_recorded_date(recorded, "decision_date"),
         approvals=agreements["approved_on"].to_list(),
     )
+    published_on = choose_publication_date(
+        decision_date,
+        date.fromisoformat(config.publication_date) if config.publication_date else None)
     ledger = _ledger(layout, final)
     as_of = (ledger_as_of(ledger, share_year, _recorded_date(recorded, "ledger_as_of"))
              if ledger is not None else None)
+    planning = _planning(layout, share_year, recorded) if as_of is not None else None
     change = share_change(ShareYear.decided(share_year, params, final, basis), previous)
     table = add_context(final, change, ledger=ledger, as_of=as_of,
-                        planning_children=statement.planning_children)
+                        planning_children=planning.children if planning else None)
     inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
     if ledger is not None and as_of is not None:
         inputs.append(_ledger_input(layout, ledger, as_of))
@@ -99,9 +106,11 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         issuer=statement.issuer,
         diarienummer=statement.diarienummer,
         contact=statement.contact,
-        planning_children=statement.planning_children if as_of is not None else None,
+        planning_children=planning.children if planning else None,
+        planning_scenario=(planning.scenario or None) if planning else None,
         ledger_as_of=as_of,
         compared_with=change.compared_year,
+        published_on=published_on,
     )
     try:
         result = publish(out, table, info, reissue_reason=config.reissue_reason)
@@ -125,12 +134,25 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         "pdf": dg.MetadataValue.path(str(result.paths["pdf"])),
         "csv_excel": dg.MetadataValue.path(str(result.paths["csv_excel"])),
         "expected_children_as_of": as_of.isoformat() if as_of else "",
+        "planning_figure": (f"{planning.children} ({planning.scenario})" if planning
+                            else f"none: no [prognosis.{share_year}] in {layout.prognosis}"),
     })
 
 
 def _recorded_date(manifest: dict, key: str) -> date | None:
     value = manifest.get(key)
     return date.fromisoformat(value) if value else None
+
+
+def _planning(layout: Layout, share_year: int, recorded: dict) -> PlanningFigure | None:
+    """The national figure the expected children are computed for: the one a published year
+    states (a prognosis revised later does not change a decision's document), else the planning
+    scenario of data/prognosis.toml for the share year, or None when it has no such year."""
+    if recorded.get("planning_children") is not None:
+        return PlanningFigure(share_year, recorded.get("planning_scenario") or "",
+                              int(recorded["planning_children"]))
+    prognosis = load_national_prognosis(layout.prognosis)
+    return prognosis.planning_figure(share_year) if prognosis is not None else None
 
 
 def _previous(layout: Layout, conn: duckdb.DuckDBPyConnection, share_year: int
@@ -167,7 +189,7 @@ def _inputs(files, layout: Layout, share_year: int, reference_year: int) -> list
     inputs.sort(key=lambda item: INPUT_COLUMNS.index(item.name)
                 if item.name in INPUT_COLUMNS else len(INPUT_COLUMNS))
     inputs.append(_file_input("parameters", layout.parameters, illustrative=False,
-                              description="Modellens parametrar (se Så beräknas andelarna)"))
+                              description="Modellens parametrar (se Så beräknas andelstalen)"))
     agreements = layout.agreements_csv(share_year)
     if agreements.is_file():
         # An agreement file says in sources.toml whether it is illustrative; no default.
@@ -196,4 +218,4 @@ def _note(row: dict, decimals: int) -> str:
     amount = PRINT.promille(row["amount_units"], decimals)
     return (f"{row['giver_code']} {row['giver_name']} ger {amount} till "
             f"{row['receiver_code']} {row['receiver_name']} ({row['reference']}, "
-            f"beslutad {row['approved_on'].isoformat()})")
+            f"beslutad {long_date(row['approved_on'])})")

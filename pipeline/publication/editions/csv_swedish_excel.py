@@ -17,6 +17,7 @@ from pipeline.presentation.columns import SHARE_TABLE
 from pipeline.presentation.formats import PLAIN
 from pipeline.publication.table import (
     CONTEXT_COLUMNS,
+    COUNT_CONTEXT,
     FINAL_COLUMNS,
     TEXT_COLUMNS,
     PublicationInfo,
@@ -35,11 +36,13 @@ def render_swedish_csv(final: pl.DataFrame, info: PublicationInfo) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers(info.share_year))
     columns = FINAL_COLUMNS + CONTEXT_COLUMNS
+    counts = len(columns) - len(COUNT_CONTEXT)
     for row in with_context(final).sort("municipality_code").select(columns).iter_rows():
         texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
         numbers = ["" if value is None else PLAIN.fixed(value, info.decimals)
-                   for value in row[len(TEXT_COLUMNS) : -1]]
-        writer.writerow(texts + numbers + ["" if row[-1] is None else str(row[-1])])
+                   for value in row[len(TEXT_COLUMNS) : counts]]
+        writer.writerow(texts + numbers + ["" if value is None else str(value)
+                                           for value in row[counts:]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

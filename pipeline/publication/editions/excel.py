@@ -1,5 +1,10 @@
-"""The Excel edition of the final shares (kommunandelar): sheets "Andelar", "Om tabellen" and
+"""The Excel edition of the final shares (andelstal): sheets "Andelstal", "Om tabellen" and
 "Teknisk bilaga".
+
+A reissue lists its changes above the table and marks each changed row with a yellow fill and,
+in the last column "Ändrad från version", the number of the version it changed from (filterable).
+"Om tabellen" explains the table before the model: what 1 ‰ means, a worked example and why the
+expected children are not share × the planning figure (`pipeline.publication.guide`).
 
 Numbers are stored as numbers (not formulas) with a fixed decimal format, so a Swedish-locale
 spreadsheet shows a decimal comma; subtotals are written as values, so the file shows the published
@@ -22,6 +27,7 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.excel_formats import (
@@ -40,6 +46,7 @@ from pipeline.presentation.columns import SHARE_TABLE_NOTE
 from pipeline.presentation.explanation import parameter_rows, public_sentences
 from pipeline.presentation.formats import long_date
 from pipeline.presentation.terms import NATIONAL, TOTAL
+from pipeline.publication.guide import reading_guide
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     UNIT_COLUMNS,
@@ -51,25 +58,28 @@ from pipeline.publication.table import (
     with_context,
 )
 from pipeline.publication.texts import (
-    expected_note,
+    change_lines,
+    changes_heading,
     replaces_line,
     statistic_name,
     table_headers,
     version_line,
 )
 
-TABLE_SHEET = "Andelar"
+TABLE_SHEET = "Andelstal"
 ABOUT_SHEET = "Om tabellen"
 ANNEX_SHEET = "Teknisk bilaga"
 # Rows 1-7 state the table (title, validity, version, reissue, decision, issuer, the illustrative
-# banner); the column headings are always on row 8.
+# banner); the column headings are on row 8, or, in a reissue, below the list of changes.
 VERSION_ROW, REPLACES_ROW, DECISION_ROW, ISSUER_ROW, BANNER_ROW = 3, 4, 5, 6, 7
 HEADER_ROW = 8
-COLUMN_WIDTHS = (12, 22, 11, 10, 10, 11, 11, 11, 11)
+COLUMN_WIDTHS = (12, 22, 11, 10, 10, 11, 11, 11, 11, 11)
 ABOUT_WIDTHS = {"A": 32, "B": 88}
-ANNEX_WIDTHS = {"A": 26, "B": 44, "C": 68, "D": 14}
+ANNEX_WIDTHS = {"A": 34, "B": 68, "C": 22}
+MARKED = "med gul bakgrund och i kolumnen Ändrad från version"
 
 _COUNTY_FILL = PatternFill("solid", fgColor="E7E6E6")
+_CHANGED_FILL = PatternFill("solid", fgColor="FFF2B3")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin")
 _TOTAL_BORDER = Border(top=_THIN)
@@ -106,9 +116,18 @@ def _context_shown(final: pl.DataFrame) -> tuple[bool, bool]:
             final["expected_children"].null_count() < final.height)
 
 
+def header_row(info: PublicationInfo) -> int:
+    """The row of the column headings: 8, or in a reissue below the heading and the lines of
+    its changes and a blank row."""
+    changes = change_lines(info, MARKED)
+    return HEADER_ROW + (len(changes) + 2 if changes else 0)
+
+
 def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -> None:
     has_previous, has_expected = _context_shown(final)
-    headers = table_headers(info, has_previous, has_expected)
+    reissue = info.replaces is not None
+    headers = table_headers(info, has_previous, has_expected, has_changes=reissue)
+    first = header_row(info)
     _put(sheet, 1, 1, publication_title(info.share_year), bold=True, size=14)
     _put(sheet, 2, 1, valid_from_text(info.share_year), bold=True, size=12)
     _put(sheet, VERSION_ROW, 1, version_line(info))
@@ -120,12 +139,16 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
                                f"Kontakt: {info.contact}")
     if info.illustrative:
         _write_banner(sheet, len(headers))
+    if reissue:
+        _put(sheet, HEADER_ROW, 1, changes_heading(info), bold=True, size=12)
+        for offset, line in enumerate(change_lines(info, MARKED), start=1):
+            _put(sheet, HEADER_ROW + offset, 1, line)
     for column, header in enumerate(headers, start=1):
-        header_cell(_put(sheet, HEADER_ROW, column, header), _HEADER_FILL, right=column > 2)
-    fit_height(sheet, HEADER_ROW, 3)
+        header_cell(_put(sheet, first, column, header), _HEADER_FILL, right=column > 2)
+    fit_height(sheet, first, 3)
 
     fmt = number_format(info.decimals, grouped=True)
-    row = HEADER_ROW + 1
+    row = first + 1
     for section in county_sections(final):
         _put(sheet, row, 1, f"{section.county_code} {section.county_name}", bold=True)
         for column in range(1, len(headers) + 1):
@@ -137,6 +160,10 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
             units = [municipality[column] for column in UNIT_COLUMNS]
             _put_numbers(sheet, row, units, info.decimals, fmt)
             _put_context(sheet, row, municipality, info.decimals, has_previous, has_expected)
+            if reissue and municipality["changed_from_version"] is not None:
+                _put(sheet, row, len(headers), int(municipality["changed_from_version"]))
+                for column in range(1, len(headers) + 1):
+                    sheet.cell(row=row, column=column).fill = _CHANGED_FILL
             row += 1
         _put_total(sheet, row, f"{TOTAL} {section.county_name}", section.totals,
                    section.municipalities, info, (has_previous, has_expected), _TOTAL_BORDER)
@@ -145,8 +172,8 @@ def _write_table(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
                (has_previous, has_expected), _NATIONAL_BORDER)
     for index, width in enumerate(COLUMN_WIDTHS[: len(headers)]):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
-    print_setup(sheet, title_rows=(HEADER_ROW, HEADER_ROW),
+    sheet.freeze_panes = sheet.cell(row=first + 1, column=1).coordinate
+    print_setup(sheet, title_rows=(first, first),
                 header_left=publication_title(info.share_year),
                 header_right=ILLUSTRATIVE_MARK if info.illustrative else "")
 
@@ -198,25 +225,25 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
     """What the table is, how it is computed and from what: in Swedish, one or two pages."""
     status = ILLUSTRATIVE_MARK if info.illustrative else "Officiella uppgifter"
     reference_year = info.share_year - int(info.parameters.get("reference_year_offset", 2))
-    has_expected = _context_shown(with_context(final))[1]
     sections: list[tuple[str, list[str]]] = [
         ("Om tabellen", []),
         ("Tabell", [publication_title(info.share_year)]),
         ("Gäller från", [long_date(date(info.share_year, 1, 1))]),
         ("Version", [line for line in (version_line(info), replaces_line(info)) if line]),
+        *([(changes_heading(info), change_lines(info, MARKED))] if info.replaces else []),
         ("Beslutsdatum", [long_date(info.decision_date)]),
         ("Utgivare", [info.issuer]),
         ("Diarienummer", [info.diarienummer]),
         ("Kontakt", [info.contact]),
         ("Uppgifternas status", [status]),
+        ("Så läser du tabellen", reading_guide(final, info)),
         ("Tabellens kolumner", [SHARE_TABLE_NOTE]),
-        ("Så beräknas andelarna",
+        ("Så beräknas andelstalen",
          public_sentences(info.parameters, info.decimals, info.share_year, reference_year)),
         ("Omfördelningar", info.redistributions or ["Inga omfördelningar"]),
     ]
-    if has_expected and (note := expected_note(info)):
-        sections.append(("Väntat antal barn", [note]))
-    sections.append(("Underlag", [item.description or item.name for item in info.inputs]))
+    sections.append(("Underlag", [item.description or statistic_name(item.name)
+                                  for item in info.inputs]))
     row = 1
     for label, lines in sections:
         if not lines:
@@ -231,6 +258,9 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
             if line == ILLUSTRATIVE_MARK:
                 cell.font = font(bold=True, color=RED)
             row += 1
+    # The parameter table starts a printed page, so its header never stands alone at the
+    # foot of one: the text above is longer than a page.
+    sheet.row_breaks.append(Break(id=row))
     row += 1
     header_cell(_put(sheet, row, 1, "Parameter"), _HEADER_FILL)
     header_cell(_put(sheet, row, 2, "Värde"), _HEADER_FILL)
@@ -245,22 +275,23 @@ def _write_about(sheet: Worksheet, final: pl.DataFrame, info: PublicationInfo) -
 
 
 def _write_annex(sheet: Worksheet, info: PublicationInfo) -> None:
-    """Run id and every input's path and SHA-256: for checking, not for reading."""
+    """Run id and every input's SHA-256, in Swedish: for checking, not for reading. The files'
+    names and paths on the machine that built the table are in the manifest, not here."""
     _put(sheet, 1, 1, "Teknisk bilaga", bold=True, size=14)
     _put(sheet, 2, 1, "Körnings-id")
     _put(sheet, 2, 2, info.run_id)
     _put(sheet, 3, 1, "Parameteruppsättning")
     _put(sheet, 3, 2, info.parameter_set)
-    _put(sheet, 4, 1, f"Filernas SHA-256 och versionshistoriken: publication_{info.share_year}"
-                      ".json")
-    headers = ("Indata", "Sökväg", "SHA-256", "Status")
+    _put(sheet, 4, 1, "Filernas namn, sökvägar och SHA-256 samt versionshistoriken: "
+                      f"publication_{info.share_year}.json")
+    headers = ("Indata", "SHA-256", "Status")
     for column, header in enumerate(headers, start=1):
         header_cell(_put(sheet, 6, column, header), _HEADER_FILL)
     for row, item in enumerate(info.inputs, start=7):
-        values = (statistic_name(item.name), item.path, item.sha256,
-                  "illustrativ" if item.illustrative else "officiell")
+        values = (statistic_name(item.name), item.sha256,
+                  "illustrativa uppgifter" if item.illustrative else "officiella uppgifter")
         for column, value in enumerate(values, start=1):
-            _put(sheet, row, column, value, size=8 if column == 3 else None)
+            _put(sheet, row, column, value, size=8 if column == 2 else None)
     for letter, width in ANNEX_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     print_setup(sheet, title_rows=(6, 6), header_left=publication_title(info.share_year),

@@ -1,15 +1,20 @@
-"""The PDF edition of the final shares (kommunandelar): an accessible A4 table by county.
+"""The PDF edition of the final shares (andelstal): an accessible A4 document that explains
+before it lists.
 
 Set by typst (`share_table.typ` beside this module) as PDF/UA-1: a tagged structure tree with the
-table's header cells marked, the reading order of the text, the document language Swedish, and
+tables' header cells marked, the reading order of the text, the document language Swedish, and
 title, author (the issuer) and date in the metadata. The text is Source Sans Pro (from the
 `font-source-sans-pro` package), embedded. Every value reaches typst as JSON data and is placed as
 text, so a name or reason holding typst markup prints as written. The creation date is the
 publication date, so the same table gives the same bytes.
 
 Page 1 states the version ("Version N, publicerad …" and, for a reissue, "Ersätter version N−1
-av …. Skäl: …"); every page carries "Sida N av M" and, for illustrative data, a red mark; the
-last page is the technical annex (file hashes, run id).
+av …. Skäl: …" with the changed rows listed), then how to read the table: what 1 ‰ means, one
+worked example, why the expected children are not share × the planning figure. Each county is a
+heading (a bookmark in the PDF's outline) over its own table, kept whole on one page; a reissue's
+changed rows have a yellow background, bold figures and "(ändrad)" after the name. Every page
+carries "Sida N av M" and, for illustrative data, a red mark; the last page is the technical
+annex (hashes, run id), in Swedish and without the machine's paths.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from pipeline.presentation.columns import SHARE_TABLE_NOTE
 from pipeline.presentation.explanation import parameter_rows, public_sentences
 from pipeline.presentation.formats import MISSING, PRINT, long_date
 from pipeline.presentation.terms import NATIONAL, TOTAL
+from pipeline.publication.guide import reading_guide
 from pipeline.publication.table import (
     ILLUSTRATIVE_MARK,
     UNIT_COLUMNS,
+    CountySection,
     PublicationInfo,
     county_sections,
     national_totals,
@@ -36,7 +43,8 @@ from pipeline.publication.table import (
     with_context,
 )
 from pipeline.publication.texts import (
-    expected_note,
+    change_lines,
+    changes_heading,
     replaces_line,
     statistic_name,
     table_headers,
@@ -47,6 +55,9 @@ TEMPLATE = Path(__file__).with_name("share_table.typ")
 FONT_FOLDER = Path(font_source_sans_pro.font_directory)
 # Column widths in mm (178 mm of text width): code, name, then the numbers.
 CODE_WIDTH, NAME_WIDTH, NUMBER_WIDTH = 19, 36, 17.5
+CHANGED = "ändrad"
+MARKED = f"med gul bakgrund, fet stil och ”{CHANGED}” efter kommunens namn"
+CONTEXT_SUMS = ("previous_units", "change_units", "expected_children")
 
 
 def write_share_pdf(path: Path, final: pl.DataFrame, info: PublicationInfo) -> None:
@@ -61,11 +72,12 @@ def write_share_pdf(path: Path, final: pl.DataFrame, info: PublicationInfo) -> N
 def document_data(final: pl.DataFrame, info: PublicationInfo) -> dict[str, object]:
     """Everything the template prints, as plain JSON values (Swedish text, formatted numbers)."""
     final = with_context(final)
-    has_previous = final["previous_units"].null_count() < final.height
-    has_expected = final["expected_children"].null_count() < final.height
-    headers = table_headers(info, has_previous, has_expected)
+    shown = (final["previous_units"].null_count() < final.height,
+             final["expected_children"].null_count() < final.height)
+    headers = table_headers(info, *shown)
     title = publication_title(info.share_year)
     stamp = info.published_on or info.decision_date
+    sections = county_sections(final)
     return {
         "title": title,
         "valid_from": valid_from_text(info.share_year),
@@ -77,27 +89,33 @@ def document_data(final: pl.DataFrame, info: PublicationInfo) -> dict[str, objec
         "diarienummer_line": f"Diarienummer: {info.diarienummer}",
         "contact_line": f"Kontakt: {info.contact}",
         "mark": ILLUSTRATIVE_MARK if info.illustrative else None,
-        "explanation": [SHARE_TABLE_NOTE],
+        "changes_heading": changes_heading(info),
+        "changes": change_lines(info, MARKED),
+        "guide": reading_guide(final, info),
+        "columns_note": SHARE_TABLE_NOTE,
         "headers": headers,
         "widths": [CODE_WIDTH, NAME_WIDTH] + [NUMBER_WIDTH] * (len(headers) - 2),
-        "rows": _rows(final, info.decimals, has_previous, has_expected),
+        "counties": [_county(section, info, shown) for section in sections],
+        "summary": [[s.county_code, s.county_name,
+                     *_total("", s.municipalities, s.totals, info.decimals, shown)[1:]]
+                    for s in sections],
+        "national": _total(NATIONAL, final, national_totals(final), info.decimals, shown),
         "redistributions": info.redistributions or ["Inga omfördelningar"],
-        "expected_note": expected_note(info) if has_expected else None,
         "model": public_sentences(info.parameters, info.decimals, info.share_year,
                                   info.share_year - int(info.parameters.get(
                                       "reference_year_offset", 2))),
         "parameters": [list(row) for row in parameter_rows(info.parameters, info.decimals)],
-        "sources": [item.description or item.name for item in info.inputs],
+        "sources": [item.description or statistic_name(item.name) for item in info.inputs],
         "footer": f"{title} · version {info.version} · beslutsdatum "
                   f"{long_date(info.decision_date)}",
         "annex_lines": [
             f"Körnings-id: {info.run_id}",
             f"Parameteruppsättning: {info.parameter_set}",
-            "Filernas SHA-256 och versionshistoriken finns i manifestet "
+            "Filernas namn, sökvägar och SHA-256 samt versionshistoriken finns i manifestet "
             f"publication_{info.share_year}.json.",
         ],
         "annex_inputs": [
-            [statistic_name(item.name), item.path, f"SHA-256 {item.sha256}",
+            [statistic_name(item.name), f"SHA-256 {item.sha256}",
              "illustrativa uppgifter" if item.illustrative else "officiella uppgifter"]
             for item in info.inputs
         ],
@@ -105,36 +123,41 @@ def document_data(final: pl.DataFrame, info: PublicationInfo) -> dict[str, objec
     }
 
 
-def _rows(final: pl.DataFrame, decimals: int, has_previous: bool,
-          has_expected: bool) -> list[dict[str, object]]:
-    def numbers(units) -> list[str]:
-        return [PRINT.fixed(value, decimals) for value in units]
+def _numbers(units, decimals: int) -> list[str]:
+    return [PRINT.fixed(value, decimals) for value in units]
 
-    def context(row: dict) -> list[str]:
-        cells = []
-        if has_previous:
-            previous, change = row["previous_units"], row["change_units"]
-            cells += [PRINT.fixed(previous, decimals),
-                      PRINT.fixed(change, decimals, signed=True)]
-        if has_expected:
-            expected = row["expected_children"]
-            cells.append(MISSING if expected is None else str(expected))
-        return cells
 
-    def total(label: str, part: pl.DataFrame, totals, kind: str) -> dict[str, object]:
-        sums = {c: part[c].sum() if part[c].null_count() < part.height else None
-                for c in ("previous_units", "change_units", "expected_children")}
-        return {"kind": kind, "cells": [label, *numbers(totals), *context(sums)]}
+def _context(row: dict, decimals: int, shown: tuple[bool, bool]) -> list[str]:
+    cells = []
+    if shown[0]:
+        cells += [PRINT.fixed(row["previous_units"], decimals),
+                  PRINT.fixed(row["change_units"], decimals, signed=True)]
+    if shown[1]:
+        expected = row["expected_children"]
+        cells.append(MISSING if expected is None else PRINT.integer(expected))
+    return cells
 
-    rows: list[dict[str, object]] = []
-    for section in county_sections(final):
-        rows.append({"kind": "county",
-                     "cells": [f"{section.county_code} {section.county_name}"]})
-        for row in section.municipalities.iter_rows(named=True):
-            rows.append({"kind": "municipality", "cells": [
-                row["municipality_code"], row["municipality_name"],
-                *numbers(row[c] for c in UNIT_COLUMNS), *context(row)]})
-        rows.append(total(f"{TOTAL} {section.county_name}", section.municipalities,
-                          section.totals, "subtotal"))
-    rows.append(total(NATIONAL, final, national_totals(final), "national"))
-    return rows
+
+def _total(label: str, part: pl.DataFrame, totals, decimals: int,
+           shown: tuple[bool, bool]) -> list[str]:
+    sums = {c: part[c].sum() if part[c].null_count() < part.height else None
+            for c in CONTEXT_SUMS}
+    return [label, *_numbers(totals, decimals), *_context(sums, decimals, shown)]
+
+
+def _county(section: CountySection, info: PublicationInfo,
+            shown: tuple[bool, bool]) -> dict[str, object]:
+    rows = []
+    for row in section.municipalities.iter_rows(named=True):
+        changed = row["changed_from_version"] is not None
+        name = f"{row['municipality_name']} ({CHANGED})" if changed else row["municipality_name"]
+        rows.append({"changed": changed, "cells": [
+            row["municipality_code"], name,
+            *_numbers((row[c] for c in UNIT_COLUMNS), info.decimals),
+            *_context(row, info.decimals, shown)]})
+    return {
+        "heading": f"{section.county_code} {section.county_name}",
+        "rows": rows,
+        "total": _total(f"{TOTAL} {section.county_name}", section.municipalities,
+                        section.totals, info.decimals, shown),
+    }
