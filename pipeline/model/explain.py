@@ -140,7 +140,7 @@ def explain_change(change: ShareChange) -> ChangeExplanation | None:
     values = coalition_values(_factor_values(previous, before), _factor_values(current, after))
     contributions = shapley(values)
     scale = 10 ** current.decimals
-    rounded = _half_away_from_zero(contributions * scale)
+    rounded = half_away_from_zero(contributions * scale)
     table = change.table.select(
         "municipality_code",
         (pl.col("share_units") - pl.col("previous_units")).alias("change_units"),
@@ -242,7 +242,8 @@ def _main_terms(contributions: np.ndarray, redistribution: pl.Series, scale: int
     return pl.Series("main_term", np.array(names)[sizes.argmax(axis=0)], pl.String)
 
 
-def _half_away_from_zero(values: np.ndarray) -> np.ndarray:
+def half_away_from_zero(values: np.ndarray) -> np.ndarray:
+    """Whole numbers, halves rounded away from zero (MODEL.md: each contribution so rounded)."""
     return (np.sign(values) * np.floor(np.abs(values) + 0.5)).astype(np.int64)
 
 
