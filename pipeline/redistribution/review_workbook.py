@@ -31,6 +31,7 @@ from pipeline.core.excel_formats import number_format, put, save, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.model.change import ShareChange
+from pipeline.model.explain import ChangeExplanation
 from pipeline.model.parameters import ModelParameters
 from pipeline.presentation.columns import (
     AT_FLOOR,
@@ -42,6 +43,7 @@ from pipeline.presentation.columns import (
 from pipeline.presentation.formats import weekday_date
 from pipeline.presentation.terms import TOTAL
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
+from pipeline.redistribution.explained_sheet import CHANGE_SHEET, change_sheet, method_on_guide
 from pipeline.redistribution.review_guide import comparison, guide_sheet, previous_year
 from pipeline.redistribution.review_hidden import codes_sheet, info_sheet
 from pipeline.redistribution.review_round import ReviewRound
@@ -86,6 +88,7 @@ def write_review_workbooks(
     *,
     review_round: ReviewRound | None = None,
     parameters: ModelParameters | None = None,
+    explanation: ChangeExplanation | None = None,
 ) -> list[Path]:
     """Write every county's review workbook (named by the layout); return the paths."""
     paths = []
@@ -94,7 +97,7 @@ def write_review_workbooks(
         path = layout.review_workbook(share_year, county_code, county_name)
         write_review_workbook(path, share_year, county_code, draft, change, decimals,
                               illustrative, parameter_set, review_round=review_round,
-                              parameters=parameters)
+                              parameters=parameters, explanation=explanation)
         paths.append(path)
     return paths
 
@@ -111,12 +114,13 @@ def write_review_workbook(
     *,
     review_round: ReviewRound | None = None,
     parameters: ModelParameters | None = None,
+    explanation: ChangeExplanation | None = None,
 ) -> None:
     """Write one county's review workbook; the file appears whole or not at all.
 
     `change` is the draft against the previous share year's published table. Without
     `review_round` the first sheet leaves out the deadline and the return address; without
-    `parameters` it leaves out the model's values."""
+    `parameters` it leaves out the model's values; `explanation` is `change` term by term."""
     county = _county_rows(draft, change, county_code)
     county_name = county["county_name"][0]
     compared = change.compared_year
@@ -125,8 +129,11 @@ def write_review_workbook(
     example = f"{county['municipality_code'][0]} {county['municipality_name'][0]}"
     guide_sheet(workbook.active, share_year, county_code, county_name, example, compared,
                  decimals, illustrative, parameter_set, review_round, parameters)
+    method_on_guide(workbook.active, change)
     _draft_sheet(workbook.create_sheet(DRAFT_SHEET), county, share_year, compared, county_name,
                  decimals, illustrative, parameter_set)
+    change_sheet(workbook.create_sheet(CHANGE_SHEET), county, county_name, change, explanation,
+                 illustrative)
     _form_sheet(workbook.create_sheet(FORM_SHEET), county, share_year, county_name, decimals,
                 illustrative, review_round)
     codes_sheet(workbook.create_sheet(CODES_SHEET), county)
