@@ -89,7 +89,8 @@ def test_csv_is_utf8_without_bom_with_unix_line_ends_and_two_decimals(final):
     assert b"\r" not in data
     lines = data.decode("utf-8").splitlines()
     assert len(lines) == 291
-    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08,,,"
+    # The context and the terms of the change, empty: no previous year, nothing explained.
+    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08" + "," * 12
     assert "Ö" in lines[3]
 
 
