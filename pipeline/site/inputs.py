@@ -26,6 +26,10 @@ class Publication:
     calculated: dict[str, int]
     given: dict[str, int]
     received: dict[str, int]
+    # The share year the table compares with, and per municipality its change from it term by
+    # term (the published CSV's last columns, in units; None where not explained).
+    compared_with: int | None = None
+    changes: dict[str, dict[str, int | None]] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:

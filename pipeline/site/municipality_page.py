@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from pipeline.presentation.formats import MISSING, NBSP, WEB, long_date
+from pipeline.site.change_section import change_section
 from pipeline.site.inputs import SiteInputs
 from pipeline.site.markup import Context, county_href, facts, figure, num, page, table, updated
 from pipeline.site.sections import assignments_block, transfers_block
@@ -30,6 +31,7 @@ def municipality_page(ctx: Context, m: Municipality) -> str:
             ("Plats i kön", f"{WEB.integer(s.queue_place)} av {WEB.integer(_queued(inputs))}"
              if s.queue_place else "inte i kön"),
         ]),
+        change_section(ctx, m),
         share_history(ctx, m),
         '<h2 id="per-ar">Anvisningar per år</h2>',
         assignments_block(ctx, inputs.yearly[m.code], f"k{m.code}", escape(m.name)),

@@ -8,6 +8,7 @@ from html import escape
 
 from pipeline.presentation.formats import MISSING, WEB, long_date
 from pipeline.site import map as choropleth
+from pipeline.site.change_section import CHANGE_HEADING, change_cell
 from pipeline.site.charts import CONNECTION_COLOUR, EQUALISING_COLOUR
 from pipeline.site.markup import Context, county_href, figure, municipality_href, num, table
 from pipeline.site.upstream import Municipality
@@ -15,7 +16,8 @@ from pipeline.site.upstream import Municipality
 # --- the table of municipalities -------------------------------------------------------------
 
 MUNICIPALITY_HEADERS = (
-    ("Kommun", False), ("Län", False), ("Andelstal", True), ("Anvisade sedan 2016-01-01", True),
+    ("Kommun", False), ("Län", False), ("Andelstal", True), CHANGE_HEADING,
+    ("Anvisade sedan 2016-01-01", True),
     ("Mål", True), ("Måluppfyllelse", True), ("Plats i kön", True),
 )
 
@@ -38,6 +40,7 @@ def municipality_rows(ctx: Context, municipalities: Iterable[Municipality], root
             f'</a></th><td><a href="{county_href(m.county_code, root)}">'
             f"{escape(m.county_name)}</a></td>"
             + num(WEB.promille(s.share_units, ctx.decimals), s.share_units)
+            + change_cell(ctx, m.code)
             + num(WEB.integer(s.assigned), s.assigned)
             + num(WEB.decimal(s.target, 2) if s.share_units else MISSING,
                   s.target if s.share_units else "")

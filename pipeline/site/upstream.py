@@ -11,10 +11,11 @@ from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledge
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
+from pipeline.publication.table import parse_change_csv
 from pipeline.redistribution.december_round import collect_agreements
 
 __all__ = [
     "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
-    "forecast_table", "fulfilment_table", "load_register", "published_paths", "queue_places",
-    "read_ledger", "read_published_final",
+    "forecast_table", "fulfilment_table", "load_register", "parse_change_csv", "published_paths",
+    "queue_places", "read_ledger", "read_published_final",
 ]
