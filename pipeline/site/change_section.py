@@ -58,4 +58,4 @@ def change_cell(ctx: Context, code: str) -> str:
     change = ctx.inputs.shown.changes.get(code, {}).get("change_units")
     if change is None:
         return num(MISSING, "")
-    return num(f"{WEB.fixed(change, ctx.decimals, signed=True)}", abs(change))
+    return num(f"{WEB.fixed(change, ctx.decimals, signed=True)}{WEB.unit_space}‰", abs(change))

@@ -127,7 +127,7 @@ def test_the_section_says_why_there_is_no_chart():
 
 def test_the_table_of_municipalities_sorts_the_change_by_its_size():
     ctx = context(2025, {"0380": explained(change_population=-25)})
-    assert change_cell(ctx, "0380") == '<td class="num" data-sort="25">\u22120,25</td>'
+    assert change_cell(ctx, "0380") == f'<td class="num" data-sort="25">\u22120,25{NBSP}‰</td>'
     assert change_cell(ctx, "0114") == '<td class="num" data-sort="">–</td>'
 
 
