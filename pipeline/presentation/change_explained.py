@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -73,7 +74,7 @@ def explained_texts(explanation: ChangeExplanation,
             for row in explanation.table.iter_rows(named=True)}
 
 
-def terms_text(row: Mapping[str, object], decimals: int, numbers: Numbers = WEB) -> str:
+def terms_text(row: Mapping[str, Any], decimals: int, numbers: Numbers = WEB) -> str:
     """The non-zero terms of a row of `ChangeExplanation.table`, in order: "Befolkning −0,12 ‰ ·
     Avrundning +0,01 ‰"; "Ingen förändring" when every term is 0."""
     terms = [f"{LABELS[column]} {_amount(row[units(column)], decimals, numbers)}"
@@ -82,7 +83,7 @@ def terms_text(row: Mapping[str, object], decimals: int, numbers: Numbers = WEB)
     return SEPARATOR.join(terms) if terms else "Ingen förändring"
 
 
-def main_cause(row: Mapping[str, object], decimals: int, numbers: Numbers = PLAIN) -> str:
+def main_cause(row: Mapping[str, Any], decimals: int, numbers: Numbers = PLAIN) -> str:
     """The largest term with its amount, "Befolkning -0,12 ‰", for a table of many changes;
     "–" when no term reaches one unit."""
     column = str(row["main_term"])
@@ -100,7 +101,7 @@ def main_causes(explanation: ChangeExplanation) -> pl.DataFrame:
     })
 
 
-def cause_sentence(row: Mapping[str, object], decimals: int, years: tuple[int, int, int, int],
+def cause_sentence(row: Mapping[str, Any], decimals: int, years: tuple[int, int, int, int],
                    drafted: bool, last_year_redistributed: int, numbers: Numbers = WEB) -> str:
     """One sentence naming the term that moved the share most, in plain words.
 
@@ -109,7 +110,7 @@ def cause_sentence(row: Mapping[str, object], decimals: int, years: tuple[int, i
     `last_year_redistributed` is (received − given) of the previous year, in this year's units.
     """
     column = str(row["main_term"])
-    amount = int(row[units(column)])  # type: ignore[call-overload]
+    amount = int(row[units(column)])
     if amount == 0:
         if row["change_units"] == 0:
             return "Andelen är oförändrad."
@@ -130,7 +131,7 @@ def cause_sentence(row: Mapping[str, object], decimals: int, years: tuple[int, i
     if factor.statistic is None:
         return f"Störst betydelse har att modellens parametrar ändrades, {effect}."
     name = factor.statistic.name
-    moved = int(row[direction(factor)])  # type: ignore[call-overload]
+    moved = int(row[direction(factor)])
     between = f"från {previous_reference} till {reference}"
     # More of the population raises a share; more reception lowers it. When the municipality's
     # own part moved the other way or not at all, the others' figures moved its share (through
@@ -177,6 +178,5 @@ def _years(change: ShareChange) -> tuple[int, int, int, int]:
             current.parameters.reference_year(current.share_year))
 
 
-def _amount(value: object, decimals: int, numbers: Numbers) -> str:
-    return (f"{numbers.fixed(int(value), decimals, signed=True)}"  # type: ignore[call-overload]
-            f"{numbers.unit_space}‰")
+def _amount(value: int, decimals: int, numbers: Numbers) -> str:
+    return f"{numbers.fixed(value, decimals, signed=True)}{numbers.unit_space}‰"
