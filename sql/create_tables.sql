@@ -68,3 +68,20 @@ CREATE TABLE IF NOT EXISTS share_basis (
     {statistic_columns},
     PRIMARY KEY (share_year, municipality_code)
 );
+-- Why each calculated share of the standard draft changed from the previous share year (MODEL.md,
+-- "Why a share changed"), keyed like draft_shares: per factor of pipeline/model/explain.py its
+-- Shapley value in ‰ and its term in units of 10^-decimals ‰ (filled in from the registry; NULL
+-- only for a share year stored before its statistic joined the registry), then the rounding term
+-- and the change of the calculated share, their sum. A share year without a previous one to
+-- compare with has no rows.
+CREATE TABLE IF NOT EXISTS draft_changes (
+    share_year INTEGER NOT NULL,
+    variant VARCHAR NOT NULL DEFAULT {standard_variant},
+    municipality_code VARCHAR NOT NULL,
+    previous_share_year INTEGER NOT NULL,
+    decimals INTEGER NOT NULL,
+    {change_columns},
+    change_rounding_units BIGINT NOT NULL,
+    change_calculated_units BIGINT NOT NULL,
+    PRIMARY KEY (share_year, variant, municipality_code)
+);

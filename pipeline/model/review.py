@@ -15,10 +15,12 @@ LISTED = 15
 
 
 def largest_changes(table: pl.DataFrame, decimals: int, label: str, previous_label: str,
-                    before: str = "previous_units", change: str = "change_units") -> pl.DataFrame:
+                    before: str = "previous_units", change: str = "change_units",
+                    extra: tuple[str, ...] = ()) -> pl.DataFrame:
     """The municipalities whose share moved most: `table` is a `ShareChange.table`; the share
     `label` is its share_units, `previous_label` its `before` column, the move its `change`
-    column (by default the change from the previous share year)."""
+    column (by default the change from the previous share year); `extra` are text columns of
+    `table` shown as they are after those (the main cause of each change)."""
     if table[before].null_count() == table.height:
         return pl.DataFrame({"": [f"ingen {previous_label} att jämföra med"]})
     top = table.sort(pl.col(change).abs(), "municipality_code", descending=[True, False],
@@ -30,6 +32,7 @@ def largest_changes(table: pl.DataFrame, decimals: int, label: str, previous_lab
         f"{previous_label} ‰": [PLAIN.fixed(v, decimals) for v in top[before]],
         f"{label} ‰": [PLAIN.fixed(v, decimals) for v in top["share_units"]],
         "Förändring ‰": [PLAIN.fixed(v, decimals, signed=True) for v in top[change]],
+        **{column: top[column] for column in extra},
     })
 
 

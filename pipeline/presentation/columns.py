@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pipeline.ingestion.registry import STATISTICS
+from pipeline.model.explain import CALCULATED, FACTORS, REDISTRIBUTION, ROUNDING
 from pipeline.presentation.terms import SHARE, TOTAL
 
 Unit = Literal["code", "name", "promille", "percent", "persons", "days", "children", "yes/no"]
@@ -143,4 +144,31 @@ FULFILMENT_TABLE: tuple[Column, ...] = (
     Column("assigned", "Anvisade sedan 2016", "children",
            "Barn som anvisats till kommunen sedan 1 januari 2016."),
     TARGET, FULFILMENT,
+)
+
+# --- why the share changed (förklaring av förändringen) -----------------------------------------
+# The terms of the change from the previous share year (pipeline.model.explain): the last columns
+# of the machine CSV and the names in every explanation of a change. A factor of a statistic
+# without an entry here is named by the statistic's heading.
+FACTOR_LABELS = {
+    "population": "Befolkning",
+    "newcomers": "Mottagna nyanlända",
+    "minors": "Mottagna ensamkommande barn",
+    "asylum_days": "Boendedygn asylsökande",
+    "arrival_days": "Boendedygn ankomstkommun",
+    "parameters": "Parametrar",
+}
+FACTOR_TERMS: tuple[Column, ...] = tuple(
+    Column(f.column, label, "promille",
+           f"{label}: bidraget till förändringen av den beräknade andelen sedan {{previous}}.")
+    for f in FACTORS
+    for label in [FACTOR_LABELS.get(f.name, f.statistic.swedish if f.statistic else f.name)])
+CHANGE_TERMS: tuple[Column, ...] = (
+    *FACTOR_TERMS,
+    Column(ROUNDING, "Avrundning", "promille",
+           "Avrundningens bidrag, så att bidragen summerar exakt till förändringen."),
+    Column(CALCULATED, "Förändring beräknad andel", "promille",
+           "Beräknad andel {year} minus beräknad andel {previous}: summan av bidragen."),
+    Column(REDISTRIBUTION, "Omfördelning", "promille",
+           "Mottagen minus lämnad andel {year}, minus detsamma {previous}."),
 )

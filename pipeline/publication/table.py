@@ -16,7 +16,8 @@ import polars as pl
 from pipeline.core.errors import AnvisningError
 from pipeline.core.files import neutralise_formula
 from pipeline.core.units import parse_promille, total_units, units_to_text
-from pipeline.presentation.columns import SHARE_CONTEXT, SHARE_DECISION
+from pipeline.model.explain import units
+from pipeline.presentation.columns import CHANGE_TERMS, SHARE_CONTEXT, SHARE_DECISION
 from pipeline.presentation.formats import long_date
 from pipeline.presentation.terms import ILLUSTRATIVE, SHARE
 
@@ -33,7 +34,11 @@ COUNT_CONTEXT = ["expected_children", "changed_from_version"]
 CONTEXT_COLUMNS = PROMILLE_CONTEXT + COUNT_CONTEXT
 DECISION_CSV_COLUMNS = [column.name for column in SHARE_DECISION]
 CONTEXT_CSV_COLUMNS = [column.name for column in SHARE_CONTEXT]
-CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS
+# Last, why the share changed (pipeline.model.explain): the terms of change_promille, in units in
+# the frame, empty where not explained (no previous share year, or not its inputs).
+CHANGE_CSV_COLUMNS = [column.name for column in CHANGE_TERMS]
+CHANGE_UNIT_COLUMNS = [units(name) for name in CHANGE_CSV_COLUMNS]
+CSV_COLUMNS = DECISION_CSV_COLUMNS + CONTEXT_CSV_COLUMNS + CHANGE_CSV_COLUMNS
 ILLUSTRATIVE_MARK = f"{ILLUSTRATIVE.upper()} – inte ett beslut"
 PLACEHOLDER_ISSUER = "[utgivare saknas]"
 PLACEHOLDER_DIARIENUMMER = "[diarienummer saknas]"
@@ -161,8 +166,10 @@ def national_totals(final: pl.DataFrame) -> tuple[int, ...]:
 
 
 def with_context(final: pl.DataFrame) -> pl.DataFrame:
-    """`final` with the `CONTEXT_COLUMNS`, empty (null) where they were not computed."""
-    missing = [pl.lit(None, pl.Int64).alias(c) for c in CONTEXT_COLUMNS if c not in final.columns]
+    """`final` with the `CONTEXT_COLUMNS` and `CHANGE_UNIT_COLUMNS`, empty (null) where they were
+    not computed."""
+    missing = [pl.lit(None, pl.Int64).alias(c) for c in CONTEXT_COLUMNS + CHANGE_UNIT_COLUMNS
+               if c not in final.columns]
     return final.with_columns(missing) if missing else final
 
 
@@ -172,24 +179,28 @@ def render_csv(final: pl.DataFrame, decimals: int) -> bytes:
     UTF-8 without BOM, '\\n' line ends, a decimal point, columns `CSV_COLUMNS`, rows in
     municipality-code order, each promille with exactly `decimals` decimals. The decision's
     columns come first (`DECISION_CSV_COLUMNS`); the context columns follow, empty where not
-    known (no published previous year, a row unchanged in a reissue). The bytes depend on the
+    known (no published previous year, a row unchanged in a reissue), then the terms of the
+    change (`CHANGE_CSV_COLUMNS`), empty where it was not explained. The bytes depend on the
     table alone (no timestamp), so unchanged inputs give a byte-identical file.
 
     Text cells beginning with '=', '+', '-', '@', a tab or a carriage return are neutralised by a
     leading single quote (the OWASP CSV-injection rule), so a spreadsheet opening the file never
-    runs them as a formula. Promille values are never negative, so no number is altered.
+    runs them as a formula. Numbers are written as they are, a negative change included.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    columns = FINAL_COLUMNS + CONTEXT_COLUMNS
-    counts = len(columns) - len(COUNT_CONTEXT)
+    columns = FINAL_COLUMNS + CONTEXT_COLUMNS + CHANGE_UNIT_COLUMNS
+    counts = len(FINAL_COLUMNS + CONTEXT_COLUMNS) - len(COUNT_CONTEXT)
+    terms_at = len(FINAL_COLUMNS + CONTEXT_COLUMNS)
     for row in with_context(final).sort("municipality_code").select(columns).iter_rows():
         texts = [neutralise_formula(value) for value in row[: len(TEXT_COLUMNS)]]
         numbers = ["" if value is None else units_to_text(value, decimals)
                    for value in row[len(TEXT_COLUMNS) : counts]]
-        writer.writerow(texts + numbers + ["" if value is None else str(value)
-                                           for value in row[counts:]])
+        whole = ["" if value is None else str(value) for value in row[counts:terms_at]]
+        terms = ["" if value is None else units_to_text(value, decimals)
+                 for value in row[terms_at:]]
+        writer.writerow(texts + numbers + whole + terms)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -219,3 +230,26 @@ def parse_csv(data: bytes, decimals: int) -> pl.DataFrame:
           for text, units in zip(DECISION_CSV_COLUMNS[len(TEXT_COLUMNS):], UNIT_COLUMNS,
                                  strict=True)],
     )
+
+
+def parse_change_csv(data: bytes, decimals: int) -> pl.DataFrame:
+    """From the machine CSV: municipality_code, `previous_units`, `change_units` and the terms
+    of the change (`CHANGE_UNIT_COLUMNS`), in units, null where empty or where a table
+    published before a column existed lacks it."""
+    frame = pl.read_csv(data, infer_schema=False)
+    names = {"previous_share_promille": "previous_units", "change_promille": "change_units",
+             **dict(zip(CHANGE_CSV_COLUMNS, CHANGE_UNIT_COLUMNS, strict=True))}
+    return frame.select(
+        "municipality_code",
+        *[(pl.col(text).map_elements(lambda t: _signed_units(t, decimals),
+                                     return_dtype=pl.Int64)
+           if text in frame.columns else pl.lit(None, pl.Int64)).alias(name)
+          for text, name in names.items()],
+    )
+
+
+def _signed_units(text: str, decimals: int) -> int:
+    """"-0.12" -> -12 at 2 decimals; a change or a term may be negative."""
+    negative = text.startswith("-")
+    value = parse_promille(text.removeprefix("-"), decimals)
+    return -value if negative else value

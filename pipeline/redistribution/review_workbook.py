@@ -33,6 +33,7 @@ from pipeline.core.excel_formats import number_format, put, save, use_house_font
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.model.change import ShareChange
+from pipeline.model.explain import ChangeExplanation
 from pipeline.model.parameters import ModelParameters
 from pipeline.presentation.columns import (
     AT_FLOOR,
@@ -43,6 +44,7 @@ from pipeline.presentation.columns import (
 )
 from pipeline.presentation.terms import TOTAL
 from pipeline.redistribution.agreements import FORM_SHEET, INFO_SHEET
+from pipeline.redistribution.explained_sheet import CHANGE_SHEET, change_sheet, method_on_guide
 from pipeline.redistribution.review_form import CODES_SHEET, example_row, form_sheet
 from pipeline.redistribution.review_guide import comparison, guide_sheet, previous_year
 from pipeline.redistribution.review_hidden import codes_sheet, info_sheet
@@ -82,6 +84,7 @@ def write_review_workbooks(
     review_round: ReviewRound | None = None,
     parameters: ModelParameters | None = None,
     issuer: str = "",
+    explanation: ChangeExplanation | None = None,
 ) -> list[Path]:
     """Write every county's review workbook (named by the layout); return the paths."""
     paths = []
@@ -90,7 +93,8 @@ def write_review_workbooks(
         path = layout.review_workbook(share_year, county_code, county_name)
         write_review_workbook(path, share_year, county_code, draft, change, decimals,
                               illustrative, parameter_set, review_round=review_round,
-                              parameters=parameters, issuer=issuer)
+                              parameters=parameters, issuer=issuer,
+                              explanation=explanation)
         paths.append(path)
     return paths
 
@@ -108,13 +112,14 @@ def write_review_workbook(
     review_round: ReviewRound | None = None,
     parameters: ModelParameters | None = None,
     issuer: str = "",
+    explanation: ChangeExplanation | None = None,
 ) -> None:
     """Write one county's review workbook; the file appears whole or not at all.
 
     `change` is the draft against the previous share year's published table. Without
     `review_round` the first sheet leaves out the deadline and the return address; without
     `parameters` it leaves out the model's values. `issuer` (data/publication.toml) is the
-    workbook's author."""
+    workbook's author; `explanation` is `change` term by term."""
     county = _county_rows(draft, change, county_code)
     county_name = county["county_name"][0]
     compared = change.compared_year
@@ -124,14 +129,17 @@ def write_review_workbook(
     example = example_row(county, share_year, decimals)
     guide_sheet(workbook.active, share_year, county_code, county_name, choice, compared,
                 decimals, illustrative, parameter_set, review_round, parameters)
+    method_on_guide(workbook.active, change)
     _draft_sheet(workbook.create_sheet(DRAFT_SHEET), county, share_year, compared, county_name,
                  decimals, illustrative, parameter_set)
+    change_sheet(workbook.create_sheet(CHANGE_SHEET), county, county_name, change, explanation,
+                 illustrative)
     form_sheet(workbook.create_sheet(FORM_SHEET), county, share_year, county_name, decimals,
                illustrative, review_round, example)
     codes_sheet(workbook.create_sheet(CODES_SHEET), county)
     info_sheet(workbook.create_sheet(INFO_SHEET), share_year, county_code, county_name,
                decimals, illustrative, parameter_set, example)
-    for sheet in (workbook[GUIDE_SHEET], workbook[DRAFT_SHEET]):
+    for sheet in (workbook[GUIDE_SHEET], workbook[DRAFT_SHEET], workbook[CHANGE_SHEET]):
         protect(sheet)
     workbook.security = WorkbookProtection(lockStructure=True)
     _properties(workbook, share_year, county_name, issuer)

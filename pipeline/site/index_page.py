@@ -45,7 +45,8 @@ def index_page(ctx: Context) -> str:
         national_assignments(ctx),
         '<h2 id="kommuner-rubrik">Alla kommuner</h2>',
         "<p>Tabellen är kartans textversion. Med JavaScript påslaget kan den sorteras (klicka på "
-        "en kolumnrubrik) och filtreras.</p>",
+        "en kolumnrubrik) och filtreras. Förändring är skillnaden mot förra årets andelstal i "
+        "promille; den kolumnen sorteras efter förändringens storlek, ökning som minskning.</p>",
         municipality_table(ctx, inputs.municipalities, "",
                            f"{SHARE.capitalize()} {shown.year} och måluppfyllelse per "
                            f"{long_date(inputs.as_of)}, alla 290 kommuner", "kommuner"),

@@ -31,6 +31,10 @@ class Publication:
     expected: dict[str, int] | None = None
     planning_children: int | None = None
     planning_scenario: str | None = None  # the prognosis scenario the planning figure is
+    # The share year the table compares with, and per municipality its change from it term by
+    # term (the published CSV's last columns, in units; None where not explained).
+    compared_with: int | None = None
+    changes: dict[str, dict[str, int | None]] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:

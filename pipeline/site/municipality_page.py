@@ -10,6 +10,7 @@ from pipeline.presentation.columns import FULFILMENT, FULFILMENT_TABLE, SHARE_DE
 from pipeline.presentation.formats import MISSING, NBSP, WEB, long_date
 from pipeline.presentation.terms import PLANNING_FIGURE, SCENARIO_NAMES, SHARE
 from pipeline.site.answers import answers, children
+from pipeline.site.change_section import change_section
 from pipeline.site.markup import Context, county_href, figure, num, page, table, updated
 from pipeline.site.sections import assignments_block, queue_note, transfers_block
 from pipeline.site.upstream import Municipality
@@ -28,6 +29,7 @@ def municipality_page(ctx: Context, m: Municipality) -> str:
         f"{escape(m.county_name)}</a> · kommunkod {m.code}</p>",
         answers(ctx, m),
         updated(inputs),
+        change_section(ctx, m),
         share_history(ctx, m),
         '<h2 id="per-ar">Anvisningar per år</h2>',
         assignments_block(ctx, inputs.yearly[m.code], escape(m.name)),

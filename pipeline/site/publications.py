@@ -14,7 +14,12 @@ from pipeline.core.errors import InputError
 from pipeline.presentation.terms import LEDGER
 from pipeline.site.documents import iso_date
 from pipeline.site.inputs import Publication
-from pipeline.site.upstream import STATISTICS, published_paths, read_published_final
+from pipeline.site.upstream import (
+    STATISTICS,
+    parse_change_csv,
+    published_paths,
+    read_published_final,
+)
 
 _YEAR_DIR = re.compile(r"^\d{4}$")
 EXPECTED = "expected_children"
@@ -61,6 +66,8 @@ def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str
                          "register's municipalities")
     columns = {c: dict(zip(final["municipality_code"], final[c], strict=True))
                for c in ("share_units", "calculated_units", "given_units", "received_units")}
+    changes = parse_change_csv(paths["csv"].read_bytes(), decimals)
+    compared_with = manifest.get("compared_with")
     illustrative = tuple(
         INPUT_NAMES.get(item.get("name", ""), _agreement_name(item.get("name", "")))
         for item in manifest.get("inputs", []) if item.get("illustrative"))
@@ -75,6 +82,8 @@ def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str
         planning_children=planning if isinstance(planning, int) else None,
         planning_scenario=scenario if isinstance(scenario := manifest.get("planning_scenario"),
                                                   str) else None,
+        compared_with=int(compared_with) if compared_with is not None else None,
+        changes={row.pop("municipality_code"): row for row in changes.iter_rows(named=True)},
     )
 
 

@@ -10,6 +10,7 @@ from pipeline.presentation.columns import FULFILMENT, TARGET
 from pipeline.presentation.formats import MISSING, WEB, long_date
 from pipeline.presentation.terms import SHARE
 from pipeline.site import map as choropleth
+from pipeline.site.change_section import CHANGE_HEADING, change_cell
 from pipeline.site.charts import CONNECTION_COLOUR, EQUALISING_COLOUR
 from pipeline.site.markup import Context, county_href, figure, municipality_href, num, table
 from pipeline.site.upstream import Municipality
@@ -19,7 +20,8 @@ from pipeline.site.upstream import Municipality
 # Key columns first, so that a phone shows the name, the share and goal fulfilment without
 # scrolling sideways; the county last.
 MUNICIPALITY_HEADERS = (
-    ("Kommun", False), (SHARE.capitalize(), True), (FULFILMENT.title(), True),
+    ("Kommun", False), (SHARE.capitalize(), True), CHANGE_HEADING,
+    (FULFILMENT.title(), True),
     ("Anvisade sedan 2016", True), (f"{TARGET.title()}, barn", True), ("Plats i kön", True),
     ("Län", False),
 )
@@ -42,6 +44,7 @@ def municipality_rows(ctx: Context, municipalities: Iterable[Municipality], root
             f'<tr><th scope="row"><a href="{municipality_href(m.code, root)}">{escape(m.name)}'
             "</a></th>"
             + num(WEB.promille(s.share_units, ctx.decimals), s.share_units)
+            + change_cell(ctx, m.code)
             + fulfilment_cell(s.fulfilment_pct)
             + num(WEB.integer(s.assigned), s.assigned)
             + num(WEB.decimal(s.target, 0) if s.share_units else MISSING,

@@ -12,12 +12,12 @@ from pipeline.goals.prognosis import SCENARIOS, load_national_prognosis
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
 from pipeline.publication.store import published_paths, read_published_final
-from pipeline.publication.table import publication_title
+from pipeline.publication.table import parse_change_csv, publication_title
 from pipeline.redistribution.december_round import collect_agreements
 
 __all__ = [
     "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
     "SCENARIOS", "forecast", "forecast_table", "fulfilment_table", "load_national_prognosis",
-    "load_register", "publication_title", "published_paths", "queue_places", "read_ledger",
-    "read_published_final",
+    "load_register", "parse_change_csv", "publication_title", "published_paths", "queue_places",
+    "read_ledger", "read_published_final",
 ]

@@ -11,6 +11,7 @@ import polars as pl
 
 from pipeline.core.errors import AnvisningError
 from pipeline.ingestion.registry import INPUT_COLUMNS
+from pipeline.model.explain import FACTORS, units
 from pipeline.model.parameters import STANDARD_VARIANT
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
@@ -18,14 +19,16 @@ STATISTIC_TABLES = frozenset(INPUT_COLUMNS)
 # Tables recomputed per share year from the others. A migration may drop a column of theirs that
 # sql/ no longer defines (share_basis's column of a statistic taken out of the registry); from any
 # other table it refuses to, so ingested statistics and published facts are never lost.
-DERIVED_TABLES = frozenset({"share_basis", "draft_shares"})
-# The parts of the SQL that list every statistic, derived from the registry, and the name of the
-# standard variant, which the parameters own.
+DERIVED_TABLES = frozenset({"share_basis", "draft_shares", "draft_changes"})
+# The parts of the SQL that list every statistic or every factor of the explained change, derived
+# from the registry, and the name of the standard variant, which the parameters own.
 _PARTS = {
     "{statistic_columns}": ",\n    ".join(f"{name} BIGINT" for name in INPUT_COLUMNS),
     "{statistic_values}": ", ".join(f"s{i}.value" for i in range(len(INPUT_COLUMNS))),
     "{statistic_joins}": "\n".join(f"JOIN {name} AS s{i} USING (share_year, municipality_code)"
                                    for i, name in enumerate(INPUT_COLUMNS)),
+    "{change_columns}": ",\n    ".join(f"{f.column} DOUBLE,\n    {units(f.column)} BIGINT"
+                                      for f in FACTORS),
     "{standard_variant}": f"'{STANDARD_VARIANT}'",
 }
 # An in-memory catalog, attached while create_tables reads the definitions sql/ gives today.

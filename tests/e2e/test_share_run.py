@@ -39,8 +39,12 @@ DRAFT_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name", "population",
     "newcomers_settled", "minors_received", "asylum_housing_days", "minor_arrival_housing_days",
     "population_share", "reception_share", "adjusted_share", "at_floor", "share_promille",
+    # the change of the calculated share from the previous share year, term by term
+    "change_population", "change_newcomers", "change_minors", "change_asylum_days",
+    "change_arrival_days", "change_parameters", "change_rounding", "change_calculated",
 ]
 INPUTS = DRAFT_COLUMNS[4:9]
+DRAFT_TERMS = DRAFT_COLUMNS[14:21]
 EXPLANATIONS = ("population_share", "reception_share", "adjusted_share")
 PUBLISHED_COLUMNS = [
     "municipality_code", "municipality_name", "county_code", "county_name",
@@ -49,6 +53,10 @@ PUBLISHED_COLUMNS = [
 # The decision's columns; context columns follow them (previous year, change, expected children).
 CONTEXT_COLUMNS = ["previous_share_promille", "change_promille", "expected_children",
                    "changed_from_version"]
+# Last, the change from the previous share year term by term (empty without one).
+CHANGE_COLUMNS = ["change_population", "change_newcomers", "change_minors", "change_asylum_days",
+                  "change_arrival_days", "change_parameters", "change_rounding",
+                  "change_calculated", "change_redistribution"]
 PUBLISHED_FILES = ("shares_{y}.csv", "shares_{y}.xlsx", "shares_{y}.pdf", "publication_{y}.json")
 TWO_DECIMALS = re.compile(r"^\d+\.\d{2}$")
 SIX_OR_MORE_DECIMALS = re.compile(r"^\d+\.\d{6,}$")
@@ -369,10 +377,11 @@ def test_the_published_csv_is_the_warehouse_final_shares_with_excel_and_pdf_besi
 
     lines = csv_lines(paths[f"shares_{YEAR}.csv"])
 
-    assert lines[0] == PUBLISHED_COLUMNS + CONTEXT_COLUMNS
+    assert lines[0] == PUBLISHED_COLUMNS + CONTEXT_COLUMNS + CHANGE_COLUMNS
     assert decision_part(lines[1:]) == warehouse_final_rows(workspace, YEAR)
     assert len(lines) == 291
-    assert sum(int(row[-2]) for row in lines[1:]) == planning_children(workspace)
+    expected = lines[0].index("expected_children")
+    assert sum(int(row[expected]) for row in lines[1:]) == planning_children(workspace)
     assert paths[f"shares_{YEAR}.xlsx"].read_bytes()[:2] == b"PK"
     assert paths[f"shares_{YEAR}.pdf"].read_bytes()[:5] == b"%PDF-"
     manifest = json.loads(paths[f"publication_{YEAR}.json"].read_text(encoding="utf-8"))
@@ -584,6 +593,23 @@ def test_the_draft_change_compares_with_the_previous_years_published_table(publi
         assert Decimal(row["draft_share_promille"]) == draft[code], row
         assert Decimal(row["change_promille"]) == draft[code] - earlier_final[code], row
     assert "unchanged" in again.stdout
+
+
+def test_the_draft_explains_each_change_from_the_previous_year_term_by_term(two_share_years):
+    """2026 drafted again after 2025 was published: its CSV's terms add up exactly to the
+    change of the calculated share. 2026 was published before 2025 and keeps its decision,
+    compared with no year, so the published table explains nothing."""
+    workspace, _, _ = two_share_years
+    earlier = {row[0]: Decimal(row[4]) for row in warehouse_final_rows(workspace, EARLIER_YEAR)}
+    rows = read_rows(workspace.year_out() / f"draft_shares_{YEAR}.csv")
+    for row in rows:
+        change = Decimal(row["share_promille"]) - earlier[row["municipality_code"]]
+        assert sum(Decimal(row[term]) for term in DRAFT_TERMS) == change, row
+        assert Decimal(row["change_calculated"]) == change, row
+    assert warehouse_count(workspace, "draft_changes", YEAR) == 290
+    assert warehouse_count(workspace, "draft_changes", EARLIER_YEAR) == 0
+    published_rows = read_rows(workspace.published()[f"shares_{YEAR}.csv"])
+    assert {row[column] for row in published_rows for column in CHANGE_COLUMNS} == {""}
 
 
 def test_the_review_workbook_names_the_share_year_it_compares_with(two_share_years):

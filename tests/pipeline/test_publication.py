@@ -89,7 +89,8 @@ def test_csv_is_utf8_without_bom_with_unix_line_ends_and_two_decimals(final):
     assert b"\r" not in data
     lines = data.decode("utf-8").splitlines()
     assert len(lines) == 291
-    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08,,,,"
+    # The context and the terms of the change, empty: no previous year, nothing explained.
+    assert lines[3] == "0117,Österåker,01,Stockholms län,2.58,0.50,0.00,2.08" + "," * 13
     assert "Ö" in lines[3]
 
 
@@ -200,9 +201,16 @@ def test_reissue_keeps_the_earlier_version_beside_and_records_the_reason(tmp_pat
     assert (year / "versions" / "v1" / "shares_2026.csv").read_bytes() == old_csv
     assert (year / "versions" / "v1" / "shares_2026.pdf").exists()
     assert (year / "versions" / "v1" / "publication_2026.json").exists()
-    # The two moved rows end in the replaced version's number, every other row as before.
-    marked = [line + "1" if line.startswith(("0114,", "0115,")) else line
-              for line in render_csv(changed, 2).decode("utf-8").splitlines()]
+    # The two moved rows carry the replaced version's number, every other row as before.
+    plain = render_csv(changed, 2).decode("utf-8").splitlines()
+    column = plain[0].split(",").index("changed_from_version")
+
+    def mark(line: str) -> str:
+        fields = line.split(",")
+        fields[column] = "1"
+        return ",".join(fields)
+
+    marked = [mark(line) if line.startswith(("0114,", "0115,")) else line for line in plain]
     assert result.paths["csv"].read_text(encoding="utf-8").splitlines() == marked
     manifest = json.loads(result.paths["manifest"].read_text(encoding="utf-8"))
     assert manifest["version"] == 2

@@ -102,7 +102,9 @@ def test_the_machine_csv_keeps_its_columns_and_adds_the_context_at_the_end():
         "municipality_code", "municipality_name", "county_code", "county_name",
         "calculated_promille", "given_promille", "received_promille", "share_promille",
         "previous_share_promille", "change_promille", "expected_children",
-        "changed_from_version"]
+        "changed_from_version", "change_population", "change_newcomers", "change_minors",
+        "change_asylum_days", "change_arrival_days", "change_parameters", "change_rounding",
+        "change_calculated", "change_redistribution"]
     first = lines[1].split(",")
     assert first[0] == "0114" and first[9] == "0.01"
     assert render_csv(final, 2).decode("utf-8").splitlines()[1].endswith(",,,")

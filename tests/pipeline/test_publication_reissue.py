@@ -73,9 +73,13 @@ def test_the_machine_csv_marks_exactly_the_changed_rows_with_the_replaced_versio
             if r["changed_from_version"]} == {"0125": "1", "0126": "1"}
     first = csv_rows(out / "versions" / "v1" / "shares_2026.csv")
     assert all(row["changed_from_version"] == "" for row in first)
-    # The columns that were there keep their names and order; the mark is appended.
-    assert list(rows[0])[:-1] == list(first[0])[:-1] and list(rows[0])[-1] == (
-        "changed_from_version")
+    # The columns published before reissues were marked keep their names and order; the mark
+    # follows them (then the terms of the change).
+    before = ["municipality_code", "municipality_name", "county_code", "county_name",
+              "calculated_promille", "given_promille", "received_promille", "share_promille",
+              "previous_share_promille", "change_promille", "expected_children"]
+    assert list(rows[0])[:len(before) + 1] == [*before, "changed_from_version"]
+    assert list(rows[0]) == list(first[0])
 
 
 def test_the_swedish_csv_marks_the_same_rows(reissued):

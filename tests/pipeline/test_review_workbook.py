@@ -37,7 +37,7 @@ FORMULA_LIKE_NAME = "=HYPERLINK(\"http://example.org\")"
 ROUND = ReviewRound(YEAR, date(2025, 12, 5), "Migrationsverket, 601 70 Norrköping",
                     "Anvisningsenheten, telefon 010-000 00 00")
 PARAMETERS = load_parameters(REPO / "data" / "parameters.toml", YEAR)
-SHEETS = [GUIDE_SHEET, "Utkast", "Omfördelning", "Kommuner", "Info"]
+SHEETS = [GUIDE_SHEET, "Utkast", "Förändring", "Omfördelning", "Kommuner", "Info"]
 
 
 @pytest.fixture(scope="module")

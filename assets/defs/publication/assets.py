@@ -16,6 +16,7 @@ from pipeline.goals.ledger import read_ledger
 from pipeline.goals.prognosis import PlanningFigure, load_national_prognosis
 from pipeline.ingestion.registry import INPUT_COLUMNS
 from pipeline.model.change import ShareYear, share_change
+from pipeline.model.explain import explain_change
 from pipeline.model.parameters import load_parameters
 from pipeline.presentation.formats import PRINT, long_date
 from pipeline.presentation.terms import LEDGER
@@ -27,7 +28,12 @@ from pipeline.publication.store import (
     published_paths,
     read_manifest,
 )
-from pipeline.publication.table import InputFile, PublicationError, PublicationInfo
+from pipeline.publication.table import (
+    CHANGE_UNIT_COLUMNS,
+    InputFile,
+    PublicationError,
+    PublicationInfo,
+)
 from pipeline.publication.texts import file_line, source_line
 from pipeline.redistribution.forms.spreadsheets import classify_folder
 from pipeline.warehouse.published import previous_published, restore_published_final_shares
@@ -57,7 +63,8 @@ class PublicationConfig(dg.Config):
 def share_table_publication(context: dg.AssetExecutionContext, config: PublicationConfig,
                             settings: RunSettings, warehouse: WarehouseResource):
     """The share table (andelstal) for 1 January of the share year, published as
-    `out/YYYY/shares_YYYY.csv`, `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
+    `out/YYYY/shares_YYYY.csv` (its last columns: each change from the previous year term by
+    term), `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
     layout = settings.layout
@@ -91,6 +98,10 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     change = share_change(ShareYear.decided(share_year, params, final, basis), previous)
     table = add_context(final, change, ledger=ledger, as_of=as_of,
                         planning_children=planning.children if planning else None)
+    explanation = explain_change(change)
+    if explanation is not None:
+        table = table.join(explanation.table.select("municipality_code", *CHANGE_UNIT_COLUMNS),
+                           on="municipality_code", how="left", maintain_order="left")
     inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
     if ledger is not None and as_of is not None:
         inputs.append(_ledger_input(layout, ledger, as_of))

@@ -10,6 +10,7 @@ from assets.defs.shares.assets import draft_shares
 from assets.defs.shares.summary import share_summary
 from assets.defs.sources.assets import agreement_files, returned_forms
 from pipeline.model.change import ShareYear, share_change
+from pipeline.model.explain import explain_change
 from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.publication.settings import load_publication_settings
 from pipeline.redistribution.final import decide_final_shares, store_final_shares
@@ -32,8 +33,9 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
                      warehouse: WarehouseResource):
     """One review workbook per county (granskningsunderlag för länsstyrelsen): the county's
     municipalities with inputs, explanation shares, draft share, last year's final share and the
-    change, plus the `Omfördelning` form the county board fills in, behind a first sheet with
-    the steps, the deadline and return address of `data/review.toml` and the model explained.
+    change, the `Förändring` sheet with each change term by term and its main cause, plus the
+    `Omfördelning` form the county board fills in, behind a first sheet with the steps, the
+    deadline and return address of `data/review.toml` and the model explained.
     `out/YYYY/review/review_YYYY_LL_lansnamn.xlsx`."""
     share_year = share_year_of(context)
     params = load_parameters(settings.layout.parameters, share_year)
@@ -49,7 +51,8 @@ def review_workbooks(context: dg.AssetExecutionContext, settings: RunSettings,
     change = share_change(ShareYear.drafted(share_year, params, draft), previous)
     paths = write_review_workbooks(settings.layout, share_year, draft, change,
                                    params.decimals, illustrative, params.name,
-                                   review_round=review_round, parameters=params, issuer=issuer)
+                                   review_round=review_round, parameters=params, issuer=issuer,
+                                   explanation=explain_change(change))
     return dg.MaterializeResult(metadata={
         "summary": f"{len(paths)} review workbooks in {folder}",
         "workbooks": len(paths),

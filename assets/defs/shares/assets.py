@@ -3,6 +3,7 @@
 import json
 
 import dagster as dg
+import polars as pl
 
 from assets.defs.failures import user_failures
 from assets.defs.ingestion.assets import REGISTER_KEY, STATISTIC_KEYS
@@ -12,12 +13,14 @@ from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.summary import share_summary
 from pipeline.core.files import write_atomically
 from pipeline.core.units import total_units, units_to_text
-from pipeline.model.change import ShareYear, share_change
+from pipeline.model.change import ShareChange, ShareYear, share_change
 from pipeline.model.draft import comparison_csv, draft_csv
+from pipeline.model.explain import ChangeExplanation, explain_change, stored_changes
 from pipeline.model.parameters import load_parameters
 from pipeline.model.review import county_totals, largest_changes
 from pipeline.model.shares import compute_shares, days_in_year
 from pipeline.model.validation import validate_draft
+from pipeline.presentation.change_explained import MAIN_CAUSE, main_causes
 from pipeline.warehouse.published import previous_published
 from pipeline.warehouse.sql import execute, query
 
@@ -80,11 +83,16 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
                         variant=params.variant).row(0, named=True)
         files = query(conn, "input_files_for_year", share_year=share_year)
         previous = previous_published(settings.layout, conn, share_year)
+        change = share_change(ShareYear.drafted(share_year, params, draft), previous)
+        explanation = explain_change(change)
+        execute(conn, "replace_draft_changes", incoming=stored_changes(explanation),
+                share_year=share_year, variant=params.variant, decimals=params.decimals,
+                previous_share_year=change.compared_year)
 
-    change = share_change(ShareYear.drafted(share_year, params, draft), previous)
     previous_year = change.compared_year
     layout = settings.layout
-    write_atomically(layout.draft_csv(share_year), draft_csv(draft, params.decimals))
+    write_atomically(layout.draft_csv(share_year),
+                     draft_csv(draft, params.decimals, explanation))
     write_atomically(layout.draft_change_csv(share_year), comparison_csv(change))
     provenance = {
         "share_year": share_year, "reference_year": ref_year,
@@ -104,9 +112,9 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
         **share_summary(draft, params, share_year, int(summary["at_floor"]),
                         bool(files["illustrative"].any()), previous_year),
         "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
-        "largest_changes": dg.MetadataValue.md(markdown(largest_changes(
-            change.table, params.decimals, f"utkast {share_year}",
-            f"andel {share_year - 1}"))),
+        "largest_changes": dg.MetadataValue.md(markdown(_largest_changes(
+            change, explanation, params.decimals))),
+        "explained_changes": _explained(change, explanation),
         "county_totals": dg.MetadataValue.md(markdown(county_totals(
             change.table, params.decimals))),
     })
@@ -130,3 +138,26 @@ def _checks(summary: dict, params):
                                                      params.decimals),
                   "floor_promille": params.floor_promille},
     )
+
+
+def _explained(change: ShareChange, explanation: ChangeExplanation | None) -> str:
+    if explanation is not None:
+        return (f"{explanation.table.height} changes from share year "
+                f"{explanation.previous_year} explained term by term (population, reception, "
+                "parameters, rounding, redistribution)")
+    if change.previous is None:
+        return "none: no published share year to compare with"
+    return (f"none: the inputs share year {change.previous.share_year} was computed from are "
+            "no longer in the warehouse")
+
+
+def _largest_changes(change: ShareChange, explanation: ChangeExplanation | None,
+                     decimals: int) -> pl.DataFrame:
+    """The largest changes against last year's published shares, each with its main cause."""
+    year = change.current.share_year
+    if explanation is None:
+        return largest_changes(change.table, decimals, f"utkast {year}", f"andel {year - 1}")
+    table = change.table.join(main_causes(explanation), on="municipality_code", how="left")
+    return largest_changes(table, decimals, f"utkast {year}", f"andel {year - 1}",
+                           extra=(MAIN_CAUSE,))
+
