@@ -22,11 +22,7 @@ _STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storag
 def describe_database(home: Path) -> str:
     """The run history's database as the instance's dagster.yaml configures it, without its
     password: "PostgreSQL database anvisning on db.example:5432", or the SQLite files."""
-    try:
-        config = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, yaml.YAMLError):
-        config = None
-    config = config if isinstance(config, dict) else {}
+    config = _settings(home)
     storage = config.get("storage")
     postgres = storage.get("postgres") if isinstance(storage, dict) else None
     if isinstance(postgres, dict):
@@ -40,6 +36,25 @@ def describe_database(home: Path) -> str:
     if any(key in config for key in _STORAGE_KEYS):
         return f"the database configured in {home / 'dagster.yaml'}"
     return f"SQLite run history in {home}"
+
+
+def unset_variables(home: Path) -> list[str]:
+    """The environment variables the instance's dagster.yaml reads (`{env: NAME}`) that the
+    environment does not set, in the file's order."""
+    names: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            if set(value) == {"env"}:
+                names.append(str(value["env"]))
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(_settings(home))
+    return [name for name in dict.fromkeys(names) if name not in os.environ]
 
 
 def unreachable_cause(error: BaseException) -> str | None:
@@ -68,6 +83,14 @@ def silence_connection_retries() -> None:
 class _RetryWarnings(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return "dagster_postgres" not in Path(record.pathname).parts
+
+
+def _settings(home: Path) -> dict:
+    try:
+        config = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        config = None
+    return config if isinstance(config, dict) else {}
 
 
 def _setting(value: object) -> str:

@@ -19,7 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
-from cli.instance_database import describe_database, silence_connection_retries, unreachable_cause
+from cli.instance_database import (
+    describe_database,
+    silence_connection_retries,
+    unreachable_cause,
+    unset_variables,
+)
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
@@ -100,6 +105,11 @@ def prepare_instance():
     # Imported after DAGSTER_HOME is set: Dagster reads the instance settings from it.
     import dagster as dg
 
+    unset = unset_variables(home)
+    if unset:
+        raise AnvisningError(f"DAGSTER_HOME {home}: its dagster.yaml reads {', '.join(unset)} "
+                             "from the environment, which does not set "
+                             f"{'it' if len(unset) == 1 else 'them'}")
     silence_connection_retries()
     with exclusive_lock(home / ".instance.lock", timeout=RUN_LOCK_WAIT_SECONDS,
                         busy="setting up the Dagster instance in another process"), \

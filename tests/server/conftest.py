@@ -76,6 +76,17 @@ class PostgresServer:
             connection.close()
         return name
 
+    def tables(self, database: str) -> set[str]:
+        """The tables of a database's public schema."""
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=SUPERUSER,
+                                      password=self.password, dbname=database)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                return {row[0] for row in cursor.fetchall()}
+        finally:
+            connection.close()
+
     def environment(self, database: str) -> dict[str, str]:
         """The server profile's settings (deploy/dagster.yaml) for one database."""
         return {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(self.port),

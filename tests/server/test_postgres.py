@@ -61,6 +61,22 @@ def published_whole(out_year: Path, year: str) -> None:
         assert hashlib.sha256((out_year / name).read_bytes()).hexdigest() == digest, name
 
 
+def test_anvisning_instance_sets_up_the_run_history_and_names_its_database(site, postgres):
+    command = [sys.executable, "-m", "cli.main", "instance"]
+    done = subprocess.run(command, cwd=REPO, env=site.env, capture_output=True, text=True,
+                          timeout=RUN_SECONDS)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (f"Dagster instance {site.home}: PostgreSQL database "
+                                   f"{site.database} on 127.0.0.1:{postgres.port}; ready")
+    assert postgres.tables(site.database) >= {"runs", "event_logs", "instigators"}
+    del site.env["DAGSTER_PG_PASSWORD"]
+    done = subprocess.run(command, cwd=REPO, env=site.env, capture_output=True, text=True,
+                          timeout=RUN_SECONDS)
+    assert (done.returncode, done.stderr) == (1, f"error: DAGSTER_HOME {site.home}: its "
+                                              "dagster.yaml reads DAGSTER_PG_PASSWORD from the "
+                                              "environment, which does not set it\n")
+
+
 def test_a_cli_share_run_is_in_the_run_history_in_postgresql(site):
     done = run_cli(site, "run", "--year", "2026")
     assert done.returncode == 0, done.stderr
