@@ -21,7 +21,8 @@ _STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storag
 
 def describe_database(home: Path) -> str:
     """The run history's database as the instance's dagster.yaml configures it, without its
-    password: "PostgreSQL database anvisning on db.example:5432", or the SQLite files."""
+    password: "PostgreSQL database anvisning on db.example:5432", or "SQLite database in
+    <home>"."""
     config = _settings(home)
     storage = config.get("storage")
     postgres = storage.get("postgres") if isinstance(storage, dict) else None
@@ -34,8 +35,8 @@ def describe_database(home: Path) -> str:
         url = urlsplit(_setting(postgres.get("postgres_url")))
         return f"PostgreSQL database {url.path.lstrip('/')} on {url.hostname}:{url.port or 5432}"
     if any(key in config for key in _STORAGE_KEYS):
-        return f"the database configured in {home / 'dagster.yaml'}"
-    return f"SQLite run history in {home}"
+        return f"database configured in {home / 'dagster.yaml'}"
+    return f"SQLite database in {home}"
 
 
 def unset_variables(home: Path) -> list[str]:

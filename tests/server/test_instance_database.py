@@ -49,7 +49,7 @@ def test_every_setting_the_environment_lacks_is_named(server_home, monkeypatch):
 
 def test_the_laptop_profile_is_the_sqlite_history_in_the_home():
     home = REPO / ".dagster_home"
-    assert describe_database(home) == f"SQLite run history in {home}"
+    assert describe_database(home) == f"SQLite database in {home}"
     assert unset_variables(home) == []
 
 

@@ -37,11 +37,12 @@ COUNT_KEYS = {VALID: "valid", WITH_ERRORS: "with_errors", RETURNED: "returned",
 @user_failures
 def review_round_status(context: dg.AssetExecutionContext, settings: RunSettings,
                         warehouse: WarehouseResource):
-    """Each county board's place in the review round (länsstyrelsernas granskning): skickad
-    (sent), returnerad (returned, not yet validated: no draft in the warehouse), giltig (valid),
-    med fel (with errors, each listed) or saknas (missing after the deadline of
-    `data/review.toml`). Reads and validates the forms in `data/redistributions/YYYY/` as the
-    share run does, and writes nothing; `returned_forms_sensor` requests it as forms arrive."""
+    """Each county board's place in the review round (länsstyrelsernas granskning): inte
+    skickad (not sent), skickad (sent), returnerad (returned, not yet validated: no draft in
+    the warehouse), giltig (valid), med fel (with errors, each listed) or saknas (missing after
+    the deadline of `data/review.toml`). Reads and validates the forms in
+    `data/redistributions/YYYY/` as the share run does, and writes nothing;
+    `returned_forms_sensor` requests it as forms arrive."""
     share_year = share_year_of(context)
     layout = settings.layout
     decimals = load_parameters(layout.parameters, share_year).decimals
