@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: setup run test test-fast lint bench ui clean
+.PHONY: setup run test test-fast test-postgres lint bench ui serve clean
 
 $(BIN)/anvisning: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "no python3.13, python3.12 or python3.11 starts; set PYTHON=" >&2; exit 1; }
@@ -42,8 +42,29 @@ lint: setup
 # The instance's storage is set up first, under the lock CLI runs take, so the UI and a CLI run
 # can start in any order on a fresh DAGSTER_HOME.
 ui: setup
-	$(BIN)/python -c "from cli.runner import prepare_instance; prepare_instance()"
+	$(BIN)/anvisning instance
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# The server profile (README.md, "Running it for a team"): the instance in PostgreSQL, with
+# deploy/dagster.yaml copied into SERVER_HOME and its connection read from DAGSTER_PG_*; the
+# daemon and the webserver as two processes, stopped together. A service manager runs the same
+# two commands (deploy/*.service).
+SERVER_HOME ?= $(CURDIR)/.dagster_server
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 3000
+serve: export DAGSTER_HOME := $(SERVER_HOME)
+serve: setup
+	mkdir -p $(SERVER_HOME)
+	cp deploy/dagster.yaml $(SERVER_HOME)/dagster.yaml
+	$(BIN)/anvisning instance
+	$(BIN)/dagster-daemon run -w workspace.yaml & daemon=$$!; \
+	trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT; \
+	$(BIN)/dagster-webserver -w workspace.yaml -h $(SERVE_HOST) -p $(SERVE_PORT)
+
+# The server profile's tests on a throwaway PostgreSQL (Debian's postgresql package); part of
+# `make test`, skipped with one line where PostgreSQL is not installed.
+test-postgres: setup
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m postgres
 
 clean:
 	rm -rf out .warehouse

@@ -20,14 +20,15 @@ from assets.defs.partitions import share_years
 from assets.defs.publication.assets import share_table_publication
 from assets.defs.redistribution.assets import final_shares, review_workbooks
 from assets.defs.resources import resources
+from assets.defs.review_round.assets import review_round_status
 from assets.defs.shares.assets import draft_shares, share_basis
 from assets.defs.sources.assets import agreement_files, ledger, returned_forms
 from assets.defs.variants.assets import model_variants
 
 # Every asset but the site, in the order of the Definitions.
 SHARE_RUN_ASSETS = [ledger, agreement_files, returned_forms, ingest_statistics, share_basis,
-                    draft_shares, model_variants, review_workbooks, final_shares,
-                    share_table_publication, goal_fulfilment]
+                    draft_shares, model_variants, review_workbooks, review_round_status,
+                    final_shares, share_table_publication, goal_fulfilment]
 
 # The spec of assets/defs/site/assets.py's statistics_site, to the letter (a test compares the two).
 STATISTICS_SITE_SPEC = dg.AssetSpec(

@@ -9,6 +9,7 @@ non-zero exit — never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
@@ -64,6 +65,10 @@ COMMANDS = {
              "from the folder without network",
              "anvisning site\n"
              "anvisning site --as-of 2026-06-30 --out-dir /tmp/publicera"),
+    "instance": ("set up the Dagster instance of DAGSTER_HOME, where the run history is kept, "
+                 "and name its database: on a server, the check that PostgreSQL answers",
+                 "anvisning instance\n"
+                 "DAGSTER_HOME=/srv/anvisning/dagster_home anvisning instance"),
     "forecast": ("what each municipality receives of M more equalising assignments, exactly as "
                  "the rule will assign them -> <out>/<Y>/forecast_<Y>_<DATE>_<M>.csv",
                  "anvisning forecast --children 500\n"
@@ -151,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="the day the site shows (default: today); its year must be published")
     _add_folder_arguments(site)
     site.set_defaults(handler=_site)
+
+    instance = command("instance")
+    instance.set_defaults(handler=_instance)
 
     forecast = command("forecast")
     forecast.add_argument("--year", type=int, metavar="YEAR",
@@ -363,6 +371,16 @@ def _site(args: argparse.Namespace) -> int:
         raise AnvisningError(f"--as-of {as_of}: the date is in the future")
     index = build_site_from_folders(Path(args.data_dir), Path(args.out_dir), as_of)
     print(f"statistics site as of {as_of}: open {index} in a browser (no network needed)")
+    return EXIT_OK
+
+
+def _instance(args: argparse.Namespace) -> int:
+    from cli.instance_database import describe_database
+    from cli.runner import prepare_instance
+
+    prepare_instance()
+    home = Path(os.environ["DAGSTER_HOME"])
+    print(f"Dagster instance {home}: {describe_database(home)}; ready")
     return EXIT_OK
 
 

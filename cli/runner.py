@@ -8,15 +8,23 @@ user's message.
 from __future__ import annotations
 
 import getpass
+import io
 import logging
 import os
 import re
+import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
+from cli.instance_database import (
+    describe_database,
+    silence_connection_retries,
+    unreachable_cause,
+    unset_variables,
+)
 from pipeline.core.errors import AnvisningError, describe_os_error
 from pipeline.core.files import write_atomically
 from pipeline.core.layout import Layout
@@ -52,7 +60,9 @@ def materialise(share_year: int, layout: Layout, job_name: str,
     with _share_year_lock(warehouse_path(), share_year):
         print(f"anvisning: share year {share_year}, run {run_id[:8]} "
               f"(Dagster instance {os.environ['DAGSTER_HOME']})")
-        with _Progress(instance, run_id):
+        with _Progress(instance, run_id), _database_failure(
+                "the run stopped with every output whole; run it again when the database is "
+                "back"), _stderr_after_the_run():
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, partition_key=str(share_year),
                 raise_on_error=False, run_id=run_id,
@@ -96,13 +106,54 @@ def prepare_instance():
     # Imported after DAGSTER_HOME is set: Dagster reads the instance settings from it.
     import dagster as dg
 
+    unset = unset_variables(home)
+    if unset:
+        raise AnvisningError(f"DAGSTER_HOME {home}: its dagster.yaml reads {', '.join(unset)} "
+                             "from the environment, which does not set "
+                             f"{'it' if len(unset) == 1 else 'them'}")
+    silence_connection_retries()
     with exclusive_lock(home / ".instance.lock", timeout=RUN_LOCK_WAIT_SECONDS,
-                        busy="setting up the Dagster instance in another process"):
+                        busy="setting up the Dagster instance in another process"), \
+            _database_failure("nothing was run"):
         try:
             return dg.DagsterInstance.get()
         except Exception as error:  # SQLite or migration errors of a broken home
+            if unreachable_cause(error) is not None:
+                raise
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise AnvisningError(f"DAGSTER_HOME {home}: the Dagster instance cannot be set up "
-                                 f"({type(error).__name__}: {error})") from None
+                                 f"({type(error).__name__}: {first_line})") from None
+
+
+@contextmanager
+def _database_failure(outcome: str) -> Iterator[None]:
+    """A run history database that cannot be reached ends the command with one line naming the
+    database, the driver's cause and `outcome`."""
+    try:
+        yield
+    except Exception as error:
+        cause = unreachable_cause(error)
+        if cause is None:
+            raise
+        home = Path(os.environ["DAGSTER_HOME"])
+        raise AnvisningError(f"the Dagster run history's {describe_database(home)} cannot be "
+                             f"reached ({cause}); {outcome}") from None
+
+
+@contextmanager
+def _stderr_after_the_run() -> Iterator[None]:
+    """What is written to stderr during a run, shown when it ends, unless the run history's
+    database failed: then Dagster writes a line for every event it could not store, and the
+    user's one line (`_database_failure`) says it all."""
+    held = io.StringIO()
+    try:
+        with redirect_stderr(held):
+            yield
+    except Exception as error:
+        if unreachable_cause(error) is None:
+            sys.stderr.write(held.getvalue())
+        raise
+    sys.stderr.write(held.getvalue())
 
 
 def _failure_message(result) -> str:

@@ -115,3 +115,9 @@ def _deadline(path: Path, text: str, table: str, key: str, value: str, share_yea
         raise InputError(path, f"{key} must lie in {year_before}, the year before share year "
                          f"{share_year}, when the county boards review the draft", **where)
     return deadline
+
+
+def review_deadline(path: Path, share_year: int) -> date:
+    """The deadline of `share_year`'s review round (the same whichever contact details the round
+    sends out)."""
+    return load_review_round(path, share_year, illustrative=False).deadline

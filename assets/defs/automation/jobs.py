@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
+from assets.defs.automation.job_names import (
+    DRAFT_JOB,
+    FORM_STATUS_JOB,
+    IN_FORCE_JOB,
+    PUBLISH_JOB,
+    SHARE_RUN_JOB,
+    VARIANTS_JOB,
+)
 
 # The public site is rebuilt by `anvisning site` and, in the UI, by its automation condition
 # once goal fulfilment has changed; it is not part of every share run. Nor are the model
-# variants: they are compared in August, before the draft (`share_variants`).
-_SHARE_RUN = (dg.AssetSelection.all() - dg.AssetSelection.assets("statistics_site")
+# variants: they are compared in August, before the draft (`share_variants`); nor the review
+# round's status: it follows the forms as they arrive, and the share run validates them itself.
+_SHARE_RUN = (dg.AssetSelection.all()
+              - dg.AssetSelection.assets("statistics_site", "review_round_status")
               - dg.AssetSelection.groups("variants"))
 
 share_run = dg.define_asset_job(
@@ -51,3 +60,21 @@ share_variants = dg.define_asset_job(
     "county, with the workbook and the memo. Nothing is drafted, reviewed or published.",
 )
 JOBS = [share_run, share_draft, share_publication, share_variants]
+
+# The calendar's other jobs, run by the daemon's schedules and sensors, not by the CLI (whose
+# Definitions hold the site as a spec only).
+review_round = dg.define_asset_job(
+    FORM_STATUS_JOB,
+    selection=dg.AssetSelection.assets("review_round_status"),
+    executor_def=dg.in_process_executor,
+    description="The county boards' forms read and validated as they arrive: each county's "
+    "status in the review round.",
+)
+table_in_force = dg.define_asset_job(
+    IN_FORCE_JOB,
+    selection=dg.AssetSelection.assets("goal_fulfilment", "statistics_site"),
+    executor_def=dg.in_process_executor,
+    description="1 January: goal fulfilment and the public site counted against the share "
+    "table that comes into force.",
+)
+CALENDAR_JOBS = [review_round, table_in_force]
