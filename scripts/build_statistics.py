@@ -13,6 +13,10 @@ Real
   semicolon-delimited, a title line, space-grouped figures).
 - newcomers settled 2015 and 2016: Migrationsverket, data/sources/newcomers_settled_2015_2016.csv,
   written as a workbook with a header row.
+- newcomers settled and minors received 2018: Migrationsverket's own export of persons received
+  for settlement (data/sources/migrationsverket_kommunmottagna_2018.csv), copied byte for byte as
+  kommunmottagna.csv: N is its `Totalt`, E the `Totalt` of its "varav ensamk barn" (44 216 and
+  6 635 in all).
 
 Illustrative
 - population 2022 and 2023: per municipality, linear between 31 December 2021 and 2024,
@@ -40,7 +44,7 @@ National totals (R = reference year; share year R + 2):
     2015  35 369            36 500 000            8 336 573              51 197 (real)
     2016   2 199            52 000 000            8 500 000              68 761 (real)
     2017   1 336            39 861 339            3 906 920              47 000
-    2018     944            30 556 276              548 222              30 000
+    2018   6 635 (real)     30 556 276              548 222              44 216 (real)
     2019     902            23 423 348              371 354              21 000
     2020     500            17 955 501              238 069              14 000
     2021     507            13 764 044              166 706              12 500
@@ -96,8 +100,8 @@ SCRIPT = "scripts/build_statistics.py"
 COUNTS = {2013: 3852, 2014: 7049, 2015: 35_369, 2016: 2199, 2017: 1336, 2018: 944, 2019: 902,
           2020: 500, 2021: 507, 2022: 630, 2023: 560, 2024: 480}
 CHOSEN_COUNTS = {2023, 2024}
-# Newcomers settled: real for 2015 and 2016 (data/sources), chosen for the other years.
-NEWCOMERS = {2017: 47_000, 2018: 30_000, 2019: 21_000, 2020: 14_000, 2021: 12_500,
+# Newcomers settled: real for 2015, 2016 and 2018 (data/sources), chosen for the other years.
+NEWCOMERS = {2017: 47_000, 2019: 21_000, 2020: 14_000, 2021: 12_500,
              2022: 12_000, 2023: 11_500, 2024: 11_200}
 # Housing-day totals of the earlier build, kept; the other years are derived (docstring).
 ASYLUM_DAYS = {2015: 36_500_000, 2016: 52_000_000, 2024: 6_200_000}
@@ -112,6 +116,10 @@ HUBS = {"asylum_housing_days": (RECEPTION_CENTRES, 0.70),
         "minor_arrival_housing_days": (ARRIVAL, 0.60)}
 GENERATED = ["newcomers_settled", "minors_received", "asylum_housing_days",
              "minor_arrival_housing_days"]
+# Migrationsverket's settlement statistic as the agency exported it: N and E of these years.
+SETTLEMENT_FILE = "kommunmottagna.csv"
+REAL_SETTLEMENT = {2018: "migrationsverket_kommunmottagna_2018.csv"}
+SETTLEMENT_STATISTICS = ("newcomers_settled", "minors_received")
 FILE_NAMES = {"population": "population.csv", "newcomers_settled": "newcomers_settled.xlsx",
               "minors_received": "minors_received.csv",
               "asylum_housing_days": "asylum_housing_days.xlsx",
@@ -130,9 +138,12 @@ def main() -> None:
     for year in YEARS:
         folder = STATISTICS / str(year)
         folder.mkdir(parents=True, exist_ok=True)
+        files = file_names(year)
         for stale in folder.glob("*.*"):
-            if stale.suffix in {".csv", ".xlsx"} and stale.name not in FILE_NAMES.values():
+            if stale.suffix in {".csv", ".xlsx"} and stale.name not in files.values():
                 stale.unlink()
+        if year in REAL_SETTLEMENT:
+            (folder / SETTLEMENT_FILE).write_bytes((SOURCES / REAL_SETTLEMENT[year]).read_bytes())
         pop = population[year]
         _write_pxweb(folder / "population.csv", year, codes, names, pop,
                      illustrative=year in (2022, 2023))
@@ -140,18 +151,28 @@ def main() -> None:
         if year in newcomers:
             values["newcomers_settled"] = newcomers[year]
         for statistic in GENERATED:
-            if statistic not in values:
+            if statistic not in values and files[statistic] != SETTLEMENT_FILE:
                 factors, hub_weights = _profile(anchors, statistic, year)
                 values[statistic] = _spread(codes, pop, factors, hub_weights, statistic,
                                             totals(year)[statistic])
         for statistic in GENERATED:
-            path = folder / FILE_NAMES[statistic]
+            if files[statistic] == SETTLEMENT_FILE:
+                continue
+            path = folder / files[statistic]
             if path.suffix == ".xlsx":
                 _write_xlsx(path, year, codes, names, values[statistic],
                             f"{SHEET_HEADERS[statistic]} {year}")
             else:
                 _write_code_csv(path, year, codes, names, values[statistic])
         _write_sources(folder / "sources.toml", year)
+
+
+def file_names(year: int) -> dict[str, str]:
+    """The file each statistic of a reference year is read from."""
+    if year not in REAL_SETTLEMENT:
+        return dict(FILE_NAMES)
+    return {statistic: SETTLEMENT_FILE if statistic in SETTLEMENT_STATISTICS else name
+            for statistic, name in FILE_NAMES.items()}
 
 
 def totals(year: int) -> dict[str, int]:
@@ -334,7 +355,11 @@ def _write_sources(path: Path, year: int) -> None:
     lines = [f"# Where each file of reference year {year} (share year {year + 2}) comes from.",
              "# `illustrative = true` marks generated values: every output built on them says so.",
              ""]
-    for statistic, file_name in FILE_NAMES.items():
+    written = set()
+    for statistic, file_name in file_names(year).items():
+        if file_name in written:
+            continue
+        written.add(file_name)
         source, illustrative = _source_text(statistic, year)
         lines += [f'["{file_name}"]', f'source = "{source}"',
                   f"illustrative = {'true' if illustrative else 'false'}", ""]
@@ -355,6 +380,11 @@ def _source_text(statistic: str, year: int) -> tuple[str, bool]:
                  else "PxWeb CSV export format")
         return (f"SCB, folkmängd 31 december {year} ({origin}), written in {style} "
                 f"by {SCRIPT}", False)
+    if statistic in SETTLEMENT_STATISTICS and year in REAL_SETTLEMENT:
+        return (f"Migrationsverket, kommunmottagna enligt ersättningsförordningen {year}, the "
+                f"agency's own export byte for byte (VLLindqvist/infovislabb@cfe39ab6, "
+                f"data/sources/{REAL_SETTLEMENT[year]}): newcomers settled = Totalt, minors "
+                f"received = its 'varav ensamk barn'", False)
     if statistic == "newcomers_settled" and year in (2015, 2016):
         return (f"Migrationsverket, kommunmottagna {year} "
                 f"(jensfinnas/dagenssamhalle-notebooks@63e05129), written as a workbook by "

@@ -13,8 +13,10 @@ YEARS = range(2015, 2025)
 STATISTICS = ["population", "newcomers_settled", "minors_received", "asylum_housing_days",
               "minor_arrival_housing_days"]
 # SCB's national counts of asylum-seeking unaccompanied children; 2023 and 2024 are the chosen
-# figures documented in scripts/build_statistics.py and data/statistics/README.md.
-MINORS = {2015: 35_369, 2016: 2199, 2017: 1336, 2018: 944, 2019: 902, 2020: 500, 2021: 507,
+# figures documented in scripts/build_statistics.py and data/statistics/README.md. 2018 is
+# Migrationsverket's real "varav ensamk barn" of persons received for settlement (the national
+# Totalt row of data/sources/migrationsverket_kommunmottagna_2018.csv).
+MINORS = {2015: 35_369, 2016: 2199, 2017: 1336, 2018: 6635, 2019: 902, 2020: 500, 2021: 507,
           2022: 630, 2023: 560, 2024: 480}
 # SCB's national population on 31 December (data/sources/national_population_totals.csv).
 SCB_POPULATION = {2020: 10_379_295, 2021: 10_452_326}
