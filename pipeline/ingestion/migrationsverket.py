@@ -191,6 +191,7 @@ class _Reading:
         if not any(cells):
             return
         width = self.first + len(self.columns)
+        cells = cells + [""] * (width - len(cells))
         extra = next((i for i, cell in enumerate(cells[width:], start=width) if cell), None)
         if extra is not None:
             raise InputError(self.path, "a cell to the right of the table", line=line,
@@ -234,7 +235,7 @@ class _Reading:
         figures = []
         for offset, column in enumerate(self.columns):
             at = self.first + offset
-            text = cells[at].strip() if at < len(cells) else ""
+            text = cells[at].strip()
             value = parse_figure(self.path, line, column, text) if text else 0
             if value < 0:
                 raise InputError(self.path, "a figure is a non-negative whole number",

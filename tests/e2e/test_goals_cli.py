@@ -39,6 +39,8 @@ FULFILMENT_COLUMNS = ["municipality_code", "municipality_name", "county_code", "
 FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
                     "assigned_before", "forecast_assignments"]
 ANVISNING = Path(sys.executable).parent / "anvisning"
+# Where and when the children of these assignments arrived: Arlanda, a few days before.
+ARRIVAL = ["--arrival-date", "2026-11-30", "--arrival-municipality", "Sigtuna"]
 WORKERS, ASSIGNS_PER_WORKER = 3, 5
 
 
@@ -89,7 +91,7 @@ def world(published: Published, isolated: Path, tmp_path: Path) -> World:
     shutil.copytree(published.out / str(YEAR), isolated / str(YEAR), symlinks=True)
     ledger_dir = tmp_path / "ledger"
     ledger_dir.mkdir()
-    for name in ("assignments.csv", "sources.toml"):
+    for name in ("assignments.csv", "transfers.csv", "sources.toml"):
         shutil.copy2(published.data / "ledger" / name, ledger_dir / name)
     return World(published.data, isolated, ledger_dir / "assignments.csv")
 
@@ -200,7 +202,7 @@ def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
     shares = published_shares(world)
     expected = rule_pick(assigned_by(before, WHEN), shares)
 
-    code = main(world.args("assign", "--date", WHEN.isoformat()))
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL))
 
     out = capsys.readouterr().out
     assert code == 0
@@ -208,8 +210,9 @@ def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
     after = read_rows(world.ledger)
     assert after[:-1] == before
     assert after[-1] == {"assignment_id": f"A{last_id_number(before) + 1:07d}",
+                         "arrival_date": "2026-11-30", "arrival_municipality_code": "0191",
                          "date": WHEN.isoformat(), "municipality_code": expected,
-                         "kind": "equalising"}
+                         "kind": "equalising", "late": "false"}
 
 
 def test_assign_without_ledger_writes_the_ledger_of_its_data_dir(world, tmp_path, capsys):
@@ -219,7 +222,7 @@ def test_assign_without_ledger_writes_the_ledger_of_its_data_dir(world, tmp_path
     shipped = (DATA / "ledger" / "assignments.csv").read_bytes()
     before = read_rows(data / "ledger" / "assignments.csv")
 
-    code = main(["assign", "--date", WHEN.isoformat(), "--data-dir", str(data),
+    code = main(["assign", "--date", WHEN.isoformat(), *ARRIVAL, "--data-dir", str(data),
                  "--out-dir", str(world.out)])
 
     assert code == 0, capsys.readouterr().err
@@ -231,7 +234,8 @@ def test_assign_with_a_connection_records_that_municipality(world, capsys):
     before = read_rows(world.ledger)
     shares = published_shares(world)
 
-    code = main(world.args("assign", "--date", WHEN.isoformat(), "--connection", "0180"))
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL, "--connection",
+                           "0180"))
 
     assert code == 0
     assert capsys.readouterr().out == f"0180 {shares['0180'].name}\n"
@@ -244,7 +248,7 @@ def test_assign_with_a_connection_records_that_municipality(world, capsys):
 def test_concurrent_assigns_each_follow_the_rule_on_the_ledger_before_them(world):
     before = read_rows(world.ledger)
     shares = published_shares(world)
-    command = [str(ANVISNING), *world.args("assign", "--date", WHEN.isoformat())]
+    command = [str(ANVISNING), *world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL)]
 
     def worker(_: int) -> list[subprocess.CompletedProcess]:
         return [subprocess.run(command, capture_output=True, text=True, timeout=120,
@@ -302,7 +306,9 @@ def test_forecast_equals_the_rule_applied_one_child_at_a_time(world, capsys):
 
 
 def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
-    world.ledger.write_text("assignment_id,date,municipality_code,kind\n", encoding="utf-8")
+    world.ledger.write_text("assignment_id,arrival_date,arrival_municipality_code,date,"
+                            "municipality_code,kind,late\n", encoding="utf-8")
+    world.ledger.with_name("transfers.csv").unlink()
     shares = published_shares(world)
     children = 100  # fewer than the municipalities: the tie order alone decides who gets one
     expected = step_by_step(Counter(), shares, children)
@@ -310,7 +316,7 @@ def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
 
     forecast = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
                                "--as-of", AS_OF.isoformat()))
-    assign = main(world.args("assign", "--date", WHEN.isoformat()))
+    assign = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL))
 
     assert (forecast, assign) == (0, 0)
     table = read_rows(world.out / str(YEAR) / f"forecast_{YEAR}.csv")
@@ -337,7 +343,7 @@ def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(
     lines = world.ledger.read_text(encoding="utf-8").splitlines(keepends=True)
     number = 10
     fields = lines[number - 1].split(",")
-    fields[2] = unknown
+    fields[4] = unknown
     lines[number - 1] = ",".join(fields)
     world.ledger.write_text("".join(lines), encoding="utf-8")
 
@@ -351,3 +357,48 @@ def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(
                      f"'{unknown}'"):
         assert fragment in errors[0], (fragment, errors[0])
     assert not (world.out / f"fulfilment_{AS_OF.isoformat()}.csv").exists()
+
+
+def _one_error(capsys) -> str:
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_a_backdated_assign_is_refused_unless_late_and_then_recorded_as_late(world, capsys):
+    before = world.ledger.read_bytes()
+    last = max(row["date"] for row in read_rows(world.ledger))
+    backdated = ["assign", "--date", "2026-11-01", "--arrival-date", "2026-10-29",
+                 "--arrival-municipality", "Malmö"]
+    assert last > "2026-11-01"
+
+    code = main(world.args(*backdated))
+
+    error = _one_error(capsys)
+    assert code == 1
+    for fragment in ("'2026-11-01'", f"last recorded assignment ({last})", "--late"):
+        assert fragment in error, (fragment, error)
+    assert world.ledger.read_bytes() == before
+
+    code = main(world.args(*backdated, "--late"))
+
+    assert code == 0, capsys.readouterr().err
+    after = read_rows(world.ledger)
+    assert (after[-1]["date"], after[-1]["arrival_municipality_code"], after[-1]["late"]) == (
+        "2026-11-01", "1280", "true")
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    (["--arrival-date", "2026-12-31", "--arrival-municipality", "Sigtuna"], "--arrival-date"),
+    (["--arrival-date", "2026-11-30", "--arrival-municipality", "Habo kommun"],
+     "--arrival-municipality"),
+])
+def test_a_bad_arrival_is_refused_naming_the_option_and_nothing_is_written(
+        world, capsys, options, fragment):
+    before = world.ledger.read_bytes()
+
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *options))
+
+    assert code == 1
+    assert fragment in _one_error(capsys)
+    assert world.ledger.read_bytes() == before

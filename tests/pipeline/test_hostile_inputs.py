@@ -33,9 +33,11 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from pipeline.core.errors import AnvisningError, InputError
 from pipeline.core.units import total_units
-from pipeline.goals.ledger import KINDS, LEDGER_SCHEMA, read_ledger
+from pipeline.goals.ledger import KINDS, REGISTER_SCHEMA, read_ledger
 from pipeline.ingestion import readers
+from pipeline.ingestion.migrationsverket import settlement_statistic
 from pipeline.ingestion.register import REGISTER_COLUMNS, load_register
+from pipeline.ingestion.registry import SETTLEMENT
 from pipeline.ingestion.schemas import validate_statistic
 from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
 from pipeline.model.parameters import ModelParameters, load_parameters
@@ -468,7 +470,13 @@ def write(folder: Path, name: str, raw: bytes) -> Path:
 
 
 def read_statistic(path: Path, year: int) -> pl.DataFrame:
-    return validate_statistic(path, readers.read_region_table(path, year), REGISTER, "value")
+    """A statistic through its publisher's reader: Migrationsverket's settlement table (its
+    minors' column) or a PxWeb or code and name table."""
+    if path.stem == SETTLEMENT.stem:
+        table = settlement_statistic(path, year, REGISTER, "Totalt, varav ensamk barn")
+    else:
+        table = readers.read_region_table(path, year)
+    return validate_statistic(path, table, REGISTER, "value")
 
 
 def assert_valid_statistic(values: pl.DataFrame) -> None:
@@ -866,7 +874,7 @@ def test_a_mutated_ledger_reads_or_fails_with_an_input_error(workdir, recipe):
     codes = REGISTER["municipality_code"].to_list()
     ledger = read_or_own_error(lambda p: read_ledger(p, codes, FAR_FUTURE), path)
     if ledger is not None:
-        assert ledger.schema == pl.Schema(LEDGER_SCHEMA)
+        assert ledger.schema == pl.Schema(REGISTER_SCHEMA)
         assert ledger.null_count().sum_horizontal().item() == 0
         assert set(ledger["municipality_code"]) <= set(codes)
         assert set(ledger["kind"]) <= set(KINDS)
