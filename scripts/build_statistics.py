@@ -29,6 +29,8 @@ Illustrative
   municipalities; arrival days: 60 % to the eight ARRIVAL cities where children first report:
   Stockholm, Göteborg, Malmö, Trelleborg, Helsingborg, Linköping, Mölndal, Uppsala). Totals are
   exact (largest remainder).
+- arrival housing days (B) only for 2015: from reference year 2016 on B is computed from the
+  register (data/ledger/, MODEL.md "The case register"), and no file of it is written.
 
   The spread persists from year to year. The factors (log-normal, σ = 0.6) and hub weights
   (uniform 0.5–1.5) are drawn once for 2016 and once for 2024, in the order of the earlier build,
@@ -42,26 +44,23 @@ National totals (R = reference year; share year R + 2):
 
     R     minors received   asylum housing days   arrival housing days   newcomers settled
     2015  35 369            36 500 000            8 336 573              51 197 (real)
-    2016   2 199            52 000 000            8 500 000              68 761 (real)
-    2017   1 336            39 861 339            3 906 920              47 000
-    2018   6 635 (real)     30 556 276              548 222              44 216 (real)
-    2019     902            23 423 348              371 354              21 000
-    2020     500            17 955 501              238 069              14 000
-    2021     507            13 764 044              166 706              12 500
-    2022     630            10 551 024              163 198              12 000
-    2023     560 (chosen)    8 088 037              143 008              11 500
-    2024     480 (chosen)    6 200 000              110 000              11 200
+    2016   2 199            52 000 000            (the register)         68 761 (real)
+    2017   1 336            39 861 339            (the register)         47 000
+    2018   6 635 (real)     30 556 276            (the register)         44 216 (real)
+    2019     902            23 423 348            (the register)         21 000
+    2020     500            17 955 501            (the register)         14 000
+    2021     507            13 764 044            (the register)         12 500
+    2022     630            10 551 024            (the register)         12 000
+    2023     560 (chosen)    8 088 037            (the register)         11 500
+    2024     480 (chosen)    6 200 000            (the register)         11 200
 
 - minors received = SCB's national count of unaccompanied asylum-seeking children in R (COUNTS);
   2023 and 2024 are chosen (falling from 2022's 630; 480 is the earlier build's 2024 total).
   The formula below also uses 2013's 3 852 and 2014's 7 049.
-- arrival housing days (children in the reception system by arrival municipality) =
-  D · (½·n(R) + g·n(R−1) + g²·n(R−2)): half a year for a child arriving in R, a fraction g of the
-  previous year's arrivals and g² of the year before's still there (children age out after that);
-  g falls linearly from 0.56 (2016 and before) to 0.10 (2024) as processing times shortened. 2016
-  and 2024 keep the earlier build's totals (the formula gives 8 460 715 and 110 642). D is the
-  number of days in R. 2017's 3 906 920 days are about 10 700 children on average (Migrationsverket
-  had 11 349 unaccompanied minors enrolled on 31 October 2017).
+- arrival housing days 2015 (children in the reception system by arrival municipality) =
+  D · (½·n(R) + g·n(R−1) + g²·n(R−2)) with g = 0.56: half a year for a child arriving in R, a
+  fraction g of the previous year's arrivals and g² of the year before's still there (children
+  age out after that); D = 365 days.
 - asylum housing days count all asylum seekers, of whom unaccompanied minors were 22 % in 2015
   and about 5 % from 2017, so they fall more slowly than the minors' count: a geometric path
   from 2016's 52 000 000 (about 142 000 enrolled on average) to 2024's 6 200 000 (about 17 000),
@@ -105,8 +104,9 @@ NEWCOMERS = {2017: 47_000, 2019: 21_000, 2020: 14_000, 2021: 12_500,
              2022: 12_000, 2023: 11_500, 2024: 11_200}
 # Housing-day totals of the earlier build, kept; the other years are derived (docstring).
 ASYLUM_DAYS = {2015: 36_500_000, 2016: 52_000_000, 2024: 6_200_000}
-ARRIVAL_DAYS = {2016: 8_500_000, 2024: 110_000}
-G_2016, G_2024 = 0.56, 0.10
+# B is read from a file before this reference year and computed from the register from it on.
+REGISTER_SINCE = 2016
+STILL_THERE = 0.56  # g of the 2015 arrival-days formula
 
 # Municipalities with large reception centres (several small ones) and arrival municipalities.
 RECEPTION_CENTRES = ["2582", "2080", "0882", "1384", "1880", "2181", "2480", "0680", "1281",
@@ -147,17 +147,18 @@ def main() -> None:
         pop = population[year]
         _write_pxweb(folder / "population.csv", year, codes, names, pop,
                      illustrative=year in (2022, 2023))
+        # The statistics this script writes a file of: not those of the agency's own export,
+        # not B where the register yields it.
+        written = [s for s in GENERATED if files.get(s) not in (None, SETTLEMENT_FILE)]
         values = {}
         if year in newcomers:
             values["newcomers_settled"] = newcomers[year]
-        for statistic in GENERATED:
-            if statistic not in values and files[statistic] != SETTLEMENT_FILE:
+        for statistic in written:
+            if statistic not in values:
                 factors, hub_weights = _profile(anchors, statistic, year)
                 values[statistic] = _spread(codes, pop, factors, hub_weights, statistic,
                                             totals(year)[statistic])
-        for statistic in GENERATED:
-            if files[statistic] == SETTLEMENT_FILE:
-                continue
+        for statistic in written:
             path = folder / files[statistic]
             if path.suffix == ".xlsx":
                 _write_xlsx(path, year, codes, names, values[statistic],
@@ -168,11 +169,13 @@ def main() -> None:
 
 
 def file_names(year: int) -> dict[str, str]:
-    """The file each statistic of a reference year is read from."""
+    """The file each statistic of a reference year is read from (none for B from 2016 on)."""
+    names = {statistic: name for statistic, name in FILE_NAMES.items()
+             if statistic != "minor_arrival_housing_days" or year < REGISTER_SINCE}
     if year not in REAL_SETTLEMENT:
-        return dict(FILE_NAMES)
+        return names
     return {statistic: SETTLEMENT_FILE if statistic in SETTLEMENT_STATISTICS else name
-            for statistic, name in FILE_NAMES.items()}
+            for statistic, name in names.items()}
 
 
 def totals(year: int) -> dict[str, int]:
@@ -182,17 +185,18 @@ def totals(year: int) -> dict[str, int]:
     else:
         rate = (ASYLUM_DAYS[2024] / ASYLUM_DAYS[2016]) ** (1 / 8)
         asylum = round(ASYLUM_DAYS[2016] * rate ** (year - 2016))
-    result = {"minors_received": COUNTS[year], "asylum_housing_days": asylum,
-              "minor_arrival_housing_days": ARRIVAL_DAYS.get(year, arrival_days_formula(year))}
+    result = {"minors_received": COUNTS[year], "asylum_housing_days": asylum}
+    if year < REGISTER_SINCE:
+        result["minor_arrival_housing_days"] = arrival_days_before_register(year)
     if year in NEWCOMERS:
         result["newcomers_settled"] = NEWCOMERS[year]
     return result
 
 
-def arrival_days_formula(year: int) -> int:
-    """D · (½·n(R) + g·n(R−1) + g²·n(R−2)), g falling linearly from 0.56 (2016) to 0.10 (2024)."""
+def arrival_days_before_register(year: int) -> int:
+    """D · (½·n(R) + g·n(R−1) + g²·n(R−2))."""
     days = 366 if year % 4 == 0 else 365
-    g = G_2016 + (G_2024 - G_2016) * min(max(year - 2016, 0), 8) / 8
+    g = STILL_THERE
     return round(days * (COUNTS[year] / 2 + g * COUNTS[year - 1] + g * g * COUNTS[year - 2]))
 
 

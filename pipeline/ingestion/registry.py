@@ -49,6 +49,10 @@ class Statistic:
     suffixes: tuple[str, ...] = (".csv", ".xlsx")  # the file formats its publisher sends
     table: PublishedTable | None = None  # a publisher's table that may hold it instead
     table_column: str | None = None  # its column there
+    # From this reference year on computed from the agency's register by sql/<register_sql>.sql
+    # (MODEL.md, "The case register"), not read from a file.
+    register_since: int | None = None
+    register_sql: str | None = None
 
     @property
     def is_reception(self) -> bool:
@@ -74,8 +78,9 @@ STATISTICS: tuple[Statistic, ...] = (
               weight="weight_asylum_days"),
     Statistic("minor_arrival_housing_days", "Boendedygn ankomstkommun", "days",
               "Housing days of unaccompanied minors who had the municipality as arrival "
-              "municipality during the year.",
-              weight="weight_arrival_days"),
+              "municipality during the year; from 2016 on computed from the register.",
+              weight="weight_arrival_days", register_since=2016,
+              register_sql="arrival_housing_days"),
 )
 
 INPUT_COLUMNS: tuple[str, ...] = tuple(s.name for s in STATISTICS)

@@ -47,7 +47,7 @@ def statistic_file(folder: Path, statistic: str) -> Path:
     publisher's table that holds it)."""
     if not folder.is_dir():
         raise InputError(folder, "no statistics folder for this reference year")
-    candidates = _candidates(_by_name(statistic))
+    candidates = candidate_files(_by_name(statistic))
     found = [folder / name for name in candidates if (folder / name).exists()]
     if not found:
         raise InputError(folder / candidates[0], f"the file is missing (expected "
@@ -58,7 +58,8 @@ def statistic_file(folder: Path, statistic: str) -> Path:
     return found[0]
 
 
-def _candidates(statistic: Statistic) -> list[str]:
+def candidate_files(statistic: Statistic) -> list[str]:
+    """The names a statistic's file may have in a reference-year folder."""
     names = [f"{statistic.name}{suffix}" for suffix in statistic.suffixes]
     if statistic.table is not None:
         names += [f"{statistic.table.stem}{suffix}" for suffix in (".csv", ".xlsx")]

@@ -161,7 +161,8 @@ def _manifest(
         "parameter_set": info.parameter_set,
         "parameters": record["parameters"],
         "inputs": [
-            {"name": i.name, "path": i.path, "sha256": i.sha256, "illustrative": i.illustrative}
+            {"name": i.name, "path": i.path, "sha256": i.sha256, "illustrative": i.illustrative,
+             "description": i.description}
             for i in info.inputs
         ],
         "redistributions": list(info.redistributions),
