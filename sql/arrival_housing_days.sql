@@ -12,17 +12,25 @@ WITH bounds AS (
     SELECT make_date(getvariable('reference_year'), 1, 1) AS first_day,
            make_date(getvariable('reference_year') + 1, 1, 1) AS day_after
 ),
+-- Only a transfer before the end of R can end a stay inside it (a later one ends it at the end
+-- of R, as no transfer would), and only for a child assigned before the end of R (a transfer is
+-- never before its assignment): the join looks at no other, which keeps it small.
+ending_in_year AS (
+    SELECT t.assignment_id, t.transfer_date
+    FROM register_transfers AS t, bounds AS b
+    WHERE t.transfer_date < b.day_after
+),
 stays AS (
     SELECT a.arrival_municipality_code AS municipality_code,
            greatest(a.arrival_date, b.first_day) AS stay_from,
-           least(coalesce(t.transfer_date,
-                          CASE WHEN a.arrival_municipality_code = a.municipality_code
-                               THEN a.date END,
-                          b.day_after),
-                 b.day_after) AS stay_until
+           coalesce(t.transfer_date,
+                    CASE WHEN a.arrival_municipality_code = a.municipality_code
+                              AND a.date < b.day_after THEN a.date END,
+                    b.day_after) AS stay_until
     FROM register_assignments AS a
     CROSS JOIN bounds AS b
-    LEFT JOIN register_transfers AS t USING (assignment_id)
+    LEFT JOIN ending_in_year AS t
+        ON t.assignment_id = a.assignment_id AND a.date < b.day_after
     WHERE a.arrival_date < b.day_after
 ),
 days AS (

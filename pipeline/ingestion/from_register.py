@@ -71,14 +71,17 @@ def register_statistic(sql_name: str, state: Register, register: pl.DataFrame,
                        reference_year: int) -> pl.DataFrame:
     """municipality_code, value for every municipality of `register`, in code order, by the
     named SQL over the register's assignments and transfers."""
+    # Arrow's string views are polars' own layout: DuckDB scans them without a copy.
+    arrow = {"compat_level": pl.CompatLevel.newest()}
     conn = duckdb.connect()
     try:
         # Only the columns the SQL reads: converting the others to Arrow costs time for nothing.
         conn.register("register_assignments", state.assignments.select(
             "assignment_id", "arrival_date", "arrival_municipality_code", "date",
-            "municipality_code").to_arrow())
-        conn.register("register_transfers", state.transfers.to_arrow())
-        conn.register("municipalities", register.select("municipality_code").to_arrow())
+            "municipality_code").to_arrow(**arrow))
+        conn.register("register_transfers", state.transfers.to_arrow(**arrow))
+        conn.register("municipalities",
+                      register.select("municipality_code").to_arrow(**arrow))
         return query(conn, sql_name, reference_year=reference_year)
     finally:
         conn.close()
