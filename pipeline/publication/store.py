@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -160,11 +160,7 @@ def _manifest(
         "illustrative": info.illustrative,
         "parameter_set": info.parameter_set,
         "parameters": record["parameters"],
-        "inputs": [
-            {"name": i.name, "path": i.path, "sha256": i.sha256, "illustrative": i.illustrative,
-             "description": i.description}
-            for i in info.inputs
-        ],
+        "inputs": [asdict(i) for i in info.inputs],  # name, path, sha256, flag, description
         "redistributions": list(info.redistributions),
         **statement_record(info),
         "run_id": info.run_id,
