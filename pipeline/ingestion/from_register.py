@@ -28,12 +28,13 @@ from pipeline.ingestion.statistics import (
 from pipeline.warehouse.sql import query
 
 
-def load_inputs(layout: Layout, reference_year: int, register: pl.DataFrame,
-                today: date) -> list[LoadedStatistic]:
+def load_inputs(layout: Layout, reference_year: int, register: pl.DataFrame, today: date,
+                conn: duckdb.DuckDBPyConnection) -> list[LoadedStatistic]:
     """Every statistic of the registry for one reference year, in its order: read from its file
-    in data/statistics/<R>/, or computed from the register."""
+    in data/statistics/<R>/, or computed from the register in DuckDB on `conn` (which only
+    reads)."""
     folder = layout.statistics_folder(reference_year)
-    return [load_from_register(s, folder, layout.ledger, reference_year, register, today)
+    return [load_from_register(s, folder, layout.ledger, reference_year, register, today, conn)
             if computed_from_register(s, reference_year)
             else load_statistic(folder, s.name, reference_year, register)
             for s in STATISTICS]
@@ -44,7 +45,8 @@ def computed_from_register(statistic: Statistic, reference_year: int) -> bool:
 
 
 def load_from_register(statistic: Statistic, folder: Path, ledger: Path, reference_year: int,
-                       register: pl.DataFrame, today: date) -> LoadedStatistic:
+                       register: pl.DataFrame, today: date,
+                       conn: duckdb.DuckDBPyConnection) -> LoadedStatistic:
     """The statistic of one reference year computed from the register at `ledger`; a file of
     the statistic left in the year's folder is refused (it would not be read)."""
     stray = [folder / name for name in candidate_files(statistic) if (folder / name).exists()]
@@ -57,7 +59,7 @@ def load_from_register(statistic: Statistic, folder: Path, ledger: Path, referen
                          "register, which is missing")
     codes = register["municipality_code"].to_list()
     state = read_register(ledger, codes, today)
-    values = register_statistic(statistic.register_sql, state, register, reference_year)
+    values = register_statistic(conn, statistic.register_sql, state, register, reference_year)
     illustrative = described_file(ledger)["illustrative"]
     source = (f"{SOURCE_NAME} ({ledger} and {TRANSFERS_FILE}, sha256 {state.sha256}"
               f"{', illustrative' if illustrative else ''}), computed by "
@@ -67,21 +69,25 @@ def load_from_register(statistic: Statistic, folder: Path, ledger: Path, referen
     return LoadedStatistic(file, values.rename({"value": statistic.name}))
 
 
-def register_statistic(sql_name: str, state: Register, register: pl.DataFrame,
-                       reference_year: int) -> pl.DataFrame:
+def register_statistic(conn: duckdb.DuckDBPyConnection, sql_name: str, state: Register,
+                       register: pl.DataFrame, reference_year: int) -> pl.DataFrame:
     """municipality_code, value for every municipality of `register`, in code order, by the
-    named SQL over the register's assignments and transfers."""
+    named SQL over the register's assignments and transfers, as views on `conn` for the query's
+    length."""
     # Arrow's string views are polars' own layout: DuckDB scans them without a copy.
     arrow = {"compat_level": pl.CompatLevel.newest()}
-    conn = duckdb.connect()
-    try:
+    views = {
         # Only the columns the SQL reads: converting the others to Arrow costs time for nothing.
-        conn.register("register_assignments", state.assignments.select(
+        "register_assignments": state.assignments.select(
             "assignment_id", "arrival_date", "arrival_municipality_code", "date",
-            "municipality_code").to_arrow(**arrow))
-        conn.register("register_transfers", state.transfers.to_arrow(**arrow))
-        conn.register("municipalities",
-                      register.select("municipality_code").to_arrow(**arrow))
+            "municipality_code"),
+        "register_transfers": state.transfers,
+        "municipalities": register.select("municipality_code"),
+    }
+    try:
+        for name, frame in views.items():
+            conn.register(name, frame.to_arrow(**arrow))
         return query(conn, sql_name, reference_year=reference_year)
     finally:
-        conn.close()
+        for name in views:
+            conn.unregister(name)

@@ -8,6 +8,7 @@ import csv
 from collections import Counter
 from datetime import date, timedelta
 
+import duckdb
 import polars as pl
 import pytest
 from hypothesis import given
@@ -50,8 +51,13 @@ def by_hand(assignments: list[tuple], transfers: list[tuple], year: int) -> dict
     return {code: days[code] for code in CODES}
 
 
+# One in-memory DuckDB for the module (Hypothesis runs many examples on it); the views of each
+# computation are gone when it returns.
+CONN = duckdb.connect()
+
+
 def computed(state: Register, year: int) -> dict[str, int]:
-    frame = register_statistic("arrival_housing_days", state, MUNICIPALITIES, year)
+    frame = register_statistic(CONN, "arrival_housing_days", state, MUNICIPALITIES, year)
     assert frame.columns == ["municipality_code", "value"]
     return dict(zip(frame["municipality_code"], frame["value"], strict=True))
 
@@ -93,7 +99,7 @@ def test_hand_made_registers_give_the_days_counted_by_hand(case):
 
 def test_every_municipality_has_a_row_and_true_zeros():
     state = register([("A1", date(2019, 3, 1), "1280", date(2019, 3, 5), "0114")])
-    frame = register_statistic("arrival_housing_days", state, MUNICIPALITIES, 2019)
+    frame = register_statistic(CONN, "arrival_housing_days", state, MUNICIPALITIES, 2019)
     assert frame["municipality_code"].to_list() == CODES
     assert frame.filter(pl.col("municipality_code") != "1280")["value"].to_list() == [0, 0, 0]
     empty = register([])
@@ -144,7 +150,7 @@ def _shipped_by_hand(year: int) -> dict[str, int]:
 
 @pytest.mark.parametrize("year", [2016, 2020, 2024])
 def test_b_of_the_shipped_register_with_its_provenance(register, year):
-    loaded = load_inputs(Layout(DATA, DATA.parent / "out"), year, register, date.today())
+    loaded = load_inputs(Layout(DATA, DATA.parent / "out"), year, register, date.today(), CONN)
     b = next(item for item in loaded if item.file.statistic == B)
     values = dict(zip(b.values["municipality_code"], b.values[B], strict=True))
     assert len(values) == 290
@@ -159,7 +165,7 @@ def test_b_of_the_shipped_register_with_its_provenance(register, year):
 
 
 def test_2015_reads_b_from_its_file(register):
-    loaded = load_inputs(Layout(DATA, DATA.parent / "out"), 2015, register, date.today())
+    loaded = load_inputs(Layout(DATA, DATA.parent / "out"), 2015, register, date.today(), CONN)
     b = next(item for item in loaded if item.file.statistic == B)
     assert b.file.path.name == "minor_arrival_housing_days.csv"
 
@@ -168,11 +174,11 @@ def test_a_file_of_b_left_in_a_register_year_is_refused(register, data_dir):
     stray = data_dir / "statistics" / "2020" / "minor_arrival_housing_days.csv"
     stray.write_text("Kommunkod,Kommun,2020\n", encoding="utf-8")
     with pytest.raises(InputError, match="computed from the register") as caught:
-        load_inputs(Layout(data_dir, data_dir.parent / "out"), 2020, register, date.today())
+        load_inputs(Layout(data_dir, data_dir.parent / "out"), 2020, register, date.today(), CONN)
     assert caught.value.file == str(stray)
 
 
 def test_a_missing_register_is_named(register, data_dir):
     (data_dir / "ledger" / "assignments.csv").unlink()
     with pytest.raises(InputError, match="computed from the register, which is missing"):
-        load_inputs(Layout(data_dir, data_dir.parent / "out"), 2020, register, date.today())
+        load_inputs(Layout(data_dir, data_dir.parent / "out"), 2020, register, date.today(), CONN)

@@ -73,11 +73,13 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
     ref_year = params.reference_year(share_year)
     register = load_register(settings.layout.register)
     folder = settings.layout.statistics_folder(ref_year)
-    loaded = load_inputs(settings.layout, ref_year, register, date.today())
-    context.log.info(f"share year {share_year}: read and validated {len(loaded)} statistics "
-                     f"for reference year {ref_year} from {folder} and the register")
 
     with warehouse.get_connection() as conn:
+        # Every file is read and validated, and B computed from the register, before anything
+        # is written.
+        loaded = load_inputs(settings.layout, ref_year, register, date.today(), conn)
+        context.log.info(f"share year {share_year}: read and validated {len(loaded)} statistics "
+                         f"for reference year {ref_year} from {folder} and the register")
         migrated = create_tables(conn)
         if migrated:
             context.log.info("warehouse tables migrated to their definitions in sql/, every "
