@@ -44,12 +44,16 @@ def synthetic_ledger(register: pl.DataFrame, rows: int) -> pl.DataFrame:
     first = np.datetime64("2016-01-01")
     days = (np.datetime64(TODAY.isoformat()) - first).astype(int) + 1
     codes = register["municipality_code"].to_numpy()
+    assigned = np.sort(first + rng.integers(0, days, rows)).astype("datetime64[D]")
     return pl.DataFrame({
         "assignment_id": [f"A{i:07d}" for i in range(1, rows + 1)],
-        "date": np.sort(first + rng.integers(0, days, rows)).astype("datetime64[D]"),
+        "arrival_date": assigned - rng.integers(0, 60, rows).astype("timedelta64[D]"),
+        "arrival_municipality_code": codes[rng.integers(0, len(codes), rows)],
+        "date": assigned,
         "municipality_code": codes[rng.integers(0, len(codes), rows)],
         "kind": np.where(rng.random(rows) < 0.15, "connection", "equalising"),
-    }).with_columns(pl.col("date").cast(pl.Date))
+        "late": np.zeros(rows, dtype=bool),
+    }).with_columns(pl.col("arrival_date", "date").cast(pl.Date))
 
 
 def synthetic_shares(register: pl.DataFrame) -> pl.DataFrame:

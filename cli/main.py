@@ -54,12 +54,22 @@ COMMANDS = {
     "fulfilment": ("goal fulfilment (måluppfyllelse) per municipality on a date, against that "
                    "year's published share table -> <out>/fulfilment_<DATE>.csv and .xlsx",
                    "anvisning fulfilment --as-of 2026-06-30"),
-    "assign": ("record one assignment in the ledger: equalising by the rule (the lowest goal "
+    "assign": ("record one assignment in the register: equalising by the rule (the lowest goal "
                "fulfilment), or a connection assignment to a municipality the child has ties to;"
-               " prints the municipality",
-               "anvisning assign --date 2026-11-27\n"
-               "anvisning assign --date 2026-11-27 --connection Göteborg\n"
-               "anvisning assign --date 2026-11-27 --connection \"1480 Göteborg\""),
+               " with where and when the child arrived; prints the municipality",
+               "anvisning assign --date 2026-12-07 --arrival-date 2026-12-03 "
+               "--arrival-municipality Sigtuna\n"
+               "anvisning assign --date 2026-12-07 --arrival-date 2026-12-05 "
+               "--arrival-municipality 1280 --connection Göteborg\n"
+               "anvisning assign --date 2026-11-01 --arrival-date 2026-10-28 "
+               "--arrival-municipality Malmö --late   # entered after later ones"),
+    "transfer": ("record a transfer in the register: the day the assigned municipality took over "
+                 "the child's care and the arrival municipality's temporary care ended",
+                 "anvisning transfer --assignment A0008442 --date 2026-12-09"),
+    "migrate-register": ("bring a register without arrival columns to today's form, from the "
+                         "agency's arrival records (assignment_id,arrival_date,"
+                         "arrival_municipality_code; one per assignment)",
+                         "anvisning migrate-register --arrivals ankomster.csv"),
     "site": ("the public statistics site in Swedish -> <out>/site/index.html: a map and table "
              "of goal fulfilment and shares, a page per county and per municipality; opens "
              "from the folder without network",
@@ -145,11 +155,36 @@ def _parser() -> argparse.ArgumentParser:
     assign = command("assign")
     assign.add_argument("--date", type=_date, required=True, metavar="DATE",
                         help="the day of the assignment, YYYY-MM-DD, from 2016-01-01 to today")
+    assign.add_argument("--arrival-date", type=_date, required=True, metavar="DATE",
+                        help="the day the child made itself known to the authorities, "
+                        "YYYY-MM-DD, on or before --date")
+    assign.add_argument("--arrival-municipality", required=True, metavar="MUNICIPALITY",
+                        help="the arrival municipality (ankomstkommun): code, name or "
+                        "\"code name\"")
     assign.add_argument("--connection", metavar="MUNICIPALITY",
                         help="a connection assignment (anknytning) to this municipality: code, "
                         "name or \"code name\"")
+    assign.add_argument("--late", action="store_true",
+                        help="enter an assignment dated before the register's last recorded "
+                        "one (it changes the queue for assignments already made); it is "
+                        "recorded as late")
     _add_ledger_arguments(assign)
     assign.set_defaults(handler=_assign)
+
+    transfer = command("transfer")
+    transfer.add_argument("--assignment", required=True, metavar="ID",
+                          help="the assignment's id, as `assign` printed it (A0008442)")
+    transfer.add_argument("--date", type=_date, required=True, metavar="DATE",
+                          help="the day of the transfer, YYYY-MM-DD, from the assignment date "
+                          "to today")
+    _add_ledger_arguments(transfer)
+    transfer.set_defaults(handler=_transfer)
+
+    migrate = command("migrate-register")
+    migrate.add_argument("--arrivals", type=Path, required=True, metavar="FILE",
+                         help="CSV: assignment_id,arrival_date,arrival_municipality_code")
+    _add_ledger_arguments(migrate)
+    migrate.set_defaults(handler=_migrate)
 
     site = command("site")
     site.add_argument("--as-of", type=_date, metavar="DATE",
@@ -196,7 +231,8 @@ def _add_publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ledger", type=Path, default=None, metavar="FILE",
-                        help="the assignment ledger (default: <data-dir>/ledger/assignments.csv)")
+                        help="the register's assignments (default: <data-dir>/ledger/"
+                        "assignments.csv; its transfers are transfers.csv beside it)")
     _add_folder_arguments(parser)
 
 
@@ -285,20 +321,46 @@ def _fulfilment(args: argparse.Namespace) -> int:
 
 
 def _assign(args: argparse.Namespace) -> int:
+    from pipeline.goals.ledger import Arrival
     from pipeline.goals.service import assign
 
     today = date.today()
     if not FIRST_ASSIGNMENT <= args.date <= today:
         raise AnvisningError(f"--date {args.date}: an assignment is dated from "
                              f"{FIRST_ASSIGNMENT} up to today ({today})")
+    if args.arrival_date > args.date:
+        raise AnvisningError(f"--arrival-date {args.arrival_date}: the child's arrival must be "
+                             f"on or before its assignment (--date {args.date})")
+    arrival = Arrival(args.arrival_date, _municipality(args, "--arrival-municipality",
+                                                       args.arrival_municipality))
     connection = (_municipality(args, "--connection", args.connection)
                   if args.connection is not None else None)
-    code, name, kind, assignment_id = assign(args.date, connection, _layout(args),
-                                             _ledger(args), today)
+    code, name, kind, assignment_id = assign(args.date, connection, arrival, _layout(args),
+                                             _ledger(args), today, late=args.late)
     print(f"{code} {name}")
-    print(f"({kind} assignment {assignment_id} on {args.date} recorded in {_ledger(args)})",
-          file=sys.stderr)
+    late = ", recorded as late" if args.late else ""
+    print(f"({kind} assignment {assignment_id} on {args.date}{late} recorded in "
+          f"{_ledger(args)})", file=sys.stderr)
     _after_assignment(args, today)
+    return EXIT_OK
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    from pipeline.goals.service import transfer
+
+    done = transfer(args.assignment, args.date, _layout(args), _ledger(args), date.today())
+    print(f"transfer of {done.assignment_id} (arrived in {done.arrival_municipality_code}, "
+          f"assigned to {done.municipality_code} on {done.assigned_on}) on {args.date} "
+          "recorded")
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from pipeline.goals.service import migrate
+
+    count = migrate(args.arrivals, _layout(args), _ledger(args), date.today())
+    print(f"{_ledger(args)}: {count} assignments now carry their arrival; transfers are "
+          "recorded with `anvisning transfer`")
     return EXIT_OK
 
 

@@ -4,14 +4,17 @@ share year 2017–2026, and small made-up years, each side a `ShareYear` with it
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
+from pipeline.core.layout import Layout
+from pipeline.ingestion.from_register import load_inputs
 from pipeline.ingestion.register import load_register
 from pipeline.ingestion.registry import INPUT_COLUMNS
-from pipeline.ingestion.statistics import load_statistic
 from pipeline.model.change import ShareYear
 from pipeline.model.parameters import ModelParameters, load_parameters
 from pipeline.model.shares import compute_shares, days_in_year
@@ -28,10 +31,13 @@ def shipped_draft(share_year: int) -> pl.DataFrame:
     params = load_parameters(DATA / "parameters.toml", share_year)
     reference = params.reference_year(share_year)
     basis = register
-    for statistic in INPUT_COLUMNS:
-        values = load_statistic(DATA / "statistics" / str(reference), statistic, reference,
-                                register).values
-        basis = basis.join(values, on="municipality_code", how="left", maintain_order="left")
+    # B comes from the register from 2016 on, computed in DuckDB like a run does.
+    with duckdb.connect() as conn:
+        loaded = load_inputs(Layout(DATA, DATA.parent / "out"), reference, register,
+                             date.today(), conn)
+    for statistic in loaded:
+        basis = basis.join(statistic.values, on="municipality_code", how="left",
+                           maintain_order="left")
     return compute_shares(basis, params, days_in_year(reference))
 
 

@@ -4,14 +4,15 @@ and a warehouse holding what ingestion and share_basis store, without Dagster.""
 from __future__ import annotations
 
 import functools
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipeline.core.layout import Layout
+from pipeline.ingestion.from_register import load_inputs
 from pipeline.ingestion.register import load_register
-from pipeline.ingestion.registry import STATISTICS
-from pipeline.ingestion.statistics import load_statistic
 from pipeline.warehouse.sql import create_tables, execute
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -22,8 +23,10 @@ REFERENCE_YEAR = 2024
 @functools.cache
 def loaded() -> tuple[pl.DataFrame, tuple]:
     register = load_register(DATA / "reference" / "municipalities.csv")
-    statistics = tuple(load_statistic(DATA / "statistics" / str(REFERENCE_YEAR), s.name,
-                                      REFERENCE_YEAR, register) for s in STATISTICS)
+    # B comes from the register, computed in DuckDB as ingestion does.
+    with duckdb.connect() as conn:
+        statistics = tuple(load_inputs(Layout(DATA, DATA.parent / "out"), REFERENCE_YEAR,
+                                       register, date.today(), conn))
     return register, statistics
 
 

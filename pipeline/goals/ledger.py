@@ -1,12 +1,19 @@
-"""The assignment ledger (anvisningar): every assignment since 2016-01-01, one line each.
+"""The assignments of the register (anvisningsregistret): every assignment since 2016-01-01, one
+line each (the transfers, later events, are pipeline.goals.register's).
 
-`assignments.csv` is UTF-8 with the header `assignment_id,date,municipality_code,kind`:
+`assignments.csv` is UTF-8 with the header `HEADER`:
 
 - `assignment_id` — "A" and at least seven digits, handed out in sequence ("A0000001", ...) by
   `append_assignment`; any other non-empty unique text is accepted when reading;
+- `arrival_date` — ISO `YYYY-MM-DD`, the day the child made itself known to the authorities, on
+  or before the assignment date;
+- `arrival_municipality_code` — the arrival municipality (ankomstkommun), known to the register;
 - `date` — ISO `YYYY-MM-DD`, from 2016-01-01 (goal fulfilment is never reset) up to today;
 - `municipality_code` — four digits as text, leading zero kept, known to the register;
-- `kind` — `equalising` (utjämnande anvisning) or `connection` (anknytningsanvisning).
+- `kind` — `equalising` (utjämnande anvisning) or `connection` (anknytningsanvisning);
+- `late` — `true` for an entry dated before an assignment already recorded (it was entered with
+  the explicit late option, and changed the queue for assignments made after its date), else
+  `false`. Rows are only appended, so every row not marked late is in date order.
 
 Writing is crash-safe and serialised. Every change writes a complete new file next to the ledger
 (same directory, so the same file system), fsyncs it and renames it over the ledger with
@@ -20,12 +27,11 @@ unique.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -34,38 +40,61 @@ import polars as pl
 from pipeline.core.errors import InputError
 from pipeline.core.files import write_atomically
 from pipeline.core.locks import exclusive_lock, lock_file_for
+from pipeline.goals import rows
 
-LEDGER_COLUMNS = ["assignment_id", "date", "municipality_code", "kind"]
+LEDGER_COLUMNS = ["assignment_id", "arrival_date", "arrival_municipality_code", "date",
+                  "municipality_code", "kind", "late"]
 HEADER = ",".join(LEDGER_COLUMNS)
+# The register before arrivals were recorded: refused, naming the migration.
+HEADER_WITHOUT_ARRIVALS = "assignment_id,date,municipality_code,kind"
+MIGRATION_COMMAND = "anvisning migrate-register --arrivals FILE"
 KINDS = ("equalising", "connection")
 EQUALISING, CONNECTION = KINDS
 FIRST_DATE = date(2016, 1, 1)
-# About 35 bytes a line: room for two million assignments, at most ~0.3 GB in memory to read.
-MAX_LEDGER_BYTES = 64 * 2**20
+# About 60 bytes a line with the arrival: room for two million assignments, at most ~0.6 GB in
+# memory to read.
+MAX_LEDGER_BYTES = 128 * 2**20
 ID_PREFIX = "A"
 ID_DIGITS = 7
+# The columns goal fulfilment reads.
 LEDGER_SCHEMA = {
     "assignment_id": pl.String,
     "date": pl.Date,
     "municipality_code": pl.String,
     "kind": pl.String,
 }
+REGISTER_SCHEMA = {
+    "assignment_id": pl.String,
+    "arrival_date": pl.Date,
+    "arrival_municipality_code": pl.String,
+    "date": pl.Date,
+    "municipality_code": pl.String,
+    "kind": pl.String,
+    "late": pl.Boolean,
+}
+_BOOLEAN = {"true": True, "false": False}
 
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _SEQUENTIAL_ID = re.compile(rf"^{ID_PREFIX}(\d+)$")
-_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Where and when the child made itself known to the authorities (ankomstkommun)."""
+
+    date: date
+    municipality_code: str
 
 
 def empty_ledger() -> pl.DataFrame:
     """A ledger without assignments, with the columns and types `read_ledger` returns."""
-    return pl.DataFrame(schema=LEDGER_SCHEMA)
+    return pl.DataFrame(schema=REGISTER_SCHEMA)
 
 
 def read_ledger(path: Path, register_codes: Iterable[str], today: date) -> pl.DataFrame:
     """Read and validate the ledger; the first offending line raises an `InputError`.
 
-    Returns assignment_id, date (pl.Date), municipality_code and kind in file order. A ledger with
-    only its header is valid and empty.
+    Returns the columns of `REGISTER_SCHEMA` in file order. A ledger with only its header is
+    valid and empty.
     """
     path = Path(path)
     if not path.is_file():
@@ -77,101 +106,66 @@ def read_ledger(path: Path, register_codes: Iterable[str], today: date) -> pl.Da
                          value=f"{size} bytes")
     raw = path.read_bytes()
     _check_header(path, raw)
-    try:
-        text = pl.read_csv(raw, schema={c: pl.String for c in LEDGER_COLUMNS})
-    except pl.exceptions.ComputeError as error:
-        raise _locate_malformed(path, raw) or InputError(path, "not a readable CSV") from error
-    if text.height != _line_count(raw) - 1:
-        raise _locate_malformed(path, raw) or InputError(path, "one assignment per line")
-    ledger = text.with_columns(pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
-    _check_rows(path, text, ledger, list(register_codes), today)
+    return validated_rows(path, rows.text_rows(path, raw, LEDGER_COLUMNS), register_codes, today)
+
+
+def validated_rows(path: Path, text: pl.DataFrame, register_codes: Iterable[str],
+                   today: date) -> pl.DataFrame:
+    """The register's rows, given as text in file order (line 2 first), parsed and checked."""
+    ledger = text.with_columns(
+        rows.iso_dates("arrival_date"), rows.iso_dates("date"),
+        pl.col("late").replace_strict(_BOOLEAN, default=None, return_dtype=pl.Boolean),
+    )
+    frame = text.with_columns(parsed_date=ledger["date"], parsed_arrival=ledger["arrival_date"],
+                              parsed_late=ledger["late"])
+    rows.check(path, frame, text, _rules(text, list(register_codes), today))
     return ledger
 
 
 def _check_header(path: Path, raw: bytes) -> None:
-    first = raw.removeprefix(_BOM).split(b"\n", 1)[0].rstrip(b"\r")
+    first = rows.header_line(raw)
+    if first == HEADER_WITHOUT_ARRIVALS.encode():
+        raise InputError(path, "the register has no arrival columns (arrival_date, "
+                         "arrival_municipality_code) or late flags; bring it to today's form "
+                         f"with `{MIGRATION_COMMAND}`", line=1, value=first.decode())
     if first != HEADER.encode():
         raise InputError(path, f"the header must be exactly {HEADER!r}", line=1,
                          value=first.decode("utf-8", errors="replace"))
 
 
-def _line_count(raw: bytes) -> int:
-    return raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-
-
-def _locate_malformed(path: Path, raw: bytes) -> InputError | None:
-    """The slow path, taken only for a broken file: find the first line that is not one record of
-    four fields (undecodable bytes, too many fields, a quoted line break)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return InputError(path, "the file must be UTF-8",
-                          line=raw[: error.start].count(b"\n") + 1, value=raw[error.start:][:8])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    try:
-        for record in reader:
-            if reader.line_num != line:
-                return InputError(path, "a record must fit on one line (quoted line break)",
-                                  line=line)
-            if len(record) > len(LEDGER_COLUMNS):
-                return InputError(path, f"a line has {len(LEDGER_COLUMNS)} fields, not "
-                                  f"{len(record)}", line=line, value=",".join(record))
-            line += 1
-    except csv.Error as error:
-        return InputError(path, f"not a readable CSV line ({error})", line=line)
-    return None
-
-
-def _check_rows(
-    path: Path, text: pl.DataFrame, ledger: pl.DataFrame, register_codes: list[str], today: date
-) -> None:
-    """Every rule as one vectorised mask over all rows; the earliest offending line is reported
-    (within a line, the first rule in this list)."""
-    rules: list[tuple[str | None, str, pl.Expr]] = [
-        (None, "a line must hold an assignment (this one is blank)",
-         pl.all_horizontal(pl.col(c).is_null() for c in LEDGER_COLUMNS)),
-        *[(c, "a value is required", pl.col(c).is_null()) for c in LEDGER_COLUMNS],
+def _rules(text: pl.DataFrame, register_codes: list[str], today: date) -> list[rows.Rule]:
+    codes = pl.Series(register_codes, dtype=pl.String).implode()
+    return [
+        *rows.required(LEDGER_COLUMNS, "an assignment"),
         ("assignment_id", "an assignment id must be unique (it appears on an earlier line)",
-         pl.lit(False) if _strictly_increasing(text["assignment_id"])
-         else ~pl.col("assignment_id").is_first_distinct()),
+         rows.unique("assignment_id", text)),
+        ("arrival_date", "a date is written YYYY-MM-DD and must exist in the calendar",
+         rows.bad_date("arrival_date", "parsed_arrival")),
+        ("arrival_municipality_code", "the municipality code must be in the register",
+         ~pl.col("arrival_municipality_code").is_in(codes)),
         ("date", "a date is written YYYY-MM-DD and must exist in the calendar",
-         ~pl.col("date").str.contains(_ISO_DATE) | pl.col("parsed_date").is_null()),
+         rows.bad_date("date", "parsed_date")),
         ("date", f"a date must be on or after {FIRST_DATE.isoformat()}",
          pl.col("parsed_date") < FIRST_DATE),
         ("date", f"a date must not be after today ({today.isoformat()})",
          pl.col("parsed_date") > today),
+        ("arrival_date", "the child's arrival must be on or before its assignment date",
+         pl.col("parsed_arrival") > pl.col("parsed_date")),
         ("municipality_code", "the municipality code must be in the register",
-         ~pl.col("municipality_code").is_in(pl.Series(register_codes, dtype=pl.String)
-                                            .implode())),
+         ~pl.col("municipality_code").is_in(codes)),
         ("kind", f"the kind must be one of {', '.join(KINDS)}",
          ~pl.col("kind").is_in(pl.Series(KINDS).implode())),
+        ("late", "late is true or false", pl.col("parsed_late").is_null()),
+        ("date", "rows are appended in date order: a row dated before an earlier row is a late "
+         "entry and must be marked late = true",
+         (pl.col("parsed_date") < pl.col("parsed_date").cum_max().shift(1))
+         & ~pl.col("parsed_late")),
     ]
-    first_rows = (
-        text.with_columns(parsed_date=ledger["date"])
-        .select(mask.fill_null(False).arg_true().first().alias(str(i))
-                for i, (_, _, mask) in enumerate(rules))
-        .row(0)
-    )
-    offending = [(row, i) for i, row in enumerate(first_rows) if row is not None]
-    if not offending:
-        return
-    row, i = min(offending)
-    column, rule, _ = rules[i]
-    value = None if column is None else text[column][row] or ""
-    raise InputError(path, rule, line=row + 2, column=column, value=value)
-
-
-def _strictly_increasing(ids: pl.Series) -> bool:
-    """Sequential ids are unique for a few ms; hashing a million of them takes ~100 ms."""
-    return bool(ids.is_empty() or (ids.slice(1) > ids.slice(0, len(ids) - 1))
-                .all(ignore_nulls=False))
 
 
 def write_ledger(path: Path, ledger: pl.DataFrame) -> None:
     """Write a whole ledger atomically (temporary file, fsync, rename)."""
-    frame = ledger.select(LEDGER_COLUMNS).with_columns(pl.col("date").cast(pl.String))
-    write_atomically(Path(path), frame.write_csv().encode())
+    write_atomically(Path(path), ledger.select(LEDGER_COLUMNS).write_csv().encode())
 
 
 class LedgerSession:
@@ -189,7 +183,7 @@ class LedgerSession:
         self._codes = set(register_codes)
         self._ledger = ledger
         self._buffered = buffered
-        self._unframed: list[tuple[str, date, str, str]] = []  # appended, not yet in the frame
+        self._unframed: list[tuple] = []  # appended rows, not yet in the frame
         self._unwritten: list[str] = []  # appended lines not yet in the file
         self._last_number = max(
             (int(m.group(1)) for m in map(_SEQUENTIAL_ID.match, ledger["assignment_id"]) if m),
@@ -203,7 +197,7 @@ class LedgerSession:
     def ledger(self) -> pl.DataFrame:
         """The current ledger, including what this session has appended."""
         if self._unframed:
-            added = pl.DataFrame(self._unframed, schema=LEDGER_SCHEMA, orient="row")
+            added = pl.DataFrame(self._unframed, schema=REGISTER_SCHEMA, orient="row")
             self._ledger = pl.concat([self._ledger, added])
             self._unframed = []
         return self._ledger
@@ -216,13 +210,23 @@ class LedgerSession:
             return None
         return self._tally
 
-    def append(self, when: date, municipality_code: str, kind: str) -> str:
-        """Append one assignment (same rules as `read_ledger`); returns its new id."""
-        self._check(when, municipality_code, kind)
+    @property
+    def latest(self) -> date | None:
+        """The date of the register's last recorded assignment."""
+        return self._latest
+
+    def append(self, when: date, municipality_code: str, kind: str, arrival: Arrival, *,
+               late: bool = False) -> str:
+        """Append one assignment (same rules as `read_ledger`); returns its new id. An entry
+        dated before the last recorded assignment is refused unless `late`, and then marked so."""
+        self._check(when, municipality_code, kind, arrival, late)
         self._last_number += 1
         assignment_id = f"{ID_PREFIX}{self._last_number:0{ID_DIGITS}d}"
-        self._unframed.append((assignment_id, when, municipality_code, kind))
-        self._unwritten.append(f"{assignment_id},{when.isoformat()},{municipality_code},{kind}\n")
+        row = (assignment_id, arrival.date, arrival.municipality_code, when, municipality_code,
+               kind, late)
+        self._unframed.append(row)
+        self._unwritten.append(",".join(str(v).lower() if isinstance(v, bool) else str(v)
+                                        for v in row) + "\n")
         self._tally[municipality_code] = self._tally.get(municipality_code, 0) + 1
         self._latest = when if self._latest is None else max(self._latest, when)
         if not self._buffered:
@@ -239,13 +243,31 @@ class LedgerSession:
         write_atomically(self.path, content + "".join(self._unwritten).encode())
         self._unwritten = []
 
-    def _check(self, when: date, municipality_code: str, kind: str) -> None:
+    def _check(self, when: date, municipality_code: str, kind: str, arrival: Arrival,
+               late: bool) -> None:
         if not FIRST_DATE <= when <= self.today:
             raise InputError(self.path, f"a date must be from {FIRST_DATE} up to today "
                              f"({self.today})", column="date", value=when.isoformat())
-        if municipality_code not in self._codes:
-            raise InputError(self.path, "the municipality code must be in the register",
-                             column="municipality_code", value=municipality_code)
+        if self._latest is not None and when < self._latest and not late:
+            raise InputError(self.path, "the date is before the register's last recorded "
+                             f"assignment ({self._latest}) and would change the queue for "
+                             "assignments already made; a late entry needs the explicit late "
+                             "option (`anvisning assign --late`) and is recorded as late",
+                             column="date",
+                             value=when.isoformat())
+        if late and (self._latest is None or when >= self._latest):
+            raise InputError(self.path, "only an entry dated before the register's last "
+                             f"recorded assignment ({self._latest or 'none yet'}) is late",
+                             column="late", value=when.isoformat())
+        if arrival.date > when:
+            raise InputError(self.path, "the child's arrival must be on or before its "
+                             f"assignment date ({when})", column="arrival_date",
+                             value=arrival.date.isoformat())
+        for column, code in (("arrival_municipality_code", arrival.municipality_code),
+                             ("municipality_code", municipality_code)):
+            if code not in self._codes:
+                raise InputError(self.path, "the municipality code must be in the register",
+                                 column=column, value=code)
         if kind not in KINDS:
             raise InputError(self.path, f"the kind must be one of {', '.join(KINDS)}",
                              column="kind", value=kind)
@@ -273,8 +295,8 @@ def locked_ledger(
 
 def append_assignment(
     path: Path, register_codes: Iterable[str], today: date, when: date, municipality_code: str,
-    kind: str, *, create: bool = False,
+    kind: str, arrival: Arrival, *, create: bool = False, late: bool = False,
 ) -> str:
     """Append one assignment under the lock; returns its id."""
     with locked_ledger(path, register_codes, today, create=create) as session:
-        return session.append(when, municipality_code, kind)
+        return session.append(when, municipality_code, kind, arrival, late=late)

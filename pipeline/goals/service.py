@@ -25,10 +25,12 @@ from pipeline.goals.fulfilment import (
 from pipeline.goals.ledger import (
     CONNECTION,
     EQUALISING,
+    Arrival,
     LedgerSession,
     locked_ledger,
     read_ledger,
 )
+from pipeline.goals.register import Transferred, migrate_register, record_transfer
 from pipeline.goals.report import forecast_csv, write_fulfilment
 from pipeline.ingestion.register import load_register
 from pipeline.publication.store import read_published_shares
@@ -59,22 +61,25 @@ def fulfilment_as_of(as_of: date, layout: Layout, ledger_path: Path,
     return table, paths
 
 
-def assign(when: date, connection: str | None, layout: Layout, ledger_path: Path,
-           today: date) -> tuple[str, str, str, str]:
-    """Record one assignment: equalising by the rule on the ledger as it is under the lock, or a
-    connection assignment to `connection`. Returns code, name, kind and the assignment id."""
+def assign(when: date, connection: str | None, arrival: Arrival, layout: Layout,
+           ledger_path: Path, today: date, *, late: bool = False) -> tuple[str, str, str, str]:
+    """Record one assignment of a child who arrived at `arrival`: equalising by the rule on the
+    ledger as it is under the lock, or a connection assignment to `connection`; `late` for an
+    entry dated before the last recorded one. Returns code, name, kind and the assignment id."""
     shares, _ = read_published_shares(layout.year_out(when.year), when.year)
     names = dict(zip(shares["municipality_code"], shares["municipality_name"], strict=True))
     if connection is not None and connection not in names:
         raise AnvisningError(f"--connection {connection!r} is not a municipality code")
     units = dict(zip(shares["municipality_code"], shares["share_units"], strict=True))
     with locked_ledger(ledger_path, _register_codes(layout), today) as session:
-        code, kind, assignment_id = assign_one(session, when, connection, units)
+        code, kind, assignment_id = assign_one(session, when, connection, units, arrival,
+                                               late=late)
     return code, names[code], kind, assignment_id
 
 
 def assign_one(session: LedgerSession, when: date, connection: str | None,
-               share_units: Mapping[str, int]) -> tuple[str, str, str]:
+               share_units: Mapping[str, int], arrival: Arrival, *,
+               late: bool = False) -> tuple[str, str, str]:
     """Choose and append one assignment on `when` in a locked ledger: a connection assignment to
     `connection`, else the equalising assignment the rule gives on the counts as of `when` and
     `share_units` (the shares in force on `when`). Returns code, kind and the assignment id.
@@ -86,7 +91,18 @@ def assign_one(session: LedgerSession, when: date, connection: str | None,
         if counts is None:
             counts = assigned_counts(session.ledger, when)
         code, kind = next_equalising(counts, share_units), EQUALISING
-    return code, kind, session.append(when, code, kind)
+    return code, kind, session.append(when, code, kind, arrival, late=late)
+
+
+def transfer(assignment_id: str, when: date, layout: Layout, ledger_path: Path,
+             today: date) -> Transferred:
+    """Record that the assigned municipality took over the child's care on `when`."""
+    return record_transfer(ledger_path, _register_codes(layout), today, assignment_id, when)
+
+
+def migrate(arrivals: Path, layout: Layout, ledger_path: Path, today: date) -> int:
+    """Bring a register without arrival columns to today's form; returns its assignments."""
+    return migrate_register(ledger_path, arrivals, _register_codes(layout), today)
 
 
 @dataclass(frozen=True)

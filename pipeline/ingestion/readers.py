@@ -66,9 +66,9 @@ def read_region_table(path: Path, reference_year: int) -> RegionTable:
                          value=f"{size} bytes")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(path)
+        rows = csv_rows(path)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(path)
+        rows = xlsx_rows(path)
     else:
         raise InputError(path, "only .csv and .xlsx files are read", value=path.suffix)
     return _region_rows(path, rows, reference_year)
@@ -106,7 +106,8 @@ def _decode(path: Path, raw: bytes, encoding: str) -> str:
                          value=f"byte offset {error.start}") from None
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+def csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """Every record of a CSV file as (the line it starts on, its stripped cells)."""
     text = decode_text(path, path.read_bytes())
     delimiter = _sniff_delimiter(text.splitlines())
     # The whole text through the CSV parser: a quoted line break stays inside its cell (and is
@@ -138,7 +139,8 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return ","
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """Every row of a workbook's first sheet as (its row number, its cells as text)."""
     with opened_workbook(path) as workbook:
         if not workbook.worksheets:
             raise InputError(path, "the workbook has no worksheet")

@@ -1,7 +1,8 @@
 """Loading the yearly statistics behind a share (the registry lists them), with provenance.
 
 `data/statistics/<R>/` holds one file per statistic for reference year R, named after it
-(`population.csv` always in SCB's PxWeb format; the others `.csv` or `.xlsx`), and `sources.toml`
+(`population.csv` always in SCB's PxWeb format; the others `.csv` or `.xlsx`), or the publisher's
+own table that holds it (`kommunmottagna.csv` for N and E, registry.py), and `sources.toml`
 saying where each came from and whether it is illustrative.
 """
 
@@ -15,9 +16,13 @@ import polars as pl
 from pipeline.core.config import described_file
 from pipeline.core.errors import InputError
 from pipeline.core.files import sha256_file
+from pipeline.ingestion.migrationsverket import settlement_statistic
 from pipeline.ingestion.readers import read_region_table
-from pipeline.ingestion.registry import STATISTICS, Statistic
+from pipeline.ingestion.registry import SETTLEMENT, STATISTICS, Statistic
 from pipeline.ingestion.schemas import validate_statistic
+
+# The reader of each publisher's table that holds several statistics (registry.PublishedTable).
+TABLE_READERS = {SETTLEMENT.stem: settlement_statistic}
 
 
 @dataclass(frozen=True)
@@ -38,26 +43,38 @@ class LoadedStatistic:
 
 
 def statistic_file(folder: Path, statistic: str) -> Path:
-    """The one file of a statistic in a reference-year folder (in one of its formats)."""
+    """The one file of a statistic in a reference-year folder (in one of its formats, or the
+    publisher's table that holds it)."""
     if not folder.is_dir():
         raise InputError(folder, "no statistics folder for this reference year")
-    suffixes = _by_name(statistic).suffixes
-    found = [folder / f"{statistic}{s}" for s in suffixes if (folder / f"{statistic}{s}").exists()]
+    candidates = candidate_files(_by_name(statistic))
+    found = [folder / name for name in candidates if (folder / name).exists()]
     if not found:
-        expected = " or ".join(f"{statistic}{s}" for s in suffixes)
-        raise InputError(folder / f"{statistic}{suffixes[0]}",
-                         f"the file is missing (expected {expected} in {folder})")
+        raise InputError(folder / candidates[0], f"the file is missing (expected "
+                         f"{' or '.join(candidates)} in {folder})")
     if len(found) > 1:
         raise InputError(folder, "two files for one statistic; keep one",
                          value=", ".join(p.name for p in found))
     return found[0]
 
 
+def candidate_files(statistic: Statistic) -> list[str]:
+    """The names a statistic's file may have in a reference-year folder."""
+    names = [f"{statistic.name}{suffix}" for suffix in statistic.suffixes]
+    if statistic.table is not None:
+        names += [f"{statistic.table.stem}{suffix}" for suffix in (".csv", ".xlsx")]
+    return names
+
+
 def load_statistic(folder: Path, statistic: str, ref_year: int,
                    register: pl.DataFrame) -> LoadedStatistic:
     """Read and validate one statistic of one reference year."""
     path = statistic_file(folder, statistic)
-    table = read_region_table(path, ref_year)
+    entry = _by_name(statistic)
+    if entry.table is not None and path.stem == entry.table.stem:
+        table = TABLE_READERS[entry.table.stem](path, ref_year, register, entry.table_column)
+    else:
+        table = read_region_table(path, ref_year)
     values = validate_statistic(path, table, register, statistic)
     described = described_file(path)
     file = SourceFile(

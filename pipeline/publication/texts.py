@@ -106,7 +106,9 @@ def source_line(name: str, source: str, illustrative: bool, reference_year: int)
 
     A real source's own words up to its first parenthesis ("SCB, folkmängd 31 december 2024")
     + " — officiell statistik"; an illustrative one "Illustrativa uppgifter: <statistic>
-    <year> …" (the technical origin goes to the annex and the manifest).
+    <year> …", naming the records it was computed from where those are a publisher's
+    ("… ur Migrationsverkets anvisningsregister"; the technical origin goes to the annex and the
+    manifest).
     """
     heading = statistic_name(name)
     if not illustrative:
@@ -115,6 +117,8 @@ def source_line(name: str, source: str, illustrative: bool, reference_year: int)
             publisher += f" {reference_year}"
         return f"{publisher} — {OFFICIAL}"
     line = f"{ILLUSTRATIVE}: {heading.lower()} {reference_year}, framtagna för att visa beräkningen"
+    if not source.startswith("Illustrative"):  # computed from records a publisher names
+        line += f" ur {source.split(' (')[0].strip()}"
     total = _NATIONAL_TOTAL.search(source)
     if total:
         unit = " dygn" if total.group(2) else ""

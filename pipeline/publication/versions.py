@@ -15,6 +15,7 @@ the next one.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
@@ -117,10 +118,7 @@ def build_manifest(
         "illustrative": info.illustrative,
         "parameter_set": info.parameter_set,
         "parameters": record["parameters"],
-        "inputs": [
-            {"name": i.name, "path": i.path, "sha256": i.sha256, "illustrative": i.illustrative}
-            for i in info.inputs
-        ],
+        "inputs": [asdict(i) for i in info.inputs],  # name, path, sha256, flag, description
         "redistributions": list(info.redistributions),
         **statement_record(info),
         "run_id": info.run_id,

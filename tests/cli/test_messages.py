@@ -55,7 +55,8 @@ def test_an_abbreviated_option_and_a_negative_number_are_not_unknown(capsys) -> 
 
 @pytest.mark.parametrize("command", [
     ["run"], ["draft"], ["publish"], ["fulfilment", "--as-of", "2026-01-01"],
-    ["assign", "--date", "2026-01-01"], ["forecast", "--children", "5"], ["site"]])
+    ["assign", "--date", "2026-01-01", "--arrival-date", "2026-01-01",
+     "--arrival-municipality", "Sigtuna"], ["forecast", "--children", "5"], ["site"]])
 def test_outside_a_project_every_command_says_where_it_looked(
         command, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
@@ -88,7 +89,8 @@ def test_a_project_without_statistics_is_still_told_to_add_them(tmp_path, capsys
 
 
 @pytest.mark.parametrize(("option", "command"), [
-    ("--connection", ["assign", "--date", "2026-01-01"]),
+    ("--connection", ["assign", "--date", "2026-01-01", "--arrival-date", "2026-01-01",
+                      "--arrival-municipality", "Sigtuna"]),
     ("--municipality", ["forecast", "--year", "2026", "--children", "5"])])
 def test_a_municipality_without_diacritics_is_refused_with_the_one_meant(
         option, command, capsys) -> None:

@@ -63,7 +63,9 @@ def test_a_connection_assignment_takes_a_municipality_by_name(published, tmp_pat
     ledger = tmp_path / "assignments.csv"
     shutil.copy2(data / "ledger" / "assignments.csv", ledger)
     shutil.copy2(data / "ledger" / "sources.toml", tmp_path / "sources.toml")
-    assert main(["assign", "--date", WHEN.isoformat(), "--connection", "stockholm",
+    shutil.copy2(data / "ledger" / "transfers.csv", tmp_path / "transfers.csv")
+    assert main(["assign", "--date", WHEN.isoformat(), "--arrival-date", WHEN.isoformat(),
+                 "--arrival-municipality", "Malmö", "--connection", "stockholm",
                  "--ledger", str(ledger), *folders(data, out)]) == 0
     assert capsys.readouterr().out == "0180 Stockholm\n"
     with open(ledger, encoding="utf-8") as handle:
@@ -72,14 +74,16 @@ def test_a_connection_assignment_takes_a_municipality_by_name(published, tmp_pat
 
 def test_an_unknown_municipality_is_refused_naming_the_option(published, capsys):
     root, data, out = published
-    assert main(["assign", "--date", WHEN.isoformat(), "--connection", "Stockholmm",
+    assert main(["assign", "--date", WHEN.isoformat(), "--arrival-date", WHEN.isoformat(),
+                 "--arrival-municipality", "Malmö", "--connection", "Stockholmm",
                  *folders(data, out)]) == 1
     assert capsys.readouterr().err.startswith("error: --connection 'Stockholmm': ")
 
 
 def test_a_date_outside_the_ledger_is_blamed_on_the_option(published, capsys):
     root, data, out = published
-    assert main(["assign", "--date", "2015-12-31", *folders(data, out)]) == 1
+    assert main(["assign", "--date", "2015-12-31", "--arrival-date", "2015-12-30",
+                 "--arrival-municipality", "Malmö", *folders(data, out)]) == 1
     assert capsys.readouterr().err.startswith("error: --date 2015-12-31: ")
 
 

@@ -43,7 +43,8 @@ def test_an_out_dir_that_is_a_file_names_the_path_and_not_a_directory(isolated, 
 def test_assign_with_a_missing_ledger_folder_names_the_ledger(published, tmp_path, capsys):
     data, out = published
     ledger = tmp_path / "no" / "such" / "assignments.csv"
-    assert main(["assign", "--date", "2026-06-01", "--ledger", str(ledger),
+    assert main(["assign", "--date", "2026-06-01", "--arrival-date", "2026-05-30",
+                 "--arrival-municipality", "0180", "--ledger", str(ledger),
                  "--data-dir", str(data), "--out-dir", str(out)]) == 1
     line = one_error_line(capsys)
     assert str(ledger.parent) in line

@@ -40,6 +40,8 @@ FORECAST_COLUMNS = ["municipality_code", "municipality_name", "share_promille",
                     "assigned_since_2016", "forecast_new_assignments",
                     "assigned_since_2016_after_forecast"]
 ANVISNING = Path(sys.executable).parent / "anvisning"
+# Where and when the children of these assignments arrived: Arlanda, a few days before.
+ARRIVAL = ["--arrival-date", "2026-11-30", "--arrival-municipality", "Sigtuna"]
 WORKERS, ASSIGNS_PER_WORKER = 3, 5
 
 
@@ -90,7 +92,7 @@ def world(published: Published, isolated: Path, tmp_path: Path) -> World:
     shutil.copytree(published.out / str(YEAR), isolated / str(YEAR), symlinks=True)
     ledger_dir = tmp_path / "ledger"
     ledger_dir.mkdir()
-    for name in ("assignments.csv", "sources.toml"):
+    for name in ("assignments.csv", "transfers.csv", "sources.toml"):
         shutil.copy2(published.data / "ledger" / name, ledger_dir / name)
     return World(published.data, isolated, ledger_dir / "assignments.csv")
 
@@ -201,7 +203,7 @@ def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
     shares = published_shares(world)
     expected = rule_pick(assigned_by(before, WHEN), shares)
 
-    code = main(world.args("assign", "--date", WHEN.isoformat()))
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL))
 
     out = capsys.readouterr().out
     assert code == 0
@@ -209,8 +211,9 @@ def test_assign_names_the_lowest_fulfilment_and_appends_one_row(world, capsys):
     after = read_rows(world.ledger)
     assert after[:-1] == before
     assert after[-1] == {"assignment_id": f"A{last_id_number(before) + 1:07d}",
+                         "arrival_date": "2026-11-30", "arrival_municipality_code": "0191",
                          "date": WHEN.isoformat(), "municipality_code": expected,
-                         "kind": "equalising"}
+                         "kind": "equalising", "late": "false"}
 
 
 def test_assign_without_ledger_writes_the_ledger_of_its_data_dir(world, tmp_path, capsys):
@@ -220,7 +223,7 @@ def test_assign_without_ledger_writes_the_ledger_of_its_data_dir(world, tmp_path
     shipped = (DATA / "ledger" / "assignments.csv").read_bytes()
     before = read_rows(data / "ledger" / "assignments.csv")
 
-    code = main(["assign", "--date", WHEN.isoformat(), "--data-dir", str(data),
+    code = main(["assign", "--date", WHEN.isoformat(), *ARRIVAL, "--data-dir", str(data),
                  "--out-dir", str(world.out)])
 
     assert code == 0, capsys.readouterr().err
@@ -232,7 +235,8 @@ def test_assign_with_a_connection_records_that_municipality(world, capsys):
     before = read_rows(world.ledger)
     shares = published_shares(world)
 
-    code = main(world.args("assign", "--date", WHEN.isoformat(), "--connection", "0180"))
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL, "--connection",
+                           "0180"))
 
     assert code == 0
     assert capsys.readouterr().out == f"0180 {shares['0180'].name}\n"
@@ -245,7 +249,7 @@ def test_assign_with_a_connection_records_that_municipality(world, capsys):
 def test_concurrent_assigns_each_follow_the_rule_on_the_ledger_before_them(world):
     before = read_rows(world.ledger)
     shares = published_shares(world)
-    command = [str(ANVISNING), *world.args("assign", "--date", WHEN.isoformat())]
+    command = [str(ANVISNING), *world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL)]
 
     def worker(_: int) -> list[subprocess.CompletedProcess]:
         return [subprocess.run(command, capture_output=True, text=True, timeout=120,
@@ -305,7 +309,9 @@ def test_forecast_equals_the_rule_applied_one_child_at_a_time(world, capsys):
 
 
 def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
-    world.ledger.write_text("assignment_id,date,municipality_code,kind\n", encoding="utf-8")
+    world.ledger.write_text("assignment_id,arrival_date,arrival_municipality_code,date,"
+                            "municipality_code,kind,late\n", encoding="utf-8")
+    world.ledger.with_name("transfers.csv").unlink()
     shares = published_shares(world)
     children = 100  # fewer than the municipalities: the tie order alone decides who gets one
     expected = step_by_step(Counter(), shares, children)
@@ -313,7 +319,7 @@ def test_from_an_empty_ledger_the_tie_rule_decides(world, capsys):
 
     forecast = main(world.args("forecast", "--year", str(YEAR), "--children", str(children),
                                "--as-of", AS_OF.isoformat()))
-    assign = main(world.args("assign", "--date", WHEN.isoformat()))
+    assign = main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL))
 
     assert (forecast, assign) == (0, 0)
     table = read_rows(world.out / str(YEAR) / f"forecast_{YEAR}_{AS_OF.isoformat()}_100.csv")
@@ -341,7 +347,7 @@ def test_a_ledger_with_an_unknown_code_is_refused_naming_file_line_column_value(
     lines = world.ledger.read_text(encoding="utf-8").splitlines(keepends=True)
     number = 10
     fields = lines[number - 1].split(",")
-    fields[2] = unknown
+    fields[4] = unknown
     lines[number - 1] = ",".join(fields)
     world.ledger.write_text("".join(lines), encoding="utf-8")
 
@@ -374,7 +380,8 @@ def test_a_forecast_file_is_named_by_its_question_and_never_silently_replaced(wo
     assert f"unchanged in {first}" in capsys.readouterr().out
     assert first.read_bytes() == kept and other.is_file()
 
-    assert main(world.args("assign", "--date", AS_OF.isoformat())) == 0  # the ledger changes
+    # The ledger changes.
+    assert main(world.args("assign", "--date", AS_OF.isoformat(), *ARRIVAL)) == 0
     capsys.readouterr()
     assert main(forecast(world, 300)) == 0
     out = capsys.readouterr().out
@@ -408,7 +415,7 @@ def test_after_an_assignment_the_days_fulfilment_files_count_it(world, capsys):
     before = sum(int(r["assigned"]) for r in read_rows(csv_path))
     capsys.readouterr()
 
-    assert main(world.args("assign", "--date", WHEN.isoformat())) == 0
+    assert main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL)) == 0
 
     err = capsys.readouterr().err
     assert f"(updated {csv_path} and .xlsx with this assignment)" in err
@@ -430,7 +437,7 @@ def test_after_an_assignment_what_could_not_be_updated_says_so_with_the_command(
     (world.out / "site").mkdir()
     (world.out / "site" / "index.html").write_text("<html></html>", encoding="utf-8")
 
-    assert main(world.args("assign", "--date", WHEN.isoformat())) == 0
+    assert main(world.args("assign", "--date", WHEN.isoformat(), *ARRIVAL)) == 0
 
     err = capsys.readouterr().err.splitlines()
     stale = [line for line in err if line.startswith("warning: ")]
@@ -440,3 +447,48 @@ def test_after_an_assignment_what_could_not_be_updated_says_so_with_the_command(
     assert (f"note: the statistics site in {world.out / 'site'} does not count this assignment "
             f"yet; `anvisning site --data-dir {world.data} --out-dir {world.out}` updates it"
             ) in err
+
+
+def _one_error(capsys) -> str:
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_a_backdated_assign_is_refused_unless_late_and_then_recorded_as_late(world, capsys):
+    before = world.ledger.read_bytes()
+    last = max(row["date"] for row in read_rows(world.ledger))
+    backdated = ["assign", "--date", "2026-11-01", "--arrival-date", "2026-10-29",
+                 "--arrival-municipality", "Malmö"]
+    assert last > "2026-11-01"
+
+    code = main(world.args(*backdated))
+
+    error = _one_error(capsys)
+    assert code == 1
+    for fragment in ("'2026-11-01'", f"last recorded assignment ({last})", "--late"):
+        assert fragment in error, (fragment, error)
+    assert world.ledger.read_bytes() == before
+
+    code = main(world.args(*backdated, "--late"))
+
+    assert code == 0, capsys.readouterr().err
+    after = read_rows(world.ledger)
+    assert (after[-1]["date"], after[-1]["arrival_municipality_code"], after[-1]["late"]) == (
+        "2026-11-01", "1280", "true")
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    (["--arrival-date", "2026-12-31", "--arrival-municipality", "Sigtuna"], "--arrival-date"),
+    (["--arrival-date", "2026-11-30", "--arrival-municipality", "Habo kommun"],
+     "--arrival-municipality"),
+])
+def test_a_bad_arrival_is_refused_naming_the_option_and_nothing_is_written(
+        world, capsys, options, fragment):
+    before = world.ledger.read_bytes()
+
+    code = main(world.args("assign", "--date", WHEN.isoformat(), *options))
+
+    assert code == 1
+    assert fragment in _one_error(capsys)
+    assert world.ledger.read_bytes() == before

@@ -8,6 +8,7 @@ editions state, the marks of the reissue and the expected children are read from
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import json
@@ -15,9 +16,11 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import duckdb
@@ -218,3 +221,105 @@ def test_the_pdf_and_the_site_expect_the_same_children_for_every_municipality(hi
         assert pdf == {code: int(n) for code, n in site.expected.items()}, year
         assert sum(pdf.values()) == site.national, year
 
+
+
+# --- every draft is MODEL.md's calculation on the inputs it names ----------------------------
+
+def _draft(out: Path, year: int) -> list[dict[str, str]]:
+    with (out / str(year) / f"draft_shares_{year}.csv").open(encoding="utf-8",
+                                                             newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _model_units(rows: list[dict[str, str]], days: int) -> dict[str, int]:
+    """MODEL.md steps 1-5 with the standard parameters (weights 1, alpha 1/2, floor 1.00 per
+    mille, 2 decimals), exactly in fractions: shares in units of 0.01 per mille."""
+    people = {r["municipality_code"]: int(r["population"]) for r in rows}
+    reception = {r["municipality_code"]: int(r["newcomers_settled"]) + int(r["minors_received"])
+                 + Fraction(int(r["asylum_housing_days"]) + int(r["minor_arrival_housing_days"]),
+                            days) for r in rows}
+    p = {k: Fraction(v, sum(people.values())) for k, v in people.items()}
+    r = {k: v / sum(reception.values()) for k, v in reception.items()}
+    a = {k: max(Fraction(0), p[k] + (p[k] - r[k]) / 2) for k in p}
+    floor, fixed = Fraction(1, 1000), set()
+    while True:  # water-filling: fix at the floor whoever falls below it, rescale the rest
+        c = (1 - len(fixed) * floor) / sum(a[k] for k in a if k not in fixed)
+        below = {k for k in a if k not in fixed and c * a[k] < floor}
+        if not below:
+            break
+        fixed |= below
+    units = {k: (floor if k in fixed else c * a[k]) * 100_000 for k in a}
+    whole = {k: u.numerator // u.denominator for k, u in units.items()}
+    rest = sorted(units, key=lambda k: (-(units[k] - whole[k]), k))
+    for k in rest[:100_000 - sum(whole.values())]:
+        whole[k] += 1
+    return whole
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_draft_is_the_model_on_its_inputs(history, year):
+    rows = _draft(history.out, year)
+    reference = year - 2
+    days = 366 if calendar.isleap(reference) else 365
+    expected = _model_units(rows, days)
+    assert {r["municipality_code"]: int(Decimal(r["share_promille"]) * 100) for r in rows} \
+        == expected
+
+
+def _names_key(name: str) -> str:
+    return name.casefold().replace("-", " ")
+
+
+def test_share_year_2020_uses_migrationsverkets_real_n_and_e_for_all_290(history):
+    with (DATA / "reference" / "municipalities.csv").open(encoding="utf-8") as handle:
+        codes = {_names_key(r["municipality_name"]): r["municipality_code"]
+                 for r in csv.DictReader(handle)}
+    real = {}
+    text = (DATA / "sources" / "migrationsverket_kommunmottagna_2018.csv").read_text("utf-8-sig")
+    for cells in csv.reader(text.splitlines(), delimiter=";"):
+        if len(cells) == 15 and _names_key(cells[2]) in codes:
+            real[codes[_names_key(cells[2])]] = tuple(int(c.replace(" ", "") or 0)
+                                                      for c in cells[-2:])
+    assert len(real) == 290
+    drafted = {r["municipality_code"]: (int(r["newcomers_settled"]), int(r["minors_received"]))
+               for r in _draft(history.out, 2020)}
+    assert drafted == real
+    manifest = _manifest(history.out, 2020)
+    inputs = {item["name"]: item for item in manifest["inputs"]}
+    for name in ("newcomers_settled", "minors_received"):
+        assert inputs[name]["path"].endswith("2018/kommunmottagna.csv")
+        assert not inputs[name]["illustrative"]
+
+
+def _b_by_hand(reference: int) -> Counter[str]:
+    """B from the shipped register with the csv module: the days of the year from arrival to the
+    transfer, the assignment date where the child arrived where it was assigned, or the end of
+    the year for a child not yet transferred."""
+    with (DATA / "ledger" / "transfers.csv").open(encoding="utf-8", newline="") as handle:
+        transferred = {r["assignment_id"]: date.fromisoformat(r["transfer_date"])
+                       for r in csv.DictReader(handle)}
+    first, after = date(reference, 1, 1), date(reference + 1, 1, 1)
+    days: Counter[str] = Counter()
+    with (DATA / "ledger" / "assignments.csv").open(encoding="utf-8", newline="") as handle:
+        for r in csv.DictReader(handle):
+            where = r["arrival_municipality_code"]
+            own = date.fromisoformat(r["date"]) if where == r["municipality_code"] else after
+            end = min(transferred.get(r["assignment_id"], own), after)
+            days[where] += max(0, (end - max(date.fromisoformat(r["arrival_date"]), first)).days)
+    return days
+
+
+@pytest.mark.parametrize("year", [y for y in YEARS if y - 2 >= 2016])
+def test_b_is_the_registers_own_outcome_from_2016_on(history, year):
+    by_hand = _b_by_hand(year - 2)
+    drafted = {r["municipality_code"]: int(r["minor_arrival_housing_days"])
+               for r in _draft(history.out, year)}
+    assert drafted == {code: by_hand[code] for code in drafted}
+    b = next(item for item in _manifest(history.out, year)["inputs"]
+             if item["name"] == "minor_arrival_housing_days")
+    assert b["path"].endswith("ledger/assignments.csv")
+    assert "Migrationsverkets anvisningsregister" in b["description"]
+    hashes = {name: hashlib.sha256((DATA / "ledger" / f"{name}.csv").read_bytes()).hexdigest()
+              for name in ("assignments", "transfers")}
+    both = "".join(f"{name}\0{digest}\n" for name, digest in hashes.items())
+    assert b["sha256"] == hashlib.sha256(both.encode()).hexdigest()

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -46,8 +47,18 @@ def _duplicated_code(d: Path) -> None:
     _replace_line(d / STATS / "minors_received.csv", "0115,Vallentuna,", "0114,Upplands Väsby,")
 
 
+def _arrival_after_assignment(d: Path) -> None:
+    """The register B of 2024 is computed from: its tenth line's child arrives the day after."""
+    path = d / "ledger" / "assignments.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fields = lines[9].split(",")
+    fields[1] = (date.fromisoformat(fields[3]) + timedelta(days=1)).isoformat()
+    lines[9] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _negative(d: Path) -> None:
-    path = d / STATS / "minor_arrival_housing_days.csv"
+    path = d / STATS / "minors_received.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     code, name, _ = lines[2].split(",")
     lines[2] = f"{code},{name},-3"
@@ -89,8 +100,11 @@ CASES = {
                                      "not a municipality in the register"]),
     "duplicated code": (_duplicated_code, ["minors_received.csv", "line 3", "'Kommunkod'",
                                            "'0114'", "once", "first seen on line 2"]),
-    "negative figure": (_negative, ["minor_arrival_housing_days.csv", "line 3", "'2024'",
-                                    "'-3'", "non-negative"]),
+    "negative figure": (_negative, ["minors_received.csv", "line 3", "'2024'", "'-3'",
+                                    "non-negative"]),
+    "register: an arrival after its assignment": (
+        _arrival_after_assignment, ["assignments.csv", "line 10", "'arrival_date'",
+                                    "on or before its assignment date"]),
     "non-numeric figure": (_non_numeric, ["minors_received.csv", "line 5", "'2024'", "'12a'",
                                           "whole number"]),
     "unreadable encoding": (_unreadable_encoding, ["minors_received.csv", "line",

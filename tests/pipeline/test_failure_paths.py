@@ -16,7 +16,7 @@ from pipeline.core.config import described_file, read_sources
 from pipeline.core.errors import AnvisningError, InputError, ModelError
 from pipeline.core.layout import Layout
 from pipeline.goals.fulfilment import MAX_FORECAST, forecast_table, fulfilment_table
-from pipeline.goals.ledger import MAX_LEDGER_BYTES, locked_ledger, read_ledger
+from pipeline.goals.ledger import MAX_LEDGER_BYTES, Arrival, locked_ledger, read_ledger
 from pipeline.goals.report import write_fulfilment
 from pipeline.ingestion.readers import read_region_table
 from pipeline.ingestion.register import load_register
@@ -176,7 +176,7 @@ def test_an_assignment_through_a_symlinked_ledger_reaches_the_real_file(register
     link.symlink_to(real)
     lines = len(real.read_text().splitlines())
     with locked_ledger(link, register["municipality_code"], TODAY) as session:
-        session.append(TODAY, "0114", "connection")
+        session.append(TODAY, "0114", "connection", Arrival(TODAY, "0180"))
     assert link.is_symlink() and os.path.realpath(link) == str(real)
     assert len(real.read_text().splitlines()) == lines + 1
 
@@ -214,7 +214,7 @@ def test_a_ledger_above_the_size_limit_is_refused_before_it_is_read(register, tm
     with open(path, "wb") as handle:
         handle.write(b"assignment_id,date,municipality_code,kind\n")
         handle.truncate(MAX_LEDGER_BYTES + 1)
-    with pytest.raises(InputError, match="larger than 64 MiB"):
+    with pytest.raises(InputError, match="larger than 128 MiB"):
         read_ledger(path, register["municipality_code"], TODAY)
 
 

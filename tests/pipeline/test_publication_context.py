@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from pipeline.goals.fulfilment import step_by_step
-from pipeline.goals.ledger import empty_ledger
+from pipeline.goals.ledger import LEDGER_SCHEMA, empty_ledger
 from pipeline.model.change import ShareChange, ShareYear, share_change
 from pipeline.model.parameters import load_parameters
 from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
@@ -25,7 +25,7 @@ def ledger(rows: list[tuple[str, str]]) -> pl.DataFrame:
          "date": [date.fromisoformat(day) for day, _ in rows],
          "municipality_code": [code for _, code in rows],
          "kind": ["equalising"] * len(rows)},
-        schema=empty_ledger().schema,
+        schema=LEDGER_SCHEMA,
     )
 
 

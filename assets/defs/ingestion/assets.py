@@ -5,6 +5,7 @@ transaction (delete the share year's partition, insert): a bad file leaves the w
 and a re-run or backfill is idempotent.
 """
 
+from datetime import date
 
 import dagster as dg
 import polars as pl
@@ -13,9 +14,10 @@ from assets.defs.failures import user_failures
 from assets.defs.metadata import preview
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
+from pipeline.ingestion.from_register import load_inputs
 from pipeline.ingestion.register import load_register
 from pipeline.ingestion.registry import STATISTICS
-from pipeline.ingestion.statistics import LoadedStatistic, load_statistic
+from pipeline.ingestion.statistics import LoadedStatistic
 from pipeline.model.parameters import load_parameters
 from pipeline.warehouse.published import restore_published_final_shares
 from pipeline.warehouse.sql import create_tables, execute, query
@@ -23,6 +25,7 @@ from pipeline.warehouse.sql import create_tables, execute, query
 GROUP = "ingestion"
 OWNERS = ["team:statistics"]
 REGISTER_KEY = dg.AssetKey("municipality_register")
+LEDGER_KEY = dg.AssetKey("ledger")
 CHECK_ONE_ROW_PER_MUNICIPALITY = "one_row_per_municipality"
 CHECK_NON_NEGATIVE = "non_negative_figures"
 STATISTIC_KEYS = [dg.AssetKey(s.name) for s in STATISTICS]
@@ -41,7 +44,8 @@ _SPECS = [
             f"`data/statistics/RRRR/{s.name}.csv|.xlsx` in the publisher's format, validated "
             "against the register, loaded per share year.",
             group_name=GROUP, kinds={"duckdb", "pandera"}, owners=OWNERS,
-            deps=[REGISTER_KEY],
+            # A statistic computed from the agency's register follows it (sources: `ledger`).
+            deps=[REGISTER_KEY, *([LEDGER_KEY] if s.register_since is not None else [])],
         )
         for s in STATISTICS
     ],
@@ -69,11 +73,13 @@ def ingest_statistics(context: dg.AssetExecutionContext, settings: RunSettings,
     ref_year = params.reference_year(share_year)
     register = load_register(settings.layout.register)
     folder = settings.layout.statistics_folder(ref_year)
-    loaded = [load_statistic(folder, s.name, ref_year, register) for s in STATISTICS]
-    context.log.info(f"share year {share_year}: read and validated {len(loaded)} statistics "
-                     f"for reference year {ref_year} from {folder}")
 
     with warehouse.get_connection() as conn:
+        # Every file is read and validated, and B computed from the register, before anything
+        # is written.
+        loaded = load_inputs(settings.layout, ref_year, register, date.today(), conn)
+        context.log.info(f"share year {share_year}: read and validated {len(loaded)} statistics "
+                         f"for reference year {ref_year} from {folder} and the register")
         migrated = create_tables(conn)
         if migrated:
             context.log.info("warehouse tables migrated to their definitions in sql/, every "

@@ -15,6 +15,7 @@ import dagster as dg
 from assets.defs.resources import RunSettings
 from pipeline.core.files import sha256_file
 from pipeline.core.layout import Layout
+from pipeline.goals.register import register_sha256
 
 GROUP = "sources"
 OWNERS = ["team:statistics"]
@@ -47,8 +48,9 @@ def files_version(files: dict[str, str]) -> str:
 
 
 def ledger_version(layout: Layout) -> str:
+    """The register's hash: its assignments and its transfers."""
     path = layout.ledger
-    return sha256_file(path) if path.is_file() else "absent"
+    return register_sha256(path) if path.is_file() else "absent"
 
 
 def agreement_files_version(layout: Layout) -> str:
@@ -78,9 +80,10 @@ def _source(name: str, kind: str, description: str, version):
         return dg.multi_observable_source_asset(specs=[spec], name=f"observe_{name}")(observe)
 
 
-ledger = _source("ledger", "csv", "The assignment ledger (anvisningar), "
-                 "`data/ledger/assignments.csv`: every assignment since 2016-01-01. Its data "
-                 "version is the file's SHA-256.", ledger_version)
+ledger = _source("ledger", "csv", "The register (anvisningsregistret), "
+                 "`data/ledger/assignments.csv` and `transfers.csv`: every assignment since "
+                 "2016-01-01 with the child's arrival, and the transfers. Its data version is "
+                 "the hash of both files.", ledger_version)
 agreement_files = _source("agreement_files", "csv", "The agency's agreement files, "
                           "`data/redistributions/YYYY.csv`, one per share year; data version "
                           "from their hashes.", agreement_files_version)
