@@ -3,41 +3,14 @@
 from datetime import date
 
 import dagster as dg
-import duckdb
 
 from assets.defs.failures import user_failures
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.redistribution.assets import final_shares
 from assets.defs.resources import RunSettings, WarehouseResource
-from pipeline.core.config import described_file, read_sources
-from pipeline.core.files import sha256_file
-from pipeline.core.layout import Layout
-from pipeline.goals.ledger import read_ledger
-from pipeline.goals.prognosis import PlanningFigure, load_national_prognosis
-from pipeline.ingestion.registry import INPUT_COLUMNS
-from pipeline.model.change import ShareYear, share_change
-from pipeline.model.explain import explain_change
-from pipeline.model.parameters import load_parameters
-from pipeline.presentation.formats import PRINT, long_date
-from pipeline.presentation.terms import LEDGER
-from pipeline.publication.context import add_context, counted_ledger_sha256, ledger_as_of
-from pipeline.publication.decision import choose_decision_date, choose_publication_date
-from pipeline.publication.settings import load_publication_settings
-from pipeline.publication.store import (
-    publish,
-    published_paths,
-    read_manifest,
-)
-from pipeline.publication.table import (
-    CHANGE_UNIT_COLUMNS,
-    InputFile,
-    PublicationError,
-    PublicationInfo,
-)
-from pipeline.publication.texts import file_line, source_line
-from pipeline.redistribution.forms.spreadsheets import classify_folder
-from pipeline.warehouse.published import previous_published, restore_published_final_shares
-from pipeline.warehouse.sql import query
+from pipeline.publication.prepare import PublicationRequest, prepare_publication
+from pipeline.publication.store import publish
+from pipeline.warehouse.published import restore_published_final_shares
 
 GROUP = "publication"
 OWNERS = ["team:statistics"]
@@ -67,64 +40,18 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
     term), `.xlsx` and `.pdf` with a manifest. Publishing is atomic; the same
     content again is a no-op; different content is refused unless reissued with a reason."""
     share_year = share_year_of(context)
-    layout = settings.layout
-    params = load_parameters(layout.parameters, share_year)
-    statement = load_publication_settings(layout.publication_settings)
-    out = layout.year_out(share_year)
-    recorded = read_manifest(published_paths(out, share_year)["manifest"]) or {}
+    request = PublicationRequest(
+        decision_date=date.fromisoformat(config.decision_date) if config.decision_date else None,
+        decision_date_explicit=config.decision_date_explicit,
+        publication_date=(date.fromisoformat(config.publication_date)
+                          if config.publication_date else None))
     with warehouse.get_connection() as conn:
-        final = query(conn, "final_for_year", share_year=share_year)
-        files = query(conn, "input_files_for_year", share_year=share_year)
-        agreements = query(conn, "agreements_for_year", share_year=share_year)
-        basis = query(conn, "share_basis_for_year", share_year=share_year)
-        # A decision keeps the comparison it was published with: Y−1 published later does not
-        # make a rerun of Y a different decision.
-        previous = (None if recorded and recorded.get("compared_with", share_year - 1) is None
-                    else _previous(layout, conn, share_year))
-    decision_date = choose_decision_date(
-        share_year, statement,
-        given=date.fromisoformat(config.decision_date) if config.decision_date else None,
-        explicit=config.decision_date_explicit,
-        published=_recorded_date(recorded, "decision_date"),
-        approvals=agreements["approved_on"].to_list(),
-    )
-    published_on = choose_publication_date(
-        decision_date,
-        date.fromisoformat(config.publication_date) if config.publication_date else None)
-    ledger = _ledger(layout, final)
-    as_of = (ledger_as_of(ledger, share_year, _recorded_date(recorded, "ledger_as_of"))
-             if ledger is not None else None)
-    planning = _planning(layout, share_year, recorded) if as_of is not None else None
-    change = share_change(ShareYear.decided(share_year, params, final, basis), previous)
-    table = add_context(final, change, ledger=ledger, as_of=as_of,
-                        planning_children=planning.children if planning else None)
-    explanation = explain_change(change)
-    if explanation is not None:
-        table = table.join(explanation.table.select("municipality_code", *CHANGE_UNIT_COLUMNS),
-                           on="municipality_code", how="left", maintain_order="left")
-    inputs = _inputs(files, layout, share_year, params.reference_year(share_year))
-    if ledger is not None and as_of is not None:
-        inputs.append(_ledger_input(layout, ledger, as_of))
-    info = PublicationInfo(
-        share_year=share_year,
-        decision_date=decision_date,
-        decimals=params.decimals,
-        parameter_set=params.name,
-        parameters=params.as_dict(),
-        inputs=inputs,
-        run_id=context.run.run_id,
-        redistributions=[_note(row, params.decimals) for row in agreements.iter_rows(named=True)],
-        issuer=statement.issuer,
-        diarienummer=statement.diarienummer,
-        contact=statement.contact,
-        planning_children=planning.children if planning else None,
-        planning_scenario=(planning.scenario or None) if planning else None,
-        ledger_as_of=as_of,
-        compared_with=change.compared_year,
-        published_on=published_on,
-    )
+        prepared = prepare_publication(settings.layout, share_year, conn, context.run.run_id,
+                                       request)
+    info, planning, as_of = prepared.info, prepared.planning, prepared.as_of
+    out = settings.layout.year_out(share_year)
     try:
-        result = publish(out, table, info, reissue_reason=config.reissue_reason)
+        result = publish(out, prepared.table, info, reissue_reason=config.reissue_reason)
     except BaseException:
         # However publishing ends early (refused, disk full, interrupted), the warehouse must
         # hold what is published, which the next share year compares with.
@@ -145,88 +72,6 @@ def share_table_publication(context: dg.AssetExecutionContext, config: Publicati
         "pdf": dg.MetadataValue.path(str(result.paths["pdf"])),
         "csv_excel": dg.MetadataValue.path(str(result.paths["csv_excel"])),
         "expected_children_as_of": as_of.isoformat() if as_of else "",
-        "planning_figure": (f"{planning.children} ({planning.scenario})" if planning
-                            else f"none: no [prognosis.{share_year}] in {layout.prognosis}"),
+        "planning_figure": (f"{planning.children} ({planning.scenario})" if planning else
+                            f"none: no [prognosis.{share_year}] in {settings.layout.prognosis}"),
     })
-
-
-def _recorded_date(manifest: dict, key: str) -> date | None:
-    value = manifest.get(key)
-    return date.fromisoformat(value) if value else None
-
-
-def _planning(layout: Layout, share_year: int, recorded: dict) -> PlanningFigure | None:
-    """The national figure the expected children are computed for: the one a published year
-    states (a prognosis revised later does not change a decision's document), else the planning
-    scenario of data/prognosis.toml for the share year, or None when it has no such year."""
-    if recorded.get("planning_children") is not None:
-        return PlanningFigure(share_year, recorded.get("planning_scenario") or "",
-                              int(recorded["planning_children"]))
-    prognosis = load_national_prognosis(layout.prognosis)
-    return prognosis.planning_figure(share_year) if prognosis is not None else None
-
-
-def _previous(layout: Layout, conn: duckdb.DuckDBPyConnection, share_year: int
-              ) -> ShareYear | None:
-    """The previous share year as published, or None (also when it cannot be read)."""
-    try:
-        return previous_published(layout, conn, share_year)
-    except PublicationError:
-        return None
-
-
-def _ledger(layout: Layout, final):
-    """The assignment ledger, validated, or None when the data folder has none."""
-    if not layout.ledger.is_file():
-        return None
-    return read_ledger(layout.ledger, final["municipality_code"].to_list(), date.today())
-
-
-def _ledger_input(layout: Layout, ledger, as_of: date) -> InputFile:
-    flag = described_file(layout.ledger)["illustrative"]
-    what = (f"Anvisningar av ensamkommande barn 1 januari 2016 – {long_date(as_of)} "
-            f"({LEDGER})")
-    return InputFile(name="ledger", path=str(layout.ledger),
-                     sha256=counted_ledger_sha256(ledger, as_of), illustrative=flag,
-                     description=file_line(what, flag))
-
-
-def _inputs(files, layout: Layout, share_year: int, reference_year: int) -> list[InputFile]:
-    inputs = [InputFile(name=row["statistic"], path=row["path"], sha256=row["sha256"],
-                        illustrative=bool(row["illustrative"]),
-                        description=source_line(row["statistic"], row["source"] or "",
-                                                bool(row["illustrative"]), reference_year))
-              for row in files.iter_rows(named=True)]
-    inputs.sort(key=lambda item: INPUT_COLUMNS.index(item.name)
-                if item.name in INPUT_COLUMNS else len(INPUT_COLUMNS))
-    inputs.append(_file_input("parameters", layout.parameters, illustrative=False,
-                              description="Modellens parametrar (se Så beräknas andelstalen)"))
-    agreements = layout.agreements_csv(share_year)
-    if agreements.is_file():
-        # An agreement file says in sources.toml whether it is illustrative; no default.
-        flag = described_file(agreements)["illustrative"]
-        what = f"Överenskommelser om omfördelning {share_year} ({agreements.name})"
-        inputs.append(_file_input(f"redistributions/{agreements.name}", agreements, flag,
-                                  file_line(what, flag)))
-    # A form returned by a county board is its own statement, official unless the folder's
-    # sources.toml lists it as illustrative.
-    forms = layout.returned_forms(share_year)
-    described = read_sources(forms)
-    for path in classify_folder(forms).spreadsheets:
-        flag = described.get(path.name, {}).get("illustrative", False)
-        what = f"länsstyrelsens blankett för omfördelning {share_year} ({path.name})"
-        inputs.append(_file_input(f"redistributions/{path.name}", path, flag,
-                                  file_line(what[0].upper() + what[1:], flag)))
-    return inputs
-
-
-def _file_input(name: str, path, illustrative: bool, description: str = "") -> InputFile:
-    return InputFile(name=name, path=str(path), sha256=sha256_file(path),
-                     illustrative=illustrative, description=description)
-
-
-def _note(row: dict, decimals: int) -> str:
-    amount = PRINT.promille(row["amount_units"], decimals)
-    return (f"{row['giver_code']} {row['giver_name']} ger {amount} till "
-            f"{row['receiver_code']} {row['receiver_name']} ({row['reference']}, "
-            f"beslutad {long_date(row['approved_on'])})")
