@@ -1,9 +1,7 @@
 """Draft shares: the five inputs joined in SQL, then the share model (pipeline.model.shares)."""
 
-import json
 
 import dagster as dg
-import polars as pl
 
 from assets.defs.failures import user_failures
 from assets.defs.ingestion.assets import REGISTER_KEY, STATISTIC_KEYS
@@ -11,17 +9,9 @@ from assets.defs.metadata import markdown, preview
 from assets.defs.partitions import share_year_of, share_years
 from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.shares.summary import share_summary
-from pipeline.core.files import write_atomically
 from pipeline.core.units import total_units, units_to_text
-from pipeline.model.change import ShareChange, ShareYear, share_change
-from pipeline.model.draft import comparison_csv, draft_csv
-from pipeline.model.explain import ChangeExplanation, explain_change, stored_changes
-from pipeline.model.parameters import load_parameters
-from pipeline.model.review import county_totals, largest_changes
-from pipeline.model.shares import compute_shares, days_in_year
-from pipeline.model.validation import validate_draft
-from pipeline.presentation.change_explained import MAIN_CAUSE, main_causes
-from pipeline.warehouse.published import previous_published
+from pipeline.model.drafting import draft_share_year, write_draft_files
+from pipeline.model.review import county_totals
 from pipeline.warehouse.sql import execute, query
 
 GROUP = "shares"
@@ -70,55 +60,24 @@ def draft_shares(context: dg.AssetExecutionContext, settings: RunSettings,
     `out/YYYY/draft_shares_YYYY.csv`, the change against the previous share year, and the provenance
     (parameter set, input files by hash)."""
     share_year = share_year_of(context)
-    params = load_parameters(settings.layout.parameters, share_year)
-    ref_year = params.reference_year(share_year)
-    with warehouse.get_connection() as conn:
-        basis = query(conn, "share_basis_for_year", share_year=share_year)
-        register_codes = query(conn, "register_codes_for_year", share_year=share_year)
-        draft = compute_shares(basis, params, days_in_year(ref_year))
-        validate_draft(draft, params, register_codes["municipality_code"].to_list())
-        execute(conn, "replace_draft_shares", incoming=draft, share_year=share_year,
-                variant=params.variant, decimals=params.decimals, parameter_set=params.name)
-        summary = query(conn, "draft_summary", share_year=share_year,
-                        variant=params.variant).row(0, named=True)
-        files = query(conn, "input_files_for_year", share_year=share_year)
-        previous = previous_published(settings.layout, conn, share_year)
-        change = share_change(ShareYear.drafted(share_year, params, draft), previous)
-        explanation = explain_change(change)
-        execute(conn, "replace_draft_changes", incoming=stored_changes(explanation),
-                share_year=share_year, variant=params.variant, decimals=params.decimals,
-                previous_share_year=change.compared_year)
-
-    previous_year = change.compared_year
     layout = settings.layout
-    write_atomically(layout.draft_csv(share_year),
-                     draft_csv(draft, params.decimals, explanation))
-    write_atomically(layout.draft_change_csv(share_year), comparison_csv(change))
-    provenance = {
-        "share_year": share_year, "reference_year": ref_year,
-        "parameter_set": params.name, "parameters": params.as_dict(),
-        "input_files": files.to_dicts(), "run_id": context.run.run_id,
-        "illustrative": bool(files["illustrative"].any()),
-    }
-    write_atomically(layout.draft_provenance(share_year),
-                     json.dumps(provenance, indent=2, ensure_ascii=False).encode("utf-8"))
-
-    compared = (f"compared with share year {previous_year}'s published table"
-                if previous_year else f"no published table for {share_year - 1} to compare with")
+    with warehouse.get_connection() as conn:
+        drafted = draft_share_year(layout, share_year, conn)
+    write_draft_files(layout, drafted, context.run.run_id)
+    params = drafted.parameters
     yield dg.MaterializeResult(metadata={
-        "summary": f"{draft.height} draft shares, {int(summary['at_floor'])} at the floor; "
-                   f"{compared}; {layout.draft_csv(share_year)}",
-        "dagster/row_count": draft.height,
-        **share_summary(draft, params, share_year, int(summary["at_floor"]),
-                        bool(files["illustrative"].any()), previous_year),
+        "summary": f"{drafted.draft.height} draft shares, {drafted.at_floor} at the floor; "
+                   f"{drafted.compared()}; {layout.draft_csv(share_year)}",
+        "dagster/row_count": drafted.draft.height,
+        **share_summary(drafted.draft, params, share_year, drafted.at_floor,
+                        drafted.illustrative, drafted.change.compared_year),
         "csv": dg.MetadataValue.path(str(layout.draft_csv(share_year))),
-        "largest_changes": dg.MetadataValue.md(markdown(_largest_changes(
-            change, explanation, params.decimals))),
-        "explained_changes": _explained(change, explanation),
-        "county_totals": dg.MetadataValue.md(markdown(county_totals(
-            change.table, params.decimals))),
+        "largest_changes": dg.MetadataValue.md(markdown(drafted.largest_changes())),
+        "explained_changes": drafted.explained(),
+        "county_totals": dg.MetadataValue.md(markdown(county_totals(drafted.change.table,
+                                                                    params.decimals))),
     })
-    yield from _checks(summary, params)
+    yield from _checks(drafted.summary, params)
 
 
 def _checks(summary: dict, params):
@@ -138,26 +97,4 @@ def _checks(summary: dict, params):
                                                      params.decimals),
                   "floor_promille": params.floor_promille},
     )
-
-
-def _explained(change: ShareChange, explanation: ChangeExplanation | None) -> str:
-    if explanation is not None:
-        return (f"{explanation.table.height} changes from share year "
-                f"{explanation.previous_year} explained term by term (population, reception, "
-                "parameters, rounding, redistribution)")
-    if change.previous is None:
-        return "none: no published share year to compare with"
-    return (f"none: the inputs share year {change.previous.share_year} was computed from are "
-            "no longer in the warehouse")
-
-
-def _largest_changes(change: ShareChange, explanation: ChangeExplanation | None,
-                     decimals: int) -> pl.DataFrame:
-    """The largest changes against last year's published shares, each with its main cause."""
-    year = change.current.share_year
-    if explanation is None:
-        return largest_changes(change.table, decimals, f"utkast {year}", f"andel {year - 1}")
-    table = change.table.join(main_causes(explanation), on="municipality_code", how="left")
-    return largest_changes(table, decimals, f"utkast {year}", f"andel {year - 1}",
-                           extra=(MAIN_CAUSE,))
 
