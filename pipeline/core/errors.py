@@ -35,7 +35,8 @@ class InputError(AnvisningError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = [self.file]
+        # a file name is outside text too: shown escaped, so it cannot forge a line of output
+        where = [_shown(self.file)]
         if self.sheet is not None:
             where.append(f"sheet {self.sheet!r}")
         if self.line is not None:
@@ -59,8 +60,14 @@ def _show(value: object) -> str:
     return repr(text)
 
 
+def _shown(text: str) -> str:
+    from pipeline.core.text import shown  # here, as pipeline.core.text raises InputError
+
+    return shown(text)
+
+
 def describe_os_error(error: OSError) -> str:
     """One line for an operating-system error: the path(s) and the cause, no traceback."""
     cause = error.strerror or type(error).__name__
-    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    paths = [_shown(str(p)) for p in (error.filename, error.filename2) if p is not None]
     return f"{' -> '.join(paths)}: {cause}" if paths else f"{cause} ({error})"

@@ -1,8 +1,11 @@
-"""Text a person typed or a publisher wrote: characters that must never pass ingestion.
+"""Text a person typed or a publisher wrote: the one inert-text policy.
 
 Control characters, line and paragraph separators and bidirectional overrides in a name, a
-reference or a parameter would pass as text and break a later step (a CSV, a workbook, a PDF) or
-make one name look like another. They are refused where the text enters, naming where it was.
+reference, a reason or a parameter would pass as text and break a later step (a CSV, a workbook,
+a PDF), forge a line of a message or make one name look like another. They are refused where the
+text enters (`first_unsafe`, `checked_text`), naming the code point and where it was; and every
+message that quotes outside text, such as a file name, quotes it through `shown`, so that even
+text never checked (a name in a folder listing) cannot forge a line or turn text around.
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ def checked_text(path: str | Path, text: str, *, line: int | None = None,
                          "allowed in a name, reference or parameter", line=line, column=column,
                          sheet=sheet, value=text.encode("unicode_escape").decode("ascii"))
     return text
+
+
+def shown(text: str) -> str:
+    """`text` for a message: every character `first_unsafe` refuses spelled out as an escape
+    ("a\\nb", "\\u202e"), the rest unchanged (å, ä and ö stay readable)."""
+    return _IN_VALUE.sub(lambda bad: bad.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def nfc(text: str) -> str:

@@ -40,7 +40,7 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         f"<h2>Omfördelningar {inputs.shown_year}</h2>",
         transfers_block(ctx, set(codes), "../"),
         f'<h2 id="per-ar">Anvisningar per år i {escape(name)}</h2>',
-        assignments_block(ctx, counts, f"lan{code}", escape(name)),
+        assignments_block(ctx, counts, f"lan{code}", name),
         f"<h2>Kommunerna i {escape(name)}</h2>",
         municipality_table(ctx, members, "../", f"Andelstal {inputs.shown_year} och "
                            f"måluppfyllelse per {long_date(inputs.as_of)}, {name}", "kommuner"),

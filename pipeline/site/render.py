@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
 from pipeline.core.errors import AnvisningError
+from pipeline.core.files import staging_folder
 from pipeline.core.geography import project
 from pipeline.site.charts import Charts
 from pipeline.site.collect import collect_inputs
@@ -51,7 +51,7 @@ def build_site(inputs: SiteInputs, out_dir: Path, workers: int | None = None) ->
     ctx = Context(inputs=inputs,
                   charts=Charts(inputs.years, sorted(inputs.publications), history),
                   projected=project(inputs.features))
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir))
+    staging = staging_folder(out_dir, ".site-")
     tasks = _tasks(inputs)
     try:
         for folder in ("kommun", "lan"):
@@ -139,7 +139,7 @@ def _swap(staging: Path, target: Path) -> None:
     """Replace `target` by `staging`: two renames, the old site removed afterwards."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = target.with_name(f".{target.name}-{os.getpid()}-old")
         os.replace(target, old)
     os.replace(staging, target)
     if old is not None:

@@ -29,7 +29,7 @@ from datetime import date
 import polars as pl
 from openpyxl.utils import get_column_letter
 
-from pipeline.redistribution.agreements import FORM_HEADERS, Agreement
+from pipeline.redistribution.agreements import FORM_HEADERS, INFO_SHEET, Agreement
 from pipeline.redistribution.forms import messages
 from pipeline.redistribution.forms.problems import Problem
 from pipeline.redistribution.forms.spreadsheets import CountyForm, FormRow
@@ -42,6 +42,7 @@ from pipeline.redistribution.forms.values import (
     parse_date,
     parse_municipality,
     parse_reference,
+    refuse_unsafe,
     shown,
 )
 from pipeline.redistribution.rules import GIVER as GIVER_ROLE
@@ -117,11 +118,16 @@ def validate_county_forms(
     form row that duplicates one of them, or conflicts with them, is a problem too.
     """
     index = municipality_index(register)
+    counties = set(register["county_code"])
     read: list[_Row | Problem] = []
     for form in forms:
         if form.share_year != share_year:
             read.append(Problem(form.path.name, form.sheet, None, None, str(form.share_year),
                                 messages.wrong_share_year(form.share_year, share_year)))
+            continue
+        if form.county_code not in counties:  # a forged or damaged hidden sheet
+            read.append(Problem(form.path.name, INFO_SHEET, None, "county_code",
+                                form.county_code, messages.unknown_county(form.county_code)))
             continue
         read += [_read(form, form_row, index, decimals) for form_row in form.rows]
     rows = [row for row in read if isinstance(row, _Row)]
@@ -160,6 +166,9 @@ def _read(form: CountyForm, form_row: FormRow, index: MunicipalityIndex,
               parse_municipality(values[RECEIVER], index),
               parse_amount(values[AMOUNT], decimals), parse_date(values[APPROVED_ON]),
               parse_reference(values[REFERENCE])]
+    # the inert-text policy before any rule: such a cell is refused whatever it would parse to
+    parsed = [refuse_unsafe(value) or result for value, result in zip(values, parsed,
+                                                                        strict=True)]
     giver, receiver, amount, approved_on, reference = (
         None if isinstance(result, Refused) else result for result in parsed)
     row = _Row(form, form_row, giver, receiver, amount, not isinstance(parsed[AMOUNT], Refused),

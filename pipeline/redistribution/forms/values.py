@@ -14,6 +14,8 @@ from datetime import date, datetime
 
 import polars as pl
 
+from pipeline.core.text import describe_character, first_unsafe
+from pipeline.core.text import shown as inert_shown
 from pipeline.ingestion.register import Municipality
 from pipeline.presentation.formats import PLAIN, month_number
 from pipeline.redistribution.forms import messages
@@ -195,6 +197,14 @@ def _date(text: str, year: int, month: int, day: int) -> date | Refused:
         return Refused(messages.impossible_date(text))
 
 
+def refuse_unsafe(value: object) -> Refused | None:
+    """Refused when a text cell holds a character the inert-text policy refuses (a control
+    character, a line or paragraph separator, a bidirectional control), naming it."""
+    if isinstance(value, str) and (bad := first_unsafe(value)) is not None:
+        return Refused(messages.unsafe_character(describe_character(bad.group())))
+    return None
+
+
 def parse_reference(value: object) -> str | Refused:
     """The county board's reference (diarienummer): any non-blank text; a number as typed."""
     if _blank(value):
@@ -208,9 +218,12 @@ def parse_reference(value: object) -> str | Refused:
 
 def shown(value: object) -> str:
     """A cell value as the county board would recognise it: text as typed, numbers with a
-    decimal comma, dates as YYYY-MM-DD, an empty cell as ""."""
+    decimal comma, dates as YYYY-MM-DD, an empty cell as "". A character the inert-text
+    policy refuses is spelled out ("\\u202e"), so that a report or a message shows it inert."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return inert_shown(value)
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
     if isinstance(value, float):
