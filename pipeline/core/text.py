@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pipeline.core.errors import InputError
+from pipeline.core.errors import AnvisningError, InputError
 
 # In one value (a name, a reference): C0 and C1 controls (tab allowed), DEL, the line and
 # paragraph separators, and the bidirectional marks, embeddings, overrides and isolates.
@@ -43,6 +43,16 @@ def checked_text(path: str | Path, text: str, *, line: int | None = None,
         raise InputError(path, f"the text holds {describe_character(bad.group())}, which is not "
                          "allowed in a name, reference or parameter", line=line, column=column,
                          sheet=sheet, value=text.encode("unicode_escape").decode("ascii"))
+    return text
+
+
+def checked_option(option: str, text: str) -> str:
+    """`text` given for `option` (a command-line option, a run setting) unchanged, or an
+    AnvisningError naming the option, the character and the text shown escaped."""
+    bad = first_unsafe(text)
+    if bad is not None:
+        raise AnvisningError(f"{option} holds {describe_character(bad.group())}, which is not "
+                             f"allowed in a name, reference or reason: '{shown(text)}'")
     return text
 
 
