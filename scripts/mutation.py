@@ -35,7 +35,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/redistribution/rules.py": (
         ["breaches", "_alone", "_given_too_much", "_amount", "apply_redistributions"],
         ["tests/redistribution_forms/test_one_set_of_rules.py",
-         "tests/redistribution_forms/test_rules_guarded.py",
+         "tests/redistribution_forms/test_rules_between_agreements.py",
          "tests/pipeline/test_redistribution.py"]),
     "pipeline/redistribution/agreements.py": (
         ["resolved_units", "_parse_year", "_parse_code", "_parse_amount", "_parse_date",
@@ -46,15 +46,16 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["validate_county_forms", "_read", "_outside_own_county", "_given_too_much"],
         ["tests/redistribution_forms/test_validation.py",
          "tests/redistribution_forms/test_one_set_of_rules.py",
-         "tests/redistribution_forms/test_rules_guarded.py"]),
+         "tests/redistribution_forms/test_rules_between_agreements.py"]),
     "pipeline/goals/fulfilment.py": (
         ["*"], ["tests/pipeline/test_fulfilment.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
-        ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_rules_guarded.py"]),
+        ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
+    "pipeline/core/inert.py": (["first_unsafe", "shown"], ["tests/pipeline/test_inert_text.py"]),
     "pipeline/core/text.py": (
-        ["first_unsafe", "checked_text", "checked_option", "shown"],
-        ["tests/pipeline/test_inert_text.py"]),
+        ["checked_text", "checked_option"],
+        ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
 }
 # A mutant that loops forever is stopped after (estimate + constant) x multiplier x 2 s of CPU;
 # mutmut's default multiplier (15) lets each one spin for half a minute.

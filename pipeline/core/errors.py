@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.core.inert import shown
+
 
 class AnvisningError(Exception):
     """Base of every error the project reports to a user as one clear message (no traceback)."""
@@ -36,7 +38,7 @@ class InputError(AnvisningError):
 
     def describe(self) -> str:
         # a file name is outside text too: shown escaped, so it cannot forge a line of output
-        where = [_shown(self.file)]
+        where = [shown(self.file)]
         if self.sheet is not None:
             where.append(f"sheet {self.sheet!r}")
         if self.line is not None:
@@ -60,14 +62,8 @@ def _show(value: object) -> str:
     return repr(text)
 
 
-def _shown(text: str) -> str:
-    from pipeline.core.text import shown  # here, as pipeline.core.text raises InputError
-
-    return shown(text)
-
-
 def describe_os_error(error: OSError) -> str:
     """One line for an operating-system error: the path(s) and the cause, no traceback."""
     cause = error.strerror or type(error).__name__
-    paths = [_shown(str(p)) for p in (error.filename, error.filename2) if p is not None]
+    paths = [shown(str(p)) for p in (error.filename, error.filename2) if p is not None]
     return f"{' -> '.join(paths)}: {cause}" if paths else f"{cause} ({error})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.core.text import shown
+from pipeline.core.inert import shown
 from pipeline.redistribution.rules import Rule
 
 

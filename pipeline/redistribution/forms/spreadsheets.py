@@ -24,10 +24,11 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from pipeline.core.errors import InputError
-from pipeline.core.text import describe_character, first_unsafe, shown
+from pipeline.core.inert import describe_character, first_unsafe, shown
 from pipeline.ingestion.readers import MAX_COLUMNS, MAX_FILE_BYTES, MAX_XLSX_UNPACKED_BYTES
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET, MAX_FORM_ROWS
 from pipeline.redistribution.forms import messages
+from pipeline.redistribution.forms.info import read_info
 from pipeline.redistribution.forms.problems import Notice, Problem
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
@@ -146,7 +147,7 @@ def read_county_form(path: Path) -> CountyForm:
         raise InputError(path, messages.NO_INFO, sheet=INFO_SHEET)
     if FORM_SHEET not in book.cells:
         raise InputError(path, messages.NO_FORM_SHEET.format(sheet=FORM_SHEET), sheet=FORM_SHEET)
-    info = _info(path, book)
+    info = read_info(path, book.rows(INFO_SHEET))
     form_rows = book.rows(FORM_SHEET)
     header_row = _header_row(path, form_rows)
     rows = []
@@ -220,48 +221,6 @@ def _decoded(value: object) -> CellValue:
             return time.fromisoformat(text)
         return timedelta(seconds=text)
     return value
-
-
-def _info(path: Path, book: Spreadsheet) -> dict:
-    """share_year, county_code, county_name and decimals from the hidden "Info" sheet."""
-    facts: dict[str, CellValue] = {}
-    for columns in book.rows(INFO_SHEET).values():
-        key = columns.get(1)
-        if isinstance(key, str) and key.strip() and 2 in columns:
-            facts.setdefault(key.strip(), columns[2])
-    share_year = _whole(facts.get("share_year"))
-    if share_year is None or not 1000 <= share_year <= 9999:
-        raise InputError(path, messages.BAD_INFO.format(key="share_year"), sheet=INFO_SHEET,
-                         value=facts.get("share_year"))
-    county = facts.get("county_code")
-    county_code = (f"{_whole(county):02d}" if _whole(county) is not None
-                   else str(county or "").strip())
-    if not (len(county_code) == 2 and county_code.isascii() and county_code.isdigit()):
-        raise InputError(path, messages.BAD_INFO.format(key="county_code"), sheet=INFO_SHEET,
-                         value=county)
-    decimals = _whole(facts.get("decimals"))
-    if facts.get("decimals") is not None and (decimals is None or decimals > 9):
-        raise InputError(path, messages.BAD_INFO.format(key="decimals"), sheet=INFO_SHEET,
-                         value=facts.get("decimals"))
-    county_name = str(facts.get("county_name") or "").strip()
-    if first_unsafe(county_name) is not None:
-        raise InputError(path, messages.BAD_INFO.format(key="county_name"), sheet=INFO_SHEET,
-                         value=county_name)
-    return {"share_year": share_year, "county_code": county_code,
-            "county_name": county_name, "decimals": decimals}
-
-
-def _whole(value: object) -> int | None:
-    """A whole number from a numeric cell (2026 or 2026.0) or digit text ("2026")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def _header_row(path: Path, rows: dict[int, dict[int, CellValue]]) -> int:

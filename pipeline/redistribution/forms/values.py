@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 import polars as pl
 
-from pipeline.core.text import describe_character, first_unsafe
-from pipeline.core.text import shown as inert_shown
+from pipeline.core.inert import describe_character, first_unsafe
+from pipeline.core.inert import shown as inert_shown
 from pipeline.ingestion.register import Municipality
 from pipeline.presentation.formats import PLAIN, month_number
 from pipeline.redistribution.forms import messages
