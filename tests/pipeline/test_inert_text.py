@@ -120,3 +120,10 @@ def test_a_build_clears_the_staging_of_a_killed_build_and_keeps_a_running_ones(t
         [made.name, running.name, other.name])
     assert made.name.startswith(f".site-{os.getpid()}-")
 
+
+
+def test_a_municipality_option_with_a_bidi_override_is_refused_naming_it(capsys) -> None:
+    code = main(["assign", "--date", "2026-01-02", "--connection", "Göteborg\u202e"])
+    err = capsys.readouterr().err
+    assert code == 1 and "U+202E" in err and "\u202e" not in err
+    assert err.startswith("error: --connection 'Göteborg\\u202e': ") and err.count("\n") == 1

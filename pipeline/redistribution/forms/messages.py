@@ -66,7 +66,7 @@ MISSING_REFERENCE = "Diarienummer saknas: länsstyrelsens diarienummer ska anges
 
 def unsafe_character(character: str) -> str:
     return (f"Texten innehåller tecknet {character}, ett styrtecken, radbrytning eller "
-            f"riktningstecken som inte får finnas i blanketten: skriv in texten på nytt")
+            f"riktningstecken som inte godtas: skriv in texten på nytt")
 
 
 def unsafe_file_name(character: str) -> str:

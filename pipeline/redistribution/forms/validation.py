@@ -42,7 +42,6 @@ from pipeline.redistribution.forms.values import (
     parse_date,
     parse_municipality,
     parse_reference,
-    refuse_unsafe,
     shown,
 )
 from pipeline.redistribution.rules import GIVER as GIVER_ROLE
@@ -166,9 +165,6 @@ def _read(form: CountyForm, form_row: FormRow, index: MunicipalityIndex,
               parse_municipality(values[RECEIVER], index),
               parse_amount(values[AMOUNT], decimals), parse_date(values[APPROVED_ON]),
               parse_reference(values[REFERENCE])]
-    # the inert-text policy before any rule: such a cell is refused whatever it would parse to
-    parsed = [refuse_unsafe(value) or result for value, result in zip(values, parsed,
-                                                                        strict=True)]
     giver, receiver, amount, approved_on, reference = (
         None if isinstance(result, Refused) else result for result in parsed)
     row = _Row(form, form_row, giver, receiver, amount, not isinstance(parsed[AMOUNT], Refused),
