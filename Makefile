@@ -43,7 +43,7 @@ lint: setup
 # functions mutated one change at a time against that module's fast tests
 # (scripts/mutation.py; MODULE=pipeline/model/shares.py for one). Fails while a mutant survives.
 mutation: setup
-	HYPOTHESIS_PROFILE=dev $(BIN)/python scripts/mutation.py $(MODULE)
+	$(BIN)/python scripts/mutation.py $(MODULE)
 
 # The instance's storage is set up first, under the lock CLI runs take, so the UI and a CLI run
 # can start in any order on a fresh DAGSTER_HOME.

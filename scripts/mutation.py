@@ -85,7 +85,7 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
         for key, value in settings.items():
             handle.write(f"{key} = {json.dumps(value)}\n")
     mutmut = [sys.executable, "-m", "mutmut"]
-    environment = {**os.environ, "HYPOTHESIS_PROFILE": "dev"}
+    environment = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     try:
         dotted = module.removesuffix(".py").replace("/", ".")
         names = [f"{dotted}.x_{function}__mutmut_*" for function in functions]
