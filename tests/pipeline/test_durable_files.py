@@ -82,3 +82,58 @@ def test_writing_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path
     ("\rx", "'\rx"), ("Lst 1=2", "Lst 1=2"), ("", "")])
 def test_text_a_spreadsheet_would_run_as_a_formula_is_quoted(text, neutral) -> None:
     assert files.neutralise_formula(text) == neutral
+
+
+def test_a_file_in_folders_not_made_yet_is_written_and_its_folders_made(tmp_path) -> None:
+    target = tmp_path / "out" / "2026" / "review" / "a.xlsx"
+    files.write_atomically(target, b"x")
+    assert target.read_bytes() == b"x"
+
+
+def test_the_temporary_is_hidden_and_named_after_its_file(tmp_path) -> None:
+    # A killed writer leaves at worst `.<name>.<random>.tmp`: hidden from every folder reader
+    # (the forms folder, the site's year folders) and recognisable as the file it was to become.
+    seen = []
+    files.write_atomically_with(tmp_path / "shares.csv",
+                                lambda temporary: seen.append(temporary.name)
+                                or temporary.write_bytes(b"x"))
+    (name,) = seen
+    assert name.startswith(".shares.csv.") and name.endswith(".tmp") and len(name) > 16
+
+
+def test_the_renders_own_error_reaches_the_caller_even_when_it_removed_its_file(tmp_path) -> None:
+    def give_up(temporary) -> None:
+        temporary.unlink()
+        raise ValueError("the table does not add up")
+
+    with pytest.raises(ValueError, match="does not add up"):
+        files.write_atomically_with(tmp_path / "shares.csv", give_up)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_staging_folder_is_made_with_its_parents(tmp_path) -> None:
+    made = files.staging_folder(tmp_path / "out" / "new", ".site-")
+    assert made.is_dir() and made.parent == tmp_path / "out" / "new"
+
+
+def test_a_stale_staging_folder_that_cannot_be_removed_does_not_stop_the_build(
+        tmp_path, monkeypatch) -> None:
+    stale = tmp_path / ".site-999999999-abc"  # no process has that id
+    (stale / "kommun").mkdir(parents=True)
+    real_rmdir = os.rmdir
+
+    def refuse(path, *args, **kwargs) -> None:
+        if str(path).endswith("kommun") or str(path).endswith(stale.name):
+            raise PermissionError(13, "Permission denied", str(path))
+        real_rmdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rmdir", refuse)
+    made = files.staging_folder(tmp_path, ".site-")
+    assert made.is_dir() and stale.is_dir()
+
+
+def test_the_builder_is_the_first_field_after_the_prefix(tmp_path) -> None:
+    running = tmp_path / f".site-{os.getpid()}-abc-def"
+    running.mkdir()
+    files.staging_folder(tmp_path, ".site-")
+    assert running.is_dir()
