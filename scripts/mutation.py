@@ -75,6 +75,9 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
         "also_copy": ["sql", "data", "cli", "assets", "conftest.py"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not slow", "-x", "-q"],
         "pytest_add_cli_args_test_selection": [t for t in tests if (root / t).exists()],
+        # polars' thread pool does not survive a fork of a process that has used it: mutants
+        # forked from the process that ran the tests spin until the CPU ceiling stops them
+        "process_isolation": "forkserver",
     }
     with (copy / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write("\n[tool.mutmut]\n")

@@ -1,8 +1,13 @@
 """Outside text on the site is escaped exactly once: a municipality name or a reference holding
-markup reads as that text on the page, never as markup and never as entity codes."""
+markup reads as that text on the page, never as markup and never as entity codes. A build killed
+mid-way leaves nothing once the next build has run."""
 
 from __future__ import annotations
 
+import shutil
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -13,6 +18,8 @@ from pipeline.site.charts import Charts
 from pipeline.site.county_page import county_page
 from pipeline.site.markup import Context
 from pipeline.site.municipality_page import municipality_page
+from tests.conftest import REPO
+from tests.site.conftest import AS_OF
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +74,36 @@ def test_a_name_and_a_reference_with_markup_read_as_text_once_escaped(inputs) ->
         assert "&lt;" not in joined and "&amp;" not in joined, "escaped twice"
         assert NAME in joined
     assert REFERENCE in "\n".join(read(municipality_page(ctx, named)).texts)
+
+
+# A build that kills itself (SIGKILL, no clean-up) after writing a few pages, in one process.
+KILLED_BUILD = """
+import os, signal, sys
+from datetime import date
+import pipeline.site.render as render
+real, calls = render._render, []
+def render_then_die(*args):
+    real(*args)
+    calls.append(1)
+    if len(calls) == 5:
+        os.kill(os.getpid(), signal.SIGKILL)
+render._render = render_then_die
+render.build_site_from_folders(sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3]),
+                               workers=1)
+"""
+
+
+def test_a_build_killed_mid_way_leaves_nothing_once_the_next_has_run(published, tmp_path):
+    from pipeline.site import build_site_from_folders
+
+    data, published_out = published
+    out = tmp_path / "out"
+    shutil.copytree(published_out, out, symlinks=True)
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(data), str(out),
+                             AS_OF.isoformat()], cwd=REPO, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    litter = [p.name for p in out.iterdir() if p.name.startswith(".site")]
+    assert len(litter) == 1 and list((out / litter[0]).rglob("*.html"))
+    build_site_from_folders(data, out, AS_OF, workers=1)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".site")] == []
+    assert (out / "site" / "index.html").is_file()
