@@ -77,3 +77,9 @@ def test_a_giver_may_give_up_to_its_calculated_share_and_not_one_unit_more(
         assert found == [Breach(Rule.GIVES_TOO_MUCH, at, GIVER, given_units=running,
                                 total_units=total, calculated_units=345,
                                 counted=tuple(range(len(amounts))))]
+
+
+def test_the_rows_after_one_giving_to_itself_are_still_checked() -> None:
+    found = breaches(terms(("1496", "1496", 10), ("1499", "1497", 10), ("1499", "1497", 20)),
+                     YEAR, UNITS, COUNTY_OF)
+    assert found == [Breach(Rule.SAME_MUNICIPALITY, 0), Breach(Rule.DUPLICATE, 2, None, 1)]
