@@ -41,3 +41,13 @@ def test_remainders_equal_to_six_decimals_are_tied_and_the_lower_code_wins() -> 
 def test_shares_that_do_not_add_up_to_1000_are_refused_with_their_total(shares, total) -> None:
     with pytest.raises(ModelError, match=rf"add up to {total} ‰, not 1000 ‰"):
         largest_remainder(np.array(shares), CODES[: len(shares)], 2)
+
+
+def test_a_share_rounding_below_the_floor_is_refused_naming_the_first() -> None:
+    # 0,2 and 0,3 units round to nothing (the missing unit goes to 0117's 0,5), below a floor of
+    # one unit: the refusal names the first of them, 0114, and both amounts in ‰
+    shares = np.array([0.000002, 0.000003, 1 - 0.000005])
+    with pytest.raises(ModelError, match=r"^municipality 0114 rounds to 0\.00 ‰, below the floor "
+                                         r"0\.01 ‰$"):
+        largest_remainder(shares, CODES, 2, floor_units=1)
+    assert largest_remainder(shares, CODES, 2).tolist() == [0, 0, 100_000]
