@@ -58,6 +58,14 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["checked_text", "checked_option"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
 }
+# Survivors judged equivalent (the program behaves the same), each with its reason in
+# docs/MUTATION.md; they are listed, not failed.
+EQUIVALENT = {
+    "pipeline.core.files.x_staging_folder__mutmut_12",
+    "pipeline.core.files.x_staging_folder__mutmut_15",
+    "pipeline.core.files.x_write_atomically_with__mutmut_3",
+    "pipeline.redistribution.rules.x_breaches__mutmut_63",
+}
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
                                   ".hypothesis", "node_modules")
@@ -139,9 +147,10 @@ def main() -> int:
               f"tests, {counts['not checked']} not checked, "
               f"{counts['suspicious']} suspicious", flush=True)
         for name, diff in survivors.items():
-            print(f"  survived: {name}\n" + "\n".join(f"    {line}" for line in
-                                                      diff.splitlines()[1:]), flush=True)
-        survived += counts["survived"]
+            kind = "equivalent" if name in EQUIVALENT else "survived"
+            print(f"  {kind}: {name}\n" + "\n".join(f"    {line}" for line in
+                                                     diff.splitlines()[1:]), flush=True)
+        survived += len(survivors.keys() - EQUIVALENT)
     return 1 if survived else 0
 
 if __name__ == "__main__":
