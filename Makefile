@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: setup run test test-fast test-postgres lint bench ui serve clean
+.PHONY: setup run test test-fast test-postgres lint mutation bench ui serve clean
 
 $(BIN)/anvisning: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "no python3.13, python3.12 or python3.11 starts; set PYTHON=" >&2; exit 1; }
@@ -38,6 +38,12 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Mutation testing of the rule modules (mutmut), outside `make test`: each module's rule
+# functions mutated one change at a time against that module's fast tests
+# (scripts/mutation.py; MODULE=pipeline/model/shares.py for one). Fails while a mutant survives.
+mutation: setup
+	$(BIN)/python scripts/mutation.py $(MODULE)
 
 # The instance's storage is set up first, under the lock CLI runs take, so the UI and a CLI run
 # can start in any order on a fresh DAGSTER_HOME.

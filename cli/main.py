@@ -21,7 +21,9 @@ from pathlib import Path
 from assets.defs.automation.job_names import DRAFT_JOB, PUBLISH_JOB, SHARE_RUN_JOB, VARIANTS_JOB
 from cli.options import CommandParser, check_project, with_given_folders
 from pipeline.core.errors import AnvisningError, describe_os_error
+from pipeline.core.folders import check_folder
 from pipeline.core.layout import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, Layout
+from pipeline.core.text import checked_option
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on a usage error
 # Only the documented form: date.fromisoformat also reads 20261127 and 2026W485.
@@ -90,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        _check_folders(args)
         check_project(args.data_dir)
         return args.handler(args)
     except AnvisningError as error:
@@ -259,6 +262,16 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     _add_folder_arguments(parser)
 
 
+def _check_folders(args: argparse.Namespace) -> None:
+    """--data-dir and --out-dir before anything runs: a file, a folder that cannot be read or
+    written, or a missing data folder is named with the OS's own words, not taken for something
+    else later (a file as --out-dir is not "a missing out folder")."""
+    # A missing data folder is left to check_project, which also says how to point at one.
+    if Path(args.data_dir).exists():
+        check_folder("--data-dir", Path(args.data_dir), must_exist=True)
+    check_folder("--out-dir", Path(args.out_dir), must_exist=False)
+
+
 def _layout(args: argparse.Namespace) -> Layout:
     return Layout(Path(args.data_dir), Path(args.out_dir))
 
@@ -286,6 +299,8 @@ def _run(args: argparse.Namespace) -> int:
         raise AnvisningError('--reissue needs --reason "<why the table is replaced>"')
     if args.reason and not args.reissue:
         raise AnvisningError("--reason goes with --reissue")
+    if args.reason:
+        checked_option("--reason", args.reason)
     share_year = _share_year(args)
     publication = {
         "reissue_reason": args.reason if args.reissue else None,

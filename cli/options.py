@@ -66,6 +66,10 @@ def check_project(data_dir: str) -> None:
             f"{found} (--data-dir defaults to {DEFAULT_DATA_DIR}/ in the working directory, "
             f"{Path.cwd()}); run anvisning from the repository's folder, or point it at a "
             "project with --data-dir /path/to/the/repository/data")
+    if not folder.exists():
+        raise AnvisningError(
+            f"--data-dir {data_dir}: No such file or directory; give the repository's data "
+            "folder, e.g. --data-dir /path/to/the/repository/data")
     raise AnvisningError(
         f"--data-dir {data_dir}: not the data folder of an anvisning project: "
         f"{folder.absolute()} {found}; give the repository's data folder, e.g. "

@@ -11,12 +11,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "dev" (default, `make test-fast`) tries few
-# examples; "ci" (`make test`, CI) tries many. Tests set no example counts of their own.
+# examples; "ci" (`make test`, CI) tries many; "mutation" (`make mutation`) is dev without
+# shrinking and without the example database: a mutant only needs one failing example, and
+# shrinking it, run after run, costs more than the tests themselves.
 settings.register_profile("dev", max_examples=25, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("mutation", settings.get_profile("dev"), database=None,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 settings.register_profile("ci", max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.core.inert import shown
+
 
 class AnvisningError(Exception):
     """Base of every error the project reports to a user as one clear message (no traceback)."""
@@ -35,7 +37,8 @@ class InputError(AnvisningError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = [self.file]
+        # a file name is outside text too: shown escaped, so it cannot forge a line of output
+        where = [shown(self.file)]
         if self.sheet is not None:
             where.append(f"sheet {self.sheet!r}")
         if self.line is not None:
@@ -62,5 +65,5 @@ def _show(value: object) -> str:
 def describe_os_error(error: OSError) -> str:
     """One line for an operating-system error: the path(s) and the cause, no traceback."""
     cause = error.strerror or type(error).__name__
-    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    paths = [shown(str(p)) for p in (error.filename, error.filename2) if p is not None]
     return f"{' -> '.join(paths)}: {cause}" if paths else f"{cause} ({error})"

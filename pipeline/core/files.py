@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -42,6 +43,30 @@ def write_atomically_with(path: Path, render: Callable[[Path], None]) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync_path(path.parent)
+
+
+def staging_folder(parent: Path, prefix: str) -> Path:
+    """A new staging folder `<parent>/<prefix><pid>-…` for a build that is renamed into place,
+    after removing the staging folders of `prefix` left by builds that were killed.
+
+    The folder's name carries its builder's process id, so a build running beside this one (its
+    process alive) keeps its folder; a folder whose process is gone is litter."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f"{prefix}*"):
+        owner = stale.name[len(prefix):].split("-", 1)[0]
+        if stale.is_dir() and not (owner.isdigit() and _alive(int(owner))):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def fsync_path(path: Path) -> None:

@@ -1,9 +1,6 @@
-"""Text a person typed or a publisher wrote: characters that must never pass ingestion.
-
-Control characters, line and paragraph separators and bidirectional overrides in a name, a
-reference or a parameter would pass as text and break a later step (a CSV, a workbook, a PDF) or
-make one name look like another. They are refused where the text enters, naming where it was.
-"""
+"""Text a person typed or a publisher wrote: refused where it enters when it breaks the
+inert-text policy (`pipeline.core.inert`), naming the code point and where it was; and the small
+text helpers every output shares (NFC, county slugs, year ranges)."""
 
 from __future__ import annotations
 
@@ -11,25 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pipeline.core.errors import InputError
-
-# In one value (a name, a reference): C0 and C1 controls (tab allowed), DEL, the line and
-# paragraph separators, and the bidirectional marks, embeddings, overrides and isolates.
-_IN_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c"
-                       "\u202a-\u202e\u2066-\u2069]")
-# In a whole text file: the same, except that lines end with \n or \r\n.
-_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c"
-                      "\u202a-\u202e\u2066-\u2069]")
-
-
-def describe_character(character: str) -> str:
-    """"U+2028 LINE SEPARATOR": how an error names an unwanted character."""
-    name = unicodedata.name(character, "control character")
-    return f"U+{ord(character):04X} {name}"
-
-
-def first_unsafe(text: str, *, whole_file: bool = False) -> re.Match | None:
-    return (_IN_FILE if whole_file else _IN_VALUE).search(text)
+from pipeline.core.errors import AnvisningError, InputError
+from pipeline.core.inert import describe_character, first_unsafe, shown
 
 
 def checked_text(path: str | Path, text: str, *, line: int | None = None,
@@ -40,6 +20,16 @@ def checked_text(path: str | Path, text: str, *, line: int | None = None,
         raise InputError(path, f"the text holds {describe_character(bad.group())}, which is not "
                          "allowed in a name, reference or parameter", line=line, column=column,
                          sheet=sheet, value=text.encode("unicode_escape").decode("ascii"))
+    return text
+
+
+def checked_option(option: str, text: str) -> str:
+    """`text` given for `option` (a command-line option, a run setting) unchanged, or an
+    AnvisningError naming the option, the character and the text shown escaped."""
+    bad = first_unsafe(text)
+    if bad is not None:
+        raise AnvisningError(f"{option} holds {describe_character(bad.group())}, which is not "
+                             f"allowed in a name, reference or reason: '{shown(text)}'")
     return text
 
 

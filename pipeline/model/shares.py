@@ -123,7 +123,8 @@ def largest_remainder(
     # Remainders equal up to float noise are ties, to be decided by the code.
     remainders = np.round(exact - units, 6)
     missing = total - int(units.sum())
-    if not 0 <= missing <= units.size:
+    # n shares summing to 1 leave at most n − 1 units missing: n or more means they do not
+    if not 0 <= missing < units.size:
         raise ModelError(
             f"the unrounded shares add up to {exact.sum() / 10**decimals:.6f} ‰, not 1000 ‰"
         )

@@ -28,7 +28,7 @@ from typing import Literal
 
 import polars as pl
 
-from pipeline.core import layout
+from pipeline.core import layout, text
 from pipeline.core.files import fsync_path, sha256_file
 from pipeline.core.locks import exclusive_lock
 from pipeline.publication.changes import decision_record, describe_changes, refusal
@@ -93,7 +93,7 @@ def publish(
     """
     out_year_dir = Path(out_year_dir)
     check_final(final, info.decimals)
-    if reissue_reason is not None and not reissue_reason.strip():
+    if reissue_reason is not None and not text.checked_option("the reason", reissue_reason).strip():
         raise PublicationError("a reissue needs a reason: --reissue --reason \"<why>\"")
     paths = published_paths(out_year_dir, info.share_year)
     out_year_dir.mkdir(parents=True, exist_ok=True)

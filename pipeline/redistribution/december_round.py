@@ -35,11 +35,14 @@ REPORT_GLOB = "granskning_{year}_*.xlsx"
 class FormProblems(AnvisningError):
     """The returned forms have problems: all of them, in Swedish, one per line."""
 
-    def __init__(self, share_year: int, problems: list[Problem], reports: list[Path]) -> None:
+    def __init__(self, share_year: int, problems: list[Problem], reports: list[Path],
+                 notices: list[Notice] = ()) -> None:
         self.problems = [problem.describe() for problem in problems]
         where = f"; rapporter: {', '.join(str(p) for p in reports)}" if reports else ""
+        # the files that are not forms are named here too, as they are when the forms are right
         lines = [f"{len(problems)} fel i de returnerade blanketterna för {share_year}; "
-                 f"inget publiceras{where}", *(f"  - {line}" for line in self.problems)]
+                 f"inget publiceras{where}", *(f"  - {line}" for line in self.problems),
+                 *(f"  ! lästes inte / not read: {notice.message}" for notice in notices)]
         super().__init__("\n".join(lines))
 
 
@@ -69,7 +72,7 @@ def collect_agreements(layout: Layout, share_year: int, register: pl.DataFrame,
     reports = (_write_reports(layout, share_year, read.forms, problems, read.notices, register,
                               illustrative, issuer) if write_reports else [])
     if problems:
-        raise FormProblems(share_year, problems, reports)
+        raise FormProblems(share_year, problems, reports, read.notices)
     agreements = [*from_csv, *checked.agreements]
     # The same rules over both routes: what is left to refuse is in the agreement file itself
     # (the forms were checked after it), said in English to the statistician who keeps it.
@@ -83,8 +86,11 @@ def _write_reports(layout: Layout, share_year: int, forms: list, problems: list[
     """A report for each county with a problem; earlier reports of counties now without one are
     removed, so no stale report is sent back."""
     folder = layout.review_folder(share_year)
-    by_county, unattributed = problems_by_county(forms, problems)
     names = dict(zip(register["county_code"], register["county_name"], strict=False))
+    # a form naming no county of the register (a forged "Info" sheet) is reported as one of an
+    # unknown county, like an unreadable file
+    known = [form for form in forms if form.county_code in names]
+    by_county, unattributed = problems_by_county(known, problems)
     written = []
     for county, found in sorted(by_county.items()):
         own = [form for form in forms if form.county_code == county]

@@ -50,6 +50,6 @@ def county_page(ctx: Context, code: str, name: str) -> str:
         f"<h2>Omfördelningar {inputs.shown_year}</h2>",
         transfers_block(ctx, set(codes), "../"),
         f'<h2 id="per-ar">Anvisningar per år i {escape(name)}</h2>',
-        assignments_block(ctx, counts, escape(name)),
+        assignments_block(ctx, counts, name),
     ]
     return page(ctx, name, "../", [("Översikt", "../index.html"), (name, None)], "\n".join(body))

@@ -32,7 +32,7 @@ def municipality_page(ctx: Context, m: Municipality) -> str:
         change_section(ctx, m),
         share_history(ctx, m),
         '<h2 id="per-ar">Anvisningar per år</h2>',
-        assignments_block(ctx, inputs.yearly[m.code], escape(m.name)),
+        assignments_block(ctx, inputs.yearly[m.code], m.name),
         fulfilment_history(ctx, m),
         scenarios_block(ctx, m),
         queue_note(ctx),

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from pipeline.core.files import staging_folder
 from pipeline.core.geography import project
 from pipeline.site.charts import Charts
 from pipeline.site.collect import collect_inputs
@@ -46,7 +46,7 @@ def build_site(inputs: SiteInputs, out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = context(inputs)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out_dir))
+    staging = staging_folder(out_dir, ".site-")
     try:
         for folder in ("kommun", "lan"):
             (staging / folder).mkdir()
@@ -92,7 +92,7 @@ def _swap(staging: Path, target: Path) -> None:
     """Replace `target` by `staging`: two renames, the old site removed afterwards."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = target.with_name(f".{target.name}-{os.getpid()}-old")
         os.replace(target, old)
     os.replace(staging, target)
     if old is not None:

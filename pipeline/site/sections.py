@@ -85,6 +85,8 @@ def per_year_rows(years: Sequence[int], counts: dict[int, tuple[int, int]]) -> l
 
 
 def assignments_block(ctx: Context, counts: dict[int, tuple[int, int]], whom: str) -> str:
+    """The chart and table of assignments per year to `whom`: plain text, escaped here once
+    (by the chart's label and the table's caption)."""
     years = ctx.inputs.years
     equalising = [counts.get(y, (0, 0))[0] for y in years]
     connection = [counts.get(y, (0, 0))[1] for y in years]

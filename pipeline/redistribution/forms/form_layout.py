@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+from pipeline.core.inert import first_unsafe
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET
 from pipeline.redistribution.forms import messages
 from pipeline.redistribution.forms.values import shown
@@ -88,9 +89,17 @@ def info_facts(path: Path, rows: Mapping[int, Mapping[int, object]]) -> dict:
     if not (len(county_code) == 2 and county_code.isascii() and county_code.isdigit()):
         raise InputError(path, messages.BAD_INFO.format(key="county_code"), sheet=INFO_SHEET,
                          value=county)
+    decimals = _whole(facts.get("decimals"))
+    if facts.get("decimals") is not None and (decimals is None or decimals > 9):
+        raise InputError(path, messages.BAD_INFO.format(key="decimals"), sheet=INFO_SHEET,
+                         value=facts.get("decimals"))
+    # A county board never types here, but the form is a file from outside all the same.
+    county_name = str(facts.get("county_name") or "").strip()
+    if first_unsafe(county_name) is not None:
+        raise InputError(path, messages.BAD_INFO.format(key="county_name"), sheet=INFO_SHEET,
+                         value=county_name)
     return {"share_year": share_year, "county_code": county_code,
-            "county_name": str(facts.get("county_name") or "").strip(),
-            "decimals": _whole(facts.get("decimals")),
+            "county_name": county_name, "decimals": decimals,
             # A boolean cell, or the text LibreOffice or an .xls may turn it into.
             "illustrative": shown(facts.get("illustrative")).casefold() in ("sant", "true", "1"),
             "example": example_of(facts)}

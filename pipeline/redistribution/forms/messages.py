@@ -68,6 +68,22 @@ def impossible_date(text: str) -> str:
 
 MISSING_REFERENCE = "Diarienummer saknas: länsstyrelsens diarienummer ska anges"
 
+
+def unsafe_character(character: str) -> str:
+    return (f"Texten innehåller tecknet {character}, ett styrtecken, radbrytning eller "
+            f"riktningstecken som inte godtas: skriv in texten på nytt")
+
+
+def unsafe_file_name(character: str) -> str:
+    return (f"Filnamnet innehåller tecknet {character}, ett styrtecken, radbrytning eller "
+            f"riktningstecken; filen lästes inte – byt namn på filen / the file name holds "
+            f"{character}; not read")
+
+
+def unknown_county(code: str) -> str:
+    return (f"Bladet ”Info” anger länskod {code}, som inget län har: fyll i "
+            f"granskningsunderlaget som Migrationsverket skickade, utan att ändra bladet ”Info”")
+
 # --- rules of the model, for one agreement or several -------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.core.inert import shown
 from pipeline.redistribution.rules import Rule
 
 
@@ -23,7 +24,7 @@ class Problem:
     rule: Rule | None = None
 
     def describe(self) -> str:
-        where = [self.file]
+        where = [shown(self.file)]  # `value` is shown escaped already (`values.shown`)
         if self.sheet is not None:
             where.append(f"blad {self.sheet}")
         if self.row is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from pipeline.core.errors import InputError
+from pipeline.core.inert import describe_character, first_unsafe, shown
 from pipeline.ingestion.readers import MAX_COLUMNS, MAX_FILE_BYTES, MAX_XLSX_UNPACKED_BYTES
 from pipeline.redistribution.agreements import FORM_HEADERS, FORM_SHEET, INFO_SHEET, MAX_FORM_ROWS
 from pipeline.redistribution.forms import messages
@@ -244,6 +245,7 @@ class FolderContents:
 
     spreadsheets: list[Path]
     notices: list[Notice]
+    refused: list[Problem] = field(default_factory=list)  # spreadsheets with unsafe names
 
 
 @dataclass(frozen=True)
@@ -259,13 +261,17 @@ class FormsRead:
 def classify_folder(folder: Path) -> FolderContents:
     """Sort `data/redistributions/<Y>/` into spreadsheets and notices: lock files (`~$…`,
     LibreOffice's `.~lock.…#`), hidden files, sub-folders, CSV files and anything that is not
-    .xlsx, .xlsm, .ods or .xls each get a notice naming the file. A missing folder holds nothing."""
+    .xlsx, .xlsm, .ods or .xls each get a notice naming the file. A missing folder holds nothing.
+
+    Names are outside text: each is named escaped (`shown`), and a spreadsheet whose name holds a
+    character the inert-text policy refuses is not read but refused as a problem."""
     spreadsheets: list[Path] = []
     notices: list[Notice] = []
+    refused: list[Problem] = []
     if not folder.is_dir():
         return FolderContents(spreadsheets, notices)
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        name = path.name
+        name = shown(path.name)
         if name.startswith("~$") or name.startswith(".~lock."):
             notices.append(Notice(name, messages.lock_file(name)))
         elif name.startswith("."):
@@ -275,22 +281,26 @@ def classify_folder(folder: Path) -> FolderContents:
         elif path.suffix.lower() == ".csv":
             notices.append(Notice(name, messages.csv_in_folder(name, folder.name)))
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES and path.is_file():
-            spreadsheets.append(path)
+            if (bad := first_unsafe(path.name)) is None:
+                spreadsheets.append(path)
+            else:
+                refused.append(Problem(name, None, None, None, "", messages.unsafe_file_name(
+                    describe_character(bad.group()))))
         else:
             notices.append(Notice(name, messages.not_a_spreadsheet(name)))
-    return FolderContents(spreadsheets, notices)
+    return FolderContents(spreadsheets, notices, refused)
 
 
 def read_county_forms(folder: Path) -> FormsRead:
     """Read every form in a folder; an unreadable spreadsheet becomes a Problem naming the file
     (and the sheet and row when known) and the other files are still read."""
     contents = classify_folder(folder)
-    forms, problems = [], []
+    forms, problems = [], list(contents.refused)
     for path in contents.spreadsheets:
         try:
             forms.append(read_county_form(path))
         except InputError as error:
             problems.append(Problem(file=path.name, sheet=error.sheet, row=error.line,
                                     column=None, value="" if error.value is None
-                                    else str(error.value), message=error.rule))
+                                    else shown(str(error.value)), message=error.rule))
     return FormsRead(forms, contents.notices, problems)

@@ -29,7 +29,7 @@ from datetime import date
 import polars as pl
 from openpyxl.utils import get_column_letter
 
-from pipeline.redistribution.agreements import FORM_HEADERS, Agreement
+from pipeline.redistribution.agreements import FORM_HEADERS, INFO_SHEET, Agreement
 from pipeline.redistribution.forms import messages
 from pipeline.redistribution.forms.problems import Problem
 from pipeline.redistribution.forms.spreadsheets import CountyForm, FormRow
@@ -117,11 +117,16 @@ def validate_county_forms(
     form row that duplicates one of them, or conflicts with them, is a problem too.
     """
     index = municipality_index(register)
+    counties = set(register["county_code"])
     read: list[_Row | Problem] = []
     for form in forms:
         if form.share_year != share_year:
             read.append(Problem(form.path.name, form.sheet, None, None, str(form.share_year),
                                 messages.wrong_share_year(form.share_year, share_year)))
+            continue
+        if form.county_code not in counties:  # a forged or damaged hidden sheet
+            read.append(Problem(form.path.name, INFO_SHEET, None, "county_code",
+                                form.county_code, messages.unknown_county(form.county_code)))
             continue
         read += [_read(form, form_row, index, decimals) for form_row in form.rows]
     rows = [row for row in read if isinstance(row, _Row)]

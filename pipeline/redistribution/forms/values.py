@@ -1,5 +1,8 @@
 """What people type into the form: municipalities, amounts and dates, read strictly.
 
+Text holding a character the inert-text policy refuses (`pipeline.core.inert`) is refused by
+every parser first, naming the code point, whatever else it would have been read as.
+
 Each parser takes a cell value as the spreadsheet holds it (text, number, date, None) and returns
 the value, or `Refused` with a Swedish reason. Nothing ambiguous is accepted and nothing is
 guessed: "1.000,5" is not read as a thousand, "5/12" has no year, "Habo" is never "Håbo".
@@ -14,6 +17,8 @@ from datetime import date, datetime
 
 import polars as pl
 
+from pipeline.core.inert import describe_character, first_unsafe
+from pipeline.core.inert import shown as inert_shown
 from pipeline.ingestion.register import Municipality
 from pipeline.presentation.formats import PLAIN, month_number
 from pipeline.redistribution.forms import messages
@@ -79,6 +84,8 @@ def parse_municipality(value: object, index: MunicipalityIndex) -> Municipality 
     code and name ("1499 Falköping"), which must agree."""
     if _blank(value):
         return Refused(messages.MISSING_MUNICIPALITY)
+    if unsafe := refuse_unsafe(value):
+        return unsafe
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return Refused(messages.NOT_A_MUNICIPALITY)
     if isinstance(value, int | float):
@@ -126,6 +133,8 @@ def parse_amount(value: object, decimals: int = 2) -> int | None | Refused:
     """
     if _blank(value):
         return Refused(messages.MISSING_AMOUNT)
+    if unsafe := refuse_unsafe(value):
+        return unsafe
     if isinstance(value, bool):
         return Refused(messages.amount_format(decimals))
     if isinstance(value, int | float):
@@ -158,6 +167,8 @@ def parse_date(value: object) -> date | Refused:
     is not a date (calamine already gives a date for a date-formatted cell)."""
     if _blank(value):
         return Refused(messages.MISSING_DATE)
+    if unsafe := refuse_unsafe(value):
+        return unsafe
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
             return Refused(messages.DATE_WITH_TIME)
@@ -197,10 +208,20 @@ def _date(text: str, year: int, month: int, day: int) -> date | Refused:
         return Refused(messages.impossible_date(text))
 
 
+def refuse_unsafe(value: object) -> Refused | None:
+    """Refused when a text cell holds a character the inert-text policy refuses (a control
+    character, a line or paragraph separator, a bidirectional control), naming it."""
+    if isinstance(value, str) and (bad := first_unsafe(value)) is not None:
+        return Refused(messages.unsafe_character(describe_character(bad.group())))
+    return None
+
+
 def parse_reference(value: object) -> str | Refused:
     """The county board's reference (diarienummer): any non-blank text; a number as typed."""
     if _blank(value):
         return Refused(messages.MISSING_REFERENCE)
+    if unsafe := refuse_unsafe(value):
+        return unsafe
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime | date):
@@ -210,9 +231,12 @@ def parse_reference(value: object) -> str | Refused:
 
 def shown(value: object) -> str:
     """A cell value as the county board would recognise it: text as typed, numbers with a
-    decimal comma, dates as YYYY-MM-DD, an empty cell as ""."""
+    decimal comma, dates as YYYY-MM-DD, an empty cell as "". A character the inert-text
+    policy refuses is spelled out ("\\u202e"), so that a report or a message shows it inert."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return inert_shown(value)
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
     if isinstance(value, float):

@@ -1,0 +1,157 @@
+"""Mutation testing of the rule modules: does a fast test notice when a rule is changed?
+
+For each module below, mutmut mutates that module alone and runs only its own fast unit tests
+(the machine is shared, so the whole `make test-fast` per mutant is out of reach). Each module is
+tested in a fresh copy of the repository under a temporary folder, so the working tree gets no
+`mutants/` folder. Prints, per module, killed / total and every surviving mutant's name.
+
+    .venv/bin/python scripts/mutation.py                     # every module below
+    .venv/bin/python scripts/mutation.py pipeline/core/files.py
+    .venv/bin/python scripts/mutation.py --root DIR MODULE   # another checkout (a score before)
+
+`mutmut show NAME`, run inside the copy kept with --keep, shows a survivor's diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+# module -> (the functions holding its rules, the fast tests that guard them). Only those
+# functions are mutated: the machine is shared and each mutant runs its tests again.
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "pipeline/model/shares.py": (
+        ["water_fill", "largest_remainder"],
+        ["tests/pipeline/test_shares.py", "tests/pipeline/test_largest_remainder_contract.py"]),
+    "pipeline/redistribution/rules.py": (
+        ["breaches", "_alone", "_given_too_much", "_amount"],
+        ["tests/redistribution_forms/test_one_set_of_rules.py",
+         "tests/redistribution_forms/test_rules_between_agreements.py",
+         "tests/pipeline/test_redistribution.py"]),
+    "pipeline/redistribution/agreements.py": (
+        ["resolved_units", "_parse_year", "_parse_code", "_parse_amount", "_parse_date",
+         "_parse_reference"],
+        ["tests/pipeline/test_redistribution.py",
+         "tests/redistribution_forms/test_one_set_of_rules.py"]),
+    "pipeline/redistribution/forms/validation.py": (
+        ["validate_county_forms", "_read", "_outside_own_county", "_given_too_much"],
+        ["tests/redistribution_forms/test_validation.py",
+         "tests/redistribution_forms/test_one_set_of_rules.py",
+         "tests/redistribution_forms/test_rules_between_agreements.py"]),
+    "pipeline/goals/fulfilment.py": (
+        ["*"], ["tests/pipeline/test_fulfilment.py"]),
+    "pipeline/core/files.py": (
+        ["write_atomically_with", "staging_folder", "neutralise_formula"],
+        ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
+    "pipeline/core/inert.py": (["first_unsafe", "shown"], ["tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/text.py": (
+        ["checked_text", "checked_option"],
+        ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
+}
+# Survivors judged equivalent (the program behaves the same), each with its reason in
+# docs/MUTATION.md; they are listed, not failed.
+EQUIVALENT = {
+    "pipeline.core.files.x_staging_folder__mutmut_12",
+    "pipeline.core.files.x_staging_folder__mutmut_15",
+    "pipeline.core.files.x_write_atomically_with__mutmut_3",
+    "pipeline.redistribution.rules.x_breaches__mutmut_63",
+}
+_IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
+                                  "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
+                                  ".hypothesis", "node_modules")
+
+
+def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep: bool
+           ) -> tuple[Counter, dict[str, str]]:
+    """mutmut's verdicts on one module's rule functions (how many of each), and each surviving
+    mutant's diff, run in a copy of `root`."""
+    folder = Path(tempfile.mkdtemp(prefix="anvisning-mutation-"))
+    copy = folder / "repository"
+    shutil.copytree(root, copy, ignore=_IGNORED)
+    settings = {
+        "source_paths": ["pipeline"],
+        "only_mutate": [module],
+        "also_copy": ["sql", "data", "cli", "assets", "conftest.py"],
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not slow", "-x", "-q"],
+        "pytest_add_cli_args_test_selection": [t for t in tests if (root / t).exists()],
+        # polars' thread pool does not survive a fork of a process that has started it: a mutant
+        # forked from such a process spins until the CPU ceiling stops it, a false kill. So each
+        # mutant is forked from a server that has imported nothing of the tests.
+        "process_isolation": "forkserver",
+        "forkserver_warmup": "none",
+    }
+    with (copy / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n[tool.mutmut]\n")
+        for key, value in settings.items():
+            handle.write(f"{key} = {json.dumps(value)}\n")
+    mutmut = [sys.executable, "-m", "mutmut"]
+    environment = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    try:
+        dotted = module.removesuffix(".py").replace("/", ".")
+        names = [f"{dotted}.x_{function}__mutmut_*" for function in functions]
+        subprocess.run([*mutmut, "run", "--max-children", "1", *names], cwd=copy, check=False,
+                       env=environment, stdout=subprocess.DEVNULL)
+        listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=copy, check=True,
+                                 env=environment, capture_output=True, text=True).stdout
+        status = dict(line.strip().rsplit(": ", 1) for line in listing.splitlines()
+                      if ": " in line)
+        chosen = {name: verdict for name, verdict in status.items()
+                  if any(fnmatch.fnmatch(name, pattern) for pattern in names)}
+        survivors = {name: subprocess.run([*mutmut, "show", name], cwd=copy, check=True,
+                                          env=environment, capture_output=True,
+                                          text=True).stdout
+                     for name in sorted(n for n, verdict in chosen.items()
+                                        if verdict == "survived")}
+        counts = Counter(chosen.values())
+    finally:
+        if keep:
+            print(f"  kept {copy}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return counts, survivors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules of the list (default: all)")
+    parser.add_argument("--root", type=Path, default=REPOSITORY, help="the checkout to test")
+    parser.add_argument("--keep", action="store_true", help="keep the copy, for `mutmut show`")
+    arguments = parser.parse_args()
+    unknown = [m for m in arguments.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"not in the list: {', '.join(unknown)}; the list: {', '.join(MODULES)}")
+    survived = 0
+    for module in arguments.modules or MODULES:
+        functions, tests = MODULES[module]
+        if not any((arguments.root / test).exists() for test in tests):
+            print(f"{module}: no fast test guards it; every mutant survives", flush=True)
+            continue
+        counts, survivors = mutate(arguments.root.resolve(), module, functions, tests,
+                                   arguments.keep)
+        # a mutant stopped by the CPU ceiling (an endless loop) is caught, as mutmut counts it
+        killed = counts["killed"] + counts["timeout"]
+        tested = killed + counts["survived"]
+        print(f"{module}: {killed}/{tested} killed ({100 * killed / max(tested, 1):.1f} %; "
+              f"{counts['timeout']} of them stopped by the CPU ceiling), "
+              f"{counts['survived']} survived; not tested: {counts['no tests']} without "
+              f"tests, {counts['not checked']} not checked, "
+              f"{counts['suspicious']} suspicious", flush=True)
+        for name, diff in survivors.items():
+            kind = "equivalent" if name in EQUIVALENT else "survived"
+            print(f"  {kind}: {name}\n" + "\n".join(f"    {line}" for line in
+                                                     diff.splitlines()[1:]), flush=True)
+        survived += len(survivors.keys() - EQUIVALENT)
+    return 1 if survived else 0
+
+if __name__ == "__main__":
+    raise SystemExit(main())
