@@ -92,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        _check_folders(args)
-        check_project(args.data_dir)
+        if hasattr(args, "data_dir"):  # `anvisning instance` reads no project folders
+            _check_folders(args)
+            check_project(args.data_dir)
         return args.handler(args)
     except AnvisningError as error:
         print(f"error: {with_given_folders(str(error), args)}", file=sys.stderr)
@@ -147,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     variants = command("variants")
     _add_run_arguments(variants)
     variants.set_defaults(handler=_run, job=VARIANTS_JOB, reissue=False, reason=None,
-                          decision_date=None)
+                          decision_date=None, publication_date=None)
 
     fulfilment = command("fulfilment")
     fulfilment.add_argument("--as-of", type=_date, required=True, metavar="DATE",

@@ -380,8 +380,10 @@ def test_a_forecast_file_is_named_by_its_question_and_never_silently_replaced(wo
     assert f"unchanged in {first}" in capsys.readouterr().out
     assert first.read_bytes() == kept and other.is_file()
 
-    # The ledger changes.
-    assert main(world.args("assign", "--date", AS_OF.isoformat(), *ARRIVAL)) == 0
+    # The ledger up to AS_OF changes: a late entry on that day.
+    assert main(world.args("assign", "--date", AS_OF.isoformat(), "--arrival-date",
+                           AS_OF.isoformat(), "--arrival-municipality", "Sigtuna",
+                           "--late")) == 0
     capsys.readouterr()
     assert main(forecast(world, 300)) == 0
     out = capsys.readouterr().out

@@ -24,11 +24,15 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
+from pipeline.model.change import ShareYear, share_change
+from pipeline.model.parameters import load_parameters
 from pipeline.redistribution.forms.problems import Problem
 from pipeline.redistribution.forms.report import write_validation_report
 from pipeline.redistribution.forms.spreadsheets import read_county_form
 from pipeline.redistribution.review_round import ReviewRound
 from pipeline.redistribution.review_workbook import write_review_workbook
+
+PARAMETERS = Path(__file__).resolve().parents[2] / "data" / "parameters.toml"
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
@@ -67,7 +71,9 @@ def form(tmp_path_factory, register: pl.DataFrame) -> Path:
         population_share=pl.lit(3.45), reception_share=pl.lit(3.4), adjusted_share=pl.lit(3.5),
         at_floor=pl.lit(False), share_units=pl.lit(345, dtype=pl.Int64))
     path = tmp_path_factory.mktemp("form") / "review_2026_25_norrbottens-lan.xlsx"
-    write_review_workbook(path, YEAR, NORRBOTTEN, draft, None, 2, True, "standard",
+    parameters = load_parameters(PARAMETERS, YEAR)
+    alone = share_change(ShareYear.drafted(YEAR, parameters, draft), None)  # nothing to compare
+    write_review_workbook(path, YEAR, NORRBOTTEN, draft, alone, 2, True, "standard",
                           review_round=ROUND, issuer=ISSUER)
     return path
 

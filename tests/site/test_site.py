@@ -69,9 +69,11 @@ def test_the_sites_queue_place_is_the_rules_order_including_ties(published, inpu
     at_floor = sorted(code for code, units in shares.items() if units == floor)
     chosen = [*at_floor[:3], max(shares, key=lambda code: (shares[code], code))]
     ledger = copy / "ledger" / "assignments.csv"
-    ledger.write_text("assignment_id,date,municipality_code,kind\n" + "".join(
-        f"A{i:07d},2026-01-0{i},{code},equalising\n" for i, code in enumerate(chosen, start=1)),
-        encoding="utf-8")
+    ledger.write_text(
+        "assignment_id,arrival_date,arrival_municipality_code,date,municipality_code,kind,late\n"
+        + "".join(f"A{i:07d},2026-01-0{i},0180,2026-01-0{i},{code},equalising,false\n"
+                  for i, code in enumerate(chosen, start=1)), encoding="utf-8")
+    (ledger.parent / "transfers.csv").unlink(missing_ok=True)
     tied = collect_inputs(copy, out, AS_OF)
     assigned = dict.fromkeys(shares, 0) | dict.fromkeys(chosen, 1)
     rule = sorted((code for code in shares if shares[code] > 0),

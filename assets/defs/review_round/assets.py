@@ -13,7 +13,7 @@ from assets.defs.redistribution.assets import review_workbooks
 from assets.defs.resources import RunSettings, WarehouseResource
 from assets.defs.sources.assets import returned_forms
 from pipeline.ingestion.register import load_register
-from pipeline.model.parameters import load_parameters
+from pipeline.model.parameters import STANDARD_VARIANT, load_parameters
 from pipeline.redistribution.round_status import (
     MISSING,
     NOT_SENT,
@@ -48,7 +48,7 @@ def review_round_status(context: dg.AssetExecutionContext, settings: RunSettings
     decimals = load_parameters(layout.parameters, share_year).decimals
     with warehouse.get_connection() as conn:
         create_tables(conn)  # a warehouse before its first draft has no tables yet
-        draft = query(conn, "draft_for_year", share_year=share_year)
+        draft = query(conn, "draft_for_year", share_year=share_year, variant=STANDARD_VARIANT)
     status = round_status(layout, share_year, load_register(layout.register),
                           draft if draft.height else None, decimals, date.today())
     counts = {COUNT_KEYS[state]: status.count(state) for state in COUNT_KEYS}
