@@ -56,6 +56,7 @@ def test_a_failed_run_releases_the_warehouse_too(data_dir, tmp_path) -> None:
     assert lock_is_free(tmp_path / "warehouse.duckdb")
 
 
+@pytest.mark.slow  # a Dagster run
 def test_in_a_run_an_unfinished_transaction_of_a_failed_step_is_rolled_back(tmp_path) -> None:
     database = tmp_path / "warehouse.duckdb"
     warehouse = WarehouseResource(database=str(database))

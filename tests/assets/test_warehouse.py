@@ -116,6 +116,7 @@ def test_a_column_no_longer_defined_is_never_dropped_from_a_table_of_facts(tmp_p
         assert rows(conn, "final_shares") == kept
 
 
+@pytest.mark.slow  # a Dagster run
 def test_a_variant_is_stored_beside_the_standard_draft_which_stays_as_published(
         data_dir, tmp_path) -> None:
     assert materialise(data_dir, tmp_path, [*UP_TO_PUBLICATION, "review_workbooks"]).success
