@@ -76,20 +76,19 @@ def test_a_name_and_a_reference_with_markup_read_as_text_once_escaped(inputs) ->
     assert REFERENCE in "\n".join(read(municipality_page(ctx, named)).texts)
 
 
-# A build that kills itself (SIGKILL, no clean-up) after writing a few pages, in one process.
+# A build that kills itself (SIGKILL, no clean-up) after writing a few files, in one process.
 KILLED_BUILD = """
 import os, signal, sys
 from datetime import date
 import pipeline.site.render as render
-real, calls = render._render, []
-def render_then_die(*args):
+real, calls = render._write, []
+def write_then_die(*args):
     real(*args)
     calls.append(1)
-    if len(calls) == 5:
+    if len(calls) == 8:
         os.kill(os.getpid(), signal.SIGKILL)
-render._render = render_then_die
-render.build_site_from_folders(sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3]),
-                               workers=1)
+render._write = write_then_die
+render.build_site_from_folders(sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3]))
 """
 
 
@@ -104,6 +103,6 @@ def test_a_build_killed_mid_way_leaves_nothing_once_the_next_has_run(published, 
     assert killed.returncode == -signal.SIGKILL
     litter = [p.name for p in out.iterdir() if p.name.startswith(".site")]
     assert len(litter) == 1 and list((out / litter[0]).rglob("*.html"))
-    build_site_from_folders(data, out, AS_OF, workers=1)
+    build_site_from_folders(data, out, AS_OF)
     assert [p.name for p in out.iterdir() if p.name.startswith(".site")] == []
     assert (out / "site" / "index.html").is_file()
