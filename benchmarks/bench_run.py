@@ -30,6 +30,7 @@ machine's load falls on all three alike; the ratios printed are of the medians o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ANVISNING = BIN / "anvisning"
 TARGET_SECONDS = 5.0
-TARGET_RATIO = 2.0
+TARGET_RATIO = 2.5  # issue 22 (issue 16 asked for 2)
 # The libraries `anvisning run` imports (pyproject.toml's dependencies less the webserver and
 # matplotlib, which only the UI and the site load; pyarrow comes with polars and pandas).
 IMPORTS = ("dagster, dagster_duckdb, duckdb, polars, pandera.polars, pyarrow, openpyxl, numpy, "
@@ -145,6 +146,84 @@ def waterfall(child: Child, records: list) -> RunTiming:
     return RunTiming(child, phases, steps, len(events))
 
 
+def run_shape(records: list) -> dict:
+    """The shape of a real run, from its event log and the definitions: per step, the assets it
+    materialised (with their dependencies) and the checks it evaluated (with `blocking`)."""
+    from assets.run_definitions import run_defs
+
+    materialised: dict[str, list[list[str]]] = {}
+    for record in records:
+        event = record.dagster_event
+        if event is not None and event.event_type_value == "ASSET_MATERIALIZATION":
+            materialised.setdefault(event.step_key, []).append(list(event.asset_key.path))
+    steps = []
+    for step, keys in materialised.items():
+        definition = run_defs.resolve_assets_def(keys[0])
+        chosen = {tuple(key) for key in keys}
+        specs = [{"key": list(spec.key.path),
+                  "deps": [list(dep.asset_key.path) for dep in spec.deps]}
+                 for spec in definition.specs if tuple(spec.key.path) in chosen]
+        checks = [{"name": check.name, "asset": list(check.asset_key.path),
+                   "blocking": check.blocking}
+                  for check in definition.check_specs if tuple(check.asset_key.path) in chosen]
+        steps.append({"name": step, "assets": specs, "checks": checks})
+    return {"steps": steps}
+
+
+FLOOR_JOB = "floor"
+
+
+def floor_run(shape_file: str, year: int) -> None:
+    """The child of the floor: import IMPORTS, build a job of the real run's shape whose steps do
+    nothing, and run it in process on the Dagster instance of DAGSTER_HOME, as the CLI runs the
+    real job (its console logger silenced the same way)."""
+    exec(f"import {IMPORTS}")  # the same libraries as the baseline
+    import dagster as dg
+
+    shape = json.loads(Path(shape_file).read_text(encoding="utf-8"))
+    partitions = dg.StaticPartitionsDefinition([str(year)])
+
+    def step(description: dict) -> dg.AssetsDefinition:
+        specs = [dg.AssetSpec(dg.AssetKey(asset["key"]),
+                              deps=[dg.AssetKey(dep) for dep in asset["deps"]])
+                 for asset in description["assets"]]
+        checks = [dg.AssetCheckSpec(check["name"], asset=dg.AssetKey(check["asset"]),
+                                    blocking=check["blocking"])
+                  for check in description["checks"]]
+
+        @dg.multi_asset(name=description["name"], specs=specs, check_specs=checks,
+                        partitions_def=partitions, can_subset=False)
+        def nothing():
+            for spec in specs:
+                yield dg.MaterializeResult(asset_key=spec.key)
+                for check in checks:
+                    if check.asset_key == spec.key:
+                        yield dg.AssetCheckResult(asset_key=spec.key, check_name=check.name,
+                                                  passed=True)
+        return nothing
+
+    steps = [step(description) for description in shape["steps"]]
+    defs = dg.Definitions(assets=steps, jobs=[dg.define_asset_job(
+        FLOOR_JOB, selection=dg.AssetSelection.assets(*steps),
+        executor_def=dg.in_process_executor)])
+    result = defs.resolve_job_def(FLOOR_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(), partition_key=str(year),
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    if not result.success:
+        raise SystemExit("the floor's run failed")
+
+
+def one_floor(shape_file: Path, year: int) -> tuple[Child, int]:
+    """One floor run in a fresh Dagster home; its child and the number of its events."""
+    with tempfile.TemporaryDirectory(prefix="bench_floor_") as tmp:
+        home = Path(tmp) / "dagster_home"
+        home.mkdir()
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        child = run_child([sys.executable, __file__, "--floor-child", str(shape_file),
+                           "--year", str(year)], dict(os.environ, DAGSTER_HOME=str(home)))
+        return child, len([r for r in event_log(home) if r.dagster_event is not None])
+
+
 def median_wall(command: list[str], runs: int) -> float:
     return statistics.median(run_child(command, dict(os.environ)).wall for _ in range(runs))
 
@@ -153,22 +232,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="number of rounds (default 5)")
     parser.add_argument("--year", type=int, default=2026, help="share year (default 2026)")
+    parser.add_argument("--floor-child", metavar="SHAPE", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor_child:
+        floor_run(args.floor_child, args.year)
+        return
 
     import_command = [sys.executable, "-c", f"import {IMPORTS}"]
     run_child([str(ANVISNING), "--help"], dict(os.environ))  # warm the file cache once
     run_child(import_command, dict(os.environ))
-    timings, repeats, imports = [], [], []
+    timings, repeats, imports, floors = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench_state_") as state:
-        one_run(args.year, Path(state))  # the first run creates the home and the warehouse
+        # the first run creates the home and the warehouse; its event log shows the run's shape
+        one_run(args.year, Path(state))
+        shape = run_shape(event_log(Path(state) / "dagster_home"))
+        shape_file = Path(state) / "shape.json"
+        shape_file.write_text(json.dumps(shape), encoding="utf-8")
         for number in range(1, args.runs + 1):
             imports.append(run_child(import_command, dict(os.environ)).wall)
+            floor, floor_events = one_floor(shape_file, args.year)
+            floors.append(floor.wall)
             timing = one_run(args.year)
             timings.append(timing)
             repeats.append(one_run(args.year, Path(state)).child.wall)
-            print(f"round {number}/{args.runs}: import {imports[-1]:.2f} s, first run "
-                  f"{timing.child.wall:.2f} s (peak {timing.child.peak_rss_mib:.0f} MiB), "
-                  f"repeated run {repeats[-1]:.2f} s", file=sys.stderr)
+            print(f"round {number}/{args.runs}: import {imports[-1]:.2f} s, Dagster floor "
+                  f"{floors[-1]:.2f} s, first run {timing.child.wall:.2f} s (peak "
+                  f"{timing.child.peak_rss_mib:.0f} MiB), repeated run {repeats[-1]:.2f} s",
+                  file=sys.stderr)
     help_time = median_wall([str(ANVISNING), "--help"], args.runs)
     import_time = median_wall([sys.executable, "-c", "import assets.definitions"], args.runs)
     print_report(args, timings, help_time, import_time)
@@ -179,11 +269,17 @@ def main() -> None:
     baseline = statistics.median(imports)
     print(f"import baseline (a), python -c \"import {IMPORTS}\": median {baseline:.2f} s "
           f"({', '.join(f'{w:.2f}' for w in imports)} s)")
+    floor = statistics.median(floors)
+    print(f"Dagster's floor, a run of the same shape doing nothing ({floor_events} events; "
+          f"the run's: {median_of(timings, lambda t: t.events):.0f}): median {floor:.2f} s "
+          f"({', '.join(f'{w:.2f}' for w in floors)} s) = {floor / baseline:.2f} × the import "
+          f"baseline; the first run's own work beyond it: "
+          f"{statistics.median(t.child.wall for t in timings) - floor:.2f} s")
     for label, walls in (("first run (fresh home and warehouse)", [t.child.wall for t in timings]),
                          ("repeated run (home and warehouse kept)", repeats)):
         ratio = statistics.median(walls) / baseline
         print(f"ratio (b)/(a), {label}: {statistics.median(walls):.2f} / {baseline:.2f} = "
-              f"{ratio:.2f}; target at most {TARGET_RATIO:.0f}: "
+              f"{ratio:.2f}; target at most {TARGET_RATIO:.1f}: "
               f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}")
 
 
