@@ -174,21 +174,30 @@ def publication_moment() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+class ManifestError(PublicationError):
+    """A file in a manifest's place that is not a readable publication manifest; `reason` says
+    why, without the path."""
+
+    def __init__(self, path: Path, reason: str, advice: str = "") -> None:
+        super().__init__(f"{path}: {reason}{advice}")
+        self.path, self.reason = path, reason
+
+
 def read_manifest(path: Path) -> dict | None:
-    """A publication manifest, checked to be one (PublicationError otherwise), or None."""
+    """A publication manifest, checked to be one (ManifestError otherwise), or None."""
     if not path.exists():
         return None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise PublicationError(f"{path}: the manifest cannot be read: {error}") from None
+        raise ManifestError(path, f"the manifest cannot be read: {error}") from None
     expected = {"share_year": int, "version": int, "decimals": int, "files": dict}
     wrong = [key for key, kind in expected.items()
              if not isinstance(manifest, dict) or not isinstance(manifest.get(key), kind)
              or isinstance(manifest.get(key), bool)]
     if wrong:
-        raise PublicationError(f"{path}: not a publication manifest (no valid {wrong[0]!r}); "
-                               "restore it from versions/ or move the year's folder away")
+        raise ManifestError(path, f"not a publication manifest (no valid {wrong[0]!r})",
+                            "; restore it from versions/ or move the year's folder away")
     return manifest
 
 

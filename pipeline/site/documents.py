@@ -11,7 +11,6 @@ that field, by the next version in the versions folder.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.files import sha256_file
-from pipeline.site.upstream import published_paths
+from pipeline.site.upstream import ManifestError, published_paths, read_manifest
 
 SITE_FOLDER = "dokument"
 VERSIONS = "versions"
@@ -80,15 +79,23 @@ def _versions(folder: Path, year: int) -> list[Version]:
     return sorted(result, key=lambda v: -v.version)
 
 
+def published_manifest(path: Path) -> dict:
+    """A published version's manifest, as the publication checks it (`read_manifest`); a file
+    that is missing or not one is the site's InputError naming it."""
+    try:
+        manifest = read_manifest(path)
+    except ManifestError as error:
+        raise InputError(path, f"not a readable publication manifest ({error.reason})") from None
+    if manifest is None:
+        raise InputError(path, "not a readable publication manifest (the file is missing)")
+    return manifest
+
+
 def _version(path: Path, year: int, next_version: int | None) -> Version:
     paths = published_paths(path, year)
     manifest_path = paths["manifest"]
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        version = int(manifest["version"])
-        files = dict(manifest["files"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputError(manifest_path, f"not a readable publication manifest ({error})") from None
+    manifest = published_manifest(manifest_path)
+    version, files = manifest["version"], manifest["files"]
     documents = []
     for key, label in EDITION_LABELS.items():
         source = paths[key]

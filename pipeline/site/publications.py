@@ -3,7 +3,6 @@ checked against its manifest and the register, and the share year the site shows
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ import polars as pl
 
 from pipeline.core.errors import InputError
 from pipeline.presentation.terms import LEDGER
-from pipeline.site.documents import iso_date
+from pipeline.site.documents import iso_date, published_manifest
 from pipeline.site.inputs import Publication
 from pipeline.site.upstream import (
     STATISTICS,
@@ -50,13 +49,8 @@ def read_publications(out_dir: Path, codes: set[str]) -> dict[int, Publication]:
 
 
 def _publication(folder: Path, year: int, paths: dict[str, Path], codes: set[str]) -> Publication:
-    manifest_path = paths["manifest"]
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        decimals = int(manifest["decimals"])
-        version = int(manifest["version"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputError(manifest_path, f"not a readable publication manifest ({error})") from None
+    manifest = published_manifest(paths["manifest"])
+    decimals, version = manifest["decimals"], manifest["version"]
     final = read_published_final(folder, year)
     if final is None:
         raise InputError(paths["csv"], "the published share table is missing or no longer "

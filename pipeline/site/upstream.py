@@ -11,13 +11,19 @@ from pipeline.goals.ledger import CONNECTION, EQUALISING, FIRST_DATE, read_ledge
 from pipeline.goals.prognosis import SCENARIOS, load_national_prognosis
 from pipeline.ingestion.register import Municipality, load_register
 from pipeline.ingestion.registry import STATISTICS
-from pipeline.publication.store import published_paths, read_published_final
+from pipeline.publication.store import (
+    ManifestError,
+    published_paths,
+    read_manifest,
+    read_published_final,
+)
 from pipeline.publication.table import parse_change_csv, publication_title
 from pipeline.redistribution.december_round import collect_agreements
 
 __all__ = [
-    "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "Municipality", "collect_agreements",
+    "CONNECTION", "EQUALISING", "FIRST_DATE", "STATISTICS", "ManifestError", "Municipality",
+    "collect_agreements",
     "SCENARIOS", "forecast", "forecast_table", "fulfilment_table", "load_national_prognosis",
     "load_register", "parse_change_csv", "publication_title", "published_paths", "queue_places",
-    "read_ledger", "read_published_final",
+    "read_ledger", "read_manifest", "read_published_final",
 ]

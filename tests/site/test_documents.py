@@ -108,3 +108,23 @@ def test_copies_land_where_the_links_point(out, tmp_path):
             copied = site / document.href
             assert copied.read_bytes() == document.source.read_bytes()
             assert document.size == len(copied.read_bytes())
+
+
+@pytest.mark.parametrize(("field", "value"), [("version", "2"), ("decimals", None),
+                                             ("files", ["shares_2021.csv"])])
+def test_the_site_reads_a_manifest_by_the_publications_own_rules(out, field, value):
+    """Both of the site's readers of a manifest (the documents and the published table) refuse
+    what the publication itself refuses: a field that is missing or of the wrong kind."""
+    from pipeline.site.publications import read_publications
+
+    manifest = out / "2021" / "versions" / "v2" / "publication_2021.json"
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    content[field] = value
+    manifest.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(InputError, match=f"not a publication manifest \\(no valid '{field}'\\)"):
+        read_documents(out, [2021])
+    # the published table's reader reads the year's own manifest: make it the broken one
+    (out / "2021" / "publication_2021.json").write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(InputError, match=f"no valid '{field}'") as error:
+        read_publications(out, set())
+    assert str(out / "2021" / "publication_2021.json") in str(error.value)
