@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if hasattr(args, "data_dir"):  # `anvisning instance` reads no project folders
+        if args.project_folders:  # declared with --data-dir/--out-dir (not by `instance`)
             _check_folders(args)
             check_project(args.data_dir)
         return args.handler(args)
@@ -120,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         "minors: the share run, goal fulfilment, assignments and forecasts.",
         epilog="Run `anvisning COMMAND --help` for a command's options and examples.",
     )
+    parser.set_defaults(project_folders=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=CommandParser)
 
@@ -250,6 +251,9 @@ def _date(text: str) -> date:
 
 
 def _add_folder_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data-dir and --out-dir; a command that has them reads the project's folders, which
+    `main` checks before the command runs."""
+    parser.set_defaults(project_folders=True)
     parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR, metavar="DIR",
                         help=f"input data folder (default: {DEFAULT_DATA_DIR})")
     parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, metavar="DIR",

@@ -56,7 +56,9 @@ def test_an_abbreviated_option_and_a_negative_number_are_not_unknown(capsys) -> 
 @pytest.mark.parametrize("command", [
     ["run"], ["draft"], ["publish"], ["fulfilment", "--as-of", "2026-01-01"],
     ["assign", "--date", "2026-01-01", "--arrival-date", "2026-01-01",
-     "--arrival-municipality", "Sigtuna"], ["forecast", "--children", "5"], ["site"]])
+     "--arrival-municipality", "Sigtuna"], ["forecast", "--children", "5"], ["site"],
+    ["variants"], ["transfer", "--assignment", "1", "--date", "2026-01-01"],
+    ["migrate-register", "--arrivals", "arrivals.csv"]])
 def test_outside_a_project_every_command_says_where_it_looked(
         command, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
@@ -124,3 +126,14 @@ def test_a_year_without_a_publication_suggests_the_run_with_the_folders(
                  "--out-dir", str(out)]) == 1
     assert (f"run `anvisning run --year 2025 --data-dir {DATA} --out-dir {out}` first"
             in one_error(capsys))
+
+
+def test_the_instance_command_reads_no_project_folder(tmp_path, monkeypatch, capsys) -> None:
+    """`anvisning instance` sets up the run history only, so it runs from any folder: it is the
+    one command that declares no --data-dir and --out-dir, and nothing checks them for it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert main(["instance"]) == 0
+    assert capsys.readouterr().out.startswith(f"Dagster instance {tmp_path / 'home'}: ")
+    assert (tmp_path / "home" / "dagster.yaml").is_file()
+    assert not (tmp_path / "data").exists() and not (tmp_path / "out").exists()
