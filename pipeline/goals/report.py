@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,11 +16,11 @@ from pipeline.core.excel_formats import (
     fit_height,
     font,
     header_cell,
+    house_workbook,
     number_format,
     print_setup,
     save,
     style,
-    use_house_font,
 )
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
 from pipeline.core.layout import Layout
@@ -85,8 +84,7 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     national total last, Swedish headings and number formats (a decimal comma in a
     Swedish-locale reader); prints on A4 with the headings on every page. Text cells are never
     formulas."""
-    workbook = Workbook()
-    use_house_font(workbook)
+    workbook = house_workbook()
     sheet = workbook.active
     sheet.title = "Måluppfyllelse"
     title = f"Aktuellt mottagande och måluppfyllelse per kommun den {long_date(as_of)}"

@@ -158,13 +158,12 @@ def _rows(sheet: Worksheet, count: int, decimals: int) -> None:
     for column in (6, 7):
         cell = sheet.cell(FIRST_FORM_ROW, column)
         cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
-    # Every form row is styled like the first: copying the style reference is the same as
-    # setting font, border and format again, without openpyxl hashing them for every cell.
-    templates = [sheet.cell(FIRST_FORM_ROW, column)._style for column in range(1, 8)]
-    for row in range(FIRST_FORM_ROW, LAST_FORM_ROW + 1):
-        for column, template in enumerate(templates, start=1):
-            if row > FIRST_FORM_ROW:
-                sheet.cell(row, column)._style = copy(template)
+    for row in range(FIRST_FORM_ROW + 1, LAST_FORM_ROW + 1):  # every form row like the first
+        for column in range(1, 8):
+            first, cell = sheet.cell(FIRST_FORM_ROW, column), sheet.cell(row, column)
+            cell.font, cell.border = copy(first.font), copy(first.border)
+            cell.fill, cell.protection = copy(first.fill), copy(first.protection)
+            cell.number_format = first.number_format
     for row in range(EXAMPLE_ROW, LAST_FORM_ROW + 1):
         for column, source in ((6, "A"), (7, "B")):
             sheet.cell(row, column).value = _name_formula(f"{source}{row}", count)

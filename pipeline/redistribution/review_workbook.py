@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import number_format, put, save, use_house_font
+from pipeline.core.excel_formats import house_workbook, number_format, put, save
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.model.change import ShareChange
@@ -123,8 +123,7 @@ def write_review_workbook(
     county = _county_rows(draft, change, county_code)
     county_name = county["county_name"][0]
     compared = change.compared_year
-    workbook = Workbook()
-    use_house_font(workbook)
+    workbook = house_workbook()
     choice = f"{county['municipality_code'][0]} {county['municipality_name'][0]}"
     example = example_row(county, share_year, decimals)
     guide_sheet(workbook.active, share_year, county_code, county_name, choice, compared,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from io import BytesIO
 
 import polars as pl
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,12 +22,12 @@ from pipeline.core.excel_formats import (
     fit_height,
     font,
     header_cell,
+    house_workbook,
     lines_needed,
     number_format,
     print_setup,
     put,
     save,
-    use_house_font,
 )
 from pipeline.presentation.explanation import parameter_rows
 from pipeline.variants import texts
@@ -46,8 +45,7 @@ GROUP_EDGE = Border(left=Side(style="thin"))
 
 def workbook_bytes(comparison: Comparison, illustrative: bool) -> bytes:
     """The whole workbook as the bytes of an .xlsx file (written by the caller, atomically)."""
-    workbook = Workbook()
-    use_house_font(workbook)
+    workbook = house_workbook()
     _summary_sheet(workbook.active, comparison, illustrative)
     municipalities = comparison.municipalities.select(
         "variant", "municipality_code", "municipality_name", "county_name", "share_units",

@@ -156,7 +156,33 @@ def forbidden_uses(root: Path) -> list[str]:
                     for pattern, why in FORBIDDEN.items():
                         if name.startswith(pattern):
                             found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
+                why = _private_use(node)
+                if why:
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
     return sorted(set(found))
+
+
+def _private_use(node: ast.AST) -> str | None:
+    """A library's private module imported (`openpyxl.worksheet._writer`), or a private attribute
+    of an object that is not the code's own `self` or `cls` read or set (`workbook._fonts`,
+    `cell._style`): what a library may change in any release."""
+    modules = []
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        modules.append(node.module)
+    elif isinstance(node, ast.Import):
+        modules += [alias.name for alias in node.names]
+    for module in modules:
+        parts = module.split(".")
+        if parts[0] not in PRODUCT and any(_private(part) for part in parts):
+            return f"a private module of a library ({module})"
+    if (isinstance(node, ast.Attribute) and _private(node.attr)
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+        return f"a private attribute of a library's object ({ast.unparse(node)})"
+    return None
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
 
 
 def test_the_product_uses_public_apis_only() -> None:
@@ -172,9 +198,27 @@ def test_the_public_api_check_finds_each_kind_of_shortcut(tmp_path) -> None:
         "gc.set_threshold(50_000, 20, 20)\n"
         "sys.modules.setdefault('hypothesis', None)\n"
         "os._exit(0)\n", encoding="utf-8")
+    (tmp_path / "pipeline" / "excel.py").write_text(
+        "from openpyxl.worksheet._writer import WorksheetWriter\n"
+        "def house(workbook, cell, template):\n"
+        "    workbook._fonts = []\n"
+        "    cell._style = template._style\n", encoding="utf-8")
+    (tmp_path / "pipeline" / "fine.py").write_text(
+        "from __future__ import annotations\n"
+        "from pipeline._child import run\n"
+        "class A:\n"
+        "    def __init__(self):\n"
+        "        self._own = 1\n"
+        "        self.__class__.__name__\n", encoding="utf-8")
     assert forbidden_uses(tmp_path) == [
         "cli/fast.py:4: a private Dagster module",
+        "cli/fast.py:4: a private module of a library (dagster._core.storage)",
         "cli/fast.py:5: garbage-collector tuning",
         "cli/fast.py:6: replacing a module",
+        "cli/fast.py:7: a private attribute of a library's object (os._exit)",
         "cli/fast.py:7: leaving without the interpreter's teardown",
+        "pipeline/excel.py:1: a private module of a library (openpyxl.worksheet._writer)",
+        "pipeline/excel.py:3: a private attribute of a library's object (workbook._fonts)",
+        "pipeline/excel.py:4: a private attribute of a library's object (cell._style)",
+        "pipeline/excel.py:4: a private attribute of a library's object (template._style)",
     ]

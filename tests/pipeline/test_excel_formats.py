@@ -1,89 +1,71 @@
-"""The workbook helpers that make writing fast must not change what is written: `style` gives
-the file openpyxl's own font and format setters give, `save` the file openpyxl's save gives."""
+"""The workbook helpers every workbook of the project is written with, through openpyxl's public
+API only: a new workbook in the house font, a cell written as text stays text, and a published
+workbook's bytes depend on its content and its date alone."""
 
 from __future__ import annotations
 
 import io
+import time
 import zipfile
+from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
-from pipeline.core.excel_formats import font, number_format, put, save, style
-
-FORMATS = [None, number_format(2), number_format(0, grouped=True)]
-FONTS = [font(), font(bold=True), font(size=12, color="C00000")]
-
-
-def entries(data: bytes) -> dict[str, bytes]:
-    """The archive's entries, in order, without the save time in docProps/core.xml."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()
-                if name != "docProps/core.xml"}
+from pipeline.core.excel_formats import (
+    FONT_NAME,
+    FONT_SIZE,
+    font,
+    house_workbook,
+    number_format,
+    put,
+    reproducible_bytes,
+    save,
+)
+from tests.workbook_fonts import declared_fonts
 
 
-def sample(styled_by_helper: bool) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in range(1, 40):
-        for column in range(1, 10):
-            value = ("=not a formula" if column == 1 else f"text {row}" if column == 2
-                     else row * column / 7)
-            chosen_font = FONTS[(row + column) % 3]
-            chosen_format = None if isinstance(value, str) else FORMATS[(row * column) % 3]
-            cell = sheet.cell(row, column)
-            if styled_by_helper:
-                put(cell, value, chosen_font, chosen_format)
-            else:  # openpyxl's own setters, as the code did before
-                cell.value = value
-                if isinstance(value, str) and cell.data_type != "s":
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                cell.font = chosen_font
-                if chosen_format is not None:
-                    cell.number_format = chosen_format
+def test_a_new_workbook_is_in_the_house_font_even_where_nothing_is_written(tmp_path) -> None:
+    workbook = house_workbook()
+    assert workbook.sheetnames == ["Sheet"]
+    put(workbook.active["B2"], "text", font(bold=True))
+    path = tmp_path / "house.xlsx"
+    save(workbook, path)
+    fonts, normal = declared_fonts(path)
+    assert normal == (FONT_NAME, FONT_SIZE)  # the default: what an empty cell shows
+    assert {name for name, _ in fonts} == {FONT_NAME}
+    reread = load_workbook(path).active
+    assert (reread["A1"].font.name, reread["A1"].font.sz) == (FONT_NAME, FONT_SIZE)
+    assert reread["B2"].font.b
+
+
+def test_two_new_workbooks_share_nothing() -> None:
+    first, second = house_workbook(), house_workbook()
+    first.active["A1"] = 1
+    first.create_sheet("Två")
+    assert second.active["A1"].value is None and second.sheetnames == ["Sheet"]
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    cell = house_workbook().active["A1"]
+    put(cell, "=SUM(1,2)", font(), number_format(2))
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.number_format == number_format(2)
+
+
+def _workbook(value: float):
+    workbook = house_workbook()
+    workbook.properties.created = datetime(2025, 12, 10)
+    put(workbook.active["A1"], value, font(), number_format(2))
     return workbook
 
 
-def saved(workbook: Workbook, *, helper: bool) -> bytes:
-    buffer = io.BytesIO()
-    if helper:
-        save(workbook, buffer)
-    else:
-        workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def test_shared_styles_write_the_same_workbook_as_setting_each_cell() -> None:
-    by_helper = entries(saved(sample(styled_by_helper=True), helper=False))
-    by_setters = entries(saved(sample(styled_by_helper=False), helper=False))
-    assert by_helper == by_setters
-
-
-def test_style_keeps_what_a_styled_cell_already_has() -> None:
-    workbook = Workbook()
-    cell = workbook.active.cell(1, 1, 5)
-    cell.fill = PatternFill("solid", fgColor="FFFF00")
-    style(cell, font(bold=True), number_format(1))
-    assert cell.fill.fgColor.rgb == "00FFFF00"
-    assert cell.font.b and cell.number_format == number_format(1)
-    twin = workbook.active.cell(2, 1, 6)  # unstyled: gets the shared reference of the first...
-    style(twin, font(bold=True), number_format(1))
-    assert twin.font.b and twin.number_format == number_format(1)
-    assert twin.fill.fill_type is None  # ...cell styled alike by `style`, not cell A1's fill
-
-
-def test_saving_in_memory_writes_the_entries_openpyxl_writes() -> None:
-    workbook = sample(styled_by_helper=True)
-    second = workbook.create_sheet("Två")
-    second.append(["a", "b", "=SUM(1,2)"])
-    second.merge_cells("A3:C3")
-    second.freeze_panes = "A2"
-    rule = DataValidation(type="list", formula1='"x,y"')
-    rule.add("A2:A9")
-    second.add_data_validation(rule)
-    workbook.create_sheet("Gömd").sheet_state = "hidden"
-    ours, openpyxls = saved(workbook, helper=True), saved(workbook, helper=False)
-    assert list(entries(ours)) == list(entries(openpyxls))  # the same entries in the same order
-    assert entries(ours) == entries(openpyxls)
+def test_a_published_workbook_depends_on_its_content_and_date_alone() -> None:
+    first = reproducible_bytes(_workbook(1.5), date(2025, 12, 10))
+    time.sleep(1.1)  # openpyxl's save stamps the clock's second: let it move
+    again = reproducible_bytes(_workbook(1.5), date(2025, 12, 10))
+    assert first == again
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        assert {entry.date_time for entry in archive.infolist()} == {(2025, 12, 10, 0, 0, 0)}
+    assert ">2025-12-10T00:00:00Z</dcterms:modified>" in core
+    assert reproducible_bytes(_workbook(2.5), date(2025, 12, 10)) != first

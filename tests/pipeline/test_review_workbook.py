@@ -27,6 +27,7 @@ from pipeline.redistribution.review_workbook import (
     write_review_workbooks,
 )
 from pipeline.redistribution.rules import apply_redistributions
+from tests.workbook_fonts import declared_fonts
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR = 2026
@@ -399,11 +400,9 @@ def test_without_a_published_table_for_last_year_the_workbook_says_so(
 
 
 def test_every_style_names_one_font_the_default_included(workbook_path: Path) -> None:
-    workbook = load_workbook(workbook_path)
-    fonts = {(font.name, font.sz) for font in workbook._fonts}
+    fonts, normal = declared_fonts(workbook_path)
     assert {name for name, _ in fonts} == {"Arial"} and all(size for _, size in fonts)
-    assert workbook._named_styles["Normal"].font.name == "Arial"
-    assert workbook._named_styles["Normal"].font.sz == 10
+    assert normal == ("Arial", 10)
     with zipfile.ZipFile(workbook_path) as archive:
         styles = archive.read("xl/styles.xml").decode()
     assert "Calibri" not in styles

@@ -12,6 +12,7 @@ from pipeline.redistribution.forms.report import (
     county_slug,
     write_validation_report,
 )
+from tests.workbook_fonts import declared_fonts
 
 
 @pytest.mark.parametrize("name, slug", [
@@ -55,8 +56,8 @@ def test_the_report_lists_every_problem(tmp_path) -> None:
     assert int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.page_setup.orientation == "landscape"
     # the one named sans-serif font on every style, the default style included
-    assert {font.name for font in workbook._fonts} == {FONT_NAME}
-    assert workbook._named_styles["Normal"].font.name == FONT_NAME
+    fonts, normal = declared_fonts(path)
+    assert {name for name, _ in fonts} == {FONT_NAME} and normal == (FONT_NAME, 10)
     assert all(c.font.name == FONT_NAME for r in sheet.iter_rows() for c in r)
 
 

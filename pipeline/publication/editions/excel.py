@@ -16,12 +16,10 @@ the same input gives the same bytes.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import polars as pl
 from openpyxl import Workbook
@@ -35,12 +33,12 @@ from pipeline.core.excel_formats import (
     fit_height,
     font,
     header_cell,
+    house_workbook,
     lines_needed,
     number_format,
     print_setup,
+    reproducible_bytes,
     style,
-    use_house_font,
-    write_workbook,
 )
 from pipeline.presentation.columns import SHARE_TABLE_NOTE
 from pipeline.presentation.explanation import parameter_rows, public_sentences
@@ -89,15 +87,14 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def write_share_workbook(path: Path, final: pl.DataFrame, info: PublicationInfo) -> None:
     """Write the final shares of `info.share_year` as an .xlsx workbook to `path`."""
-    workbook = Workbook()
-    use_house_font(workbook)
+    workbook = house_workbook()
     table = workbook.active
     table.title = TABLE_SHEET
     _write_table(table, with_context(final), info)
     _write_about(workbook.create_sheet(ABOUT_SHEET), final, info)
     _write_annex(workbook.create_sheet(ANNEX_SHEET), info)
     _set_properties(workbook, info)
-    Path(path).write_bytes(_workbook_bytes(workbook, info.decision_date))
+    Path(path).write_bytes(reproducible_bytes(workbook, info.decision_date))
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool = False,
@@ -307,17 +304,3 @@ def _set_properties(workbook: Workbook, info: PublicationInfo) -> None:
     properties.lastModifiedBy = info.issuer
     properties.created = stamp
     properties.modified = stamp
-
-
-def _workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
-    """Serialise without openpyxl's save-time clock, then give every zip entry one fixed date."""
-    raw = io.BytesIO()
-    write_workbook(workbook, raw)
-    fixed = io.BytesIO()
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    with ZipFile(raw) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            item = ZipInfo(entry.filename, date_time=date_time)
-            item.compress_type = ZIP_DEFLATED
-            target.writestr(item, source.read(entry.filename))
-    return fixed.getvalue()

@@ -17,7 +17,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -25,11 +24,11 @@ from pipeline.core.excel_formats import (
     RED,
     fit_height,
     font,
+    house_workbook,
     lines_needed,
     print_setup,
     put,
     save,
-    use_house_font,
 )
 from pipeline.core.files import write_atomically
 from pipeline.core.text import county_slug
@@ -73,8 +72,7 @@ def write_validation_report(
     who filled them in; `illustrative` puts the illustrative mark on the sheet and every page."""
     path = out_dir / report_name(share_year, county_code, county_name)
     title = f"Granskning av omfördelningar {share_year} – {county_name}"
-    workbook = Workbook()
-    use_house_font(workbook)
+    workbook = house_workbook()
     sheet = workbook.active
     sheet.title = REPORT_SHEET
     put(sheet.cell(1, 1), title, _TITLE)
