@@ -17,7 +17,6 @@ not overwritten by accident.
 
 from __future__ import annotations
 
-from copy import copy
 from datetime import date
 
 import polars as pl
@@ -151,19 +150,14 @@ def _rows(sheet: Worksheet, count: int, decimals: int) -> None:
     """The example row and the rows to fill in: A–E unlocked where a county board types, F–G
     the names of the municipalities typed in A and B."""
     formats = ["@", "@", number_format(decimals), "yyyy-mm-dd", "@"]
-    for column, cell_format in enumerate(formats, start=1):
-        cell = sheet.cell(FIRST_FORM_ROW, column)
-        cell.number_format, cell.font, cell.border = cell_format, PLAIN, GRID
-        cell.protection = UNLOCKED
-    for column in (6, 7):
-        cell = sheet.cell(FIRST_FORM_ROW, column)
-        cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
-    for row in range(FIRST_FORM_ROW + 1, LAST_FORM_ROW + 1):  # every form row like the first
-        for column in range(1, 8):
-            first, cell = sheet.cell(FIRST_FORM_ROW, column), sheet.cell(row, column)
-            cell.font, cell.border = copy(first.font), copy(first.border)
-            cell.fill, cell.protection = copy(first.fill), copy(first.protection)
-            cell.number_format = first.number_format
+    for row in range(FIRST_FORM_ROW, LAST_FORM_ROW + 1):
+        for column, cell_format in enumerate(formats, start=1):
+            cell = sheet.cell(row, column)
+            cell.number_format, cell.font, cell.border = cell_format, PLAIN, GRID
+            cell.protection = UNLOCKED
+        for column in (6, 7):
+            cell = sheet.cell(row, column)
+            cell.font, cell.fill, cell.border = PLAIN, COMPUTED_FILL, GRID
     for row in range(EXAMPLE_ROW, LAST_FORM_ROW + 1):
         for column, source in ((6, "A"), (7, "B")):
             sheet.cell(row, column).value = _name_formula(f"{source}{row}", count)
