@@ -152,11 +152,6 @@ def validate_county_forms(
     return FormValidation(agreements, problems)
 
 
-def validate_county_form(form: CountyForm, **kwargs) -> FormValidation:
-    """validate_county_forms for one form (same keyword arguments)."""
-    return validate_county_forms([form], **kwargs)
-
-
 def _read(form: CountyForm, form_row: FormRow, index: MunicipalityIndex,
           decimals: int) -> _Row:
     """A row's values, each parsed on its own; a refused value is a problem of the row."""
