@@ -175,11 +175,11 @@ def publication_moment() -> datetime:
 
 
 class ManifestError(PublicationError):
-    """A file in a manifest's place that is not a readable publication manifest; `reason` says
-    why, without the path."""
+    """A file in a manifest's place that is not a readable publication manifest: `reason` says
+    why and what to do, without the path."""
 
-    def __init__(self, path: Path, reason: str, advice: str = "") -> None:
-        super().__init__(f"{path}: {reason}{advice}")
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
         self.path, self.reason = path, reason
 
 
@@ -189,15 +189,17 @@ def read_manifest(path: Path) -> dict | None:
         return None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        raise ManifestError(path, f"the manifest cannot be read: {error.strerror}") from None
+    except ValueError as error:
         raise ManifestError(path, f"the manifest cannot be read: {error}") from None
     expected = {"share_year": int, "version": int, "decimals": int, "files": dict}
     wrong = [key for key, kind in expected.items()
              if not isinstance(manifest, dict) or not isinstance(manifest.get(key), kind)
              or isinstance(manifest.get(key), bool)]
     if wrong:
-        raise ManifestError(path, f"not a publication manifest (no valid {wrong[0]!r})",
-                            "; restore it from versions/ or move the year's folder away")
+        raise ManifestError(path, f"not a publication manifest (no valid {wrong[0]!r}); "
+                            "restore it from versions/ or move the year's folder away")
     return manifest
 
 

@@ -85,9 +85,10 @@ def published_manifest(path: Path) -> dict:
     try:
         manifest = read_manifest(path)
     except ManifestError as error:
-        raise InputError(path, f"not a readable publication manifest ({error.reason})") from None
+        raise InputError(path, error.reason) from None
     if manifest is None:
-        raise InputError(path, "not a readable publication manifest (the file is missing)")
+        raise InputError(path, "the publication manifest is missing; restore it from a copy of "
+                         "the published version")
     return manifest
 
 
