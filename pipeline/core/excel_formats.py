@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -52,8 +52,10 @@ def font(*, bold: bool = False, size: float = FONT_SIZE, color: str | None = Non
 
 def house_workbook() -> Workbook:
     """A new workbook in the house font: the Normal style and font 0 are Arial 10, so empty and
-    unstyled cells use it too, not openpyxl's Calibri 11."""
-    return load_workbook(BytesIO(_house_template()))
+    unstyled cells use it too, not openpyxl's Calibri 11. Created now, as `Workbook()` is."""
+    workbook = load_workbook(BytesIO(_house_template()))
+    workbook.properties.created = datetime.now(tz=UTC).replace(tzinfo=None, microsecond=0)
+    return workbook
 
 
 @functools.cache
@@ -157,13 +159,13 @@ def save(workbook: Workbook, target: Path | BinaryIO) -> None:
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>")
 
 
 def reproducible_bytes(workbook: Workbook, stamp: date) -> bytes:
-    """The workbook's bytes as a function of its content and `stamp` alone: saved, then every
-    zip entry given the date `stamp` and the document its created time as the time it was last
-    modified (openpyxl's save sets that to the clock; the caller sets the created time)."""
+    """The workbook's bytes as a function of its content and `stamp` alone: created, last
+    modified and every zip entry dated `stamp` (midnight). openpyxl's save sets the modified time
+    to the clock, so it is replaced in the saved document properties."""
+    workbook.properties.created = datetime.combine(stamp, time())
     raw = BytesIO()
     workbook.save(raw)
     fixed = BytesIO()
@@ -174,7 +176,10 @@ def reproducible_bytes(workbook: Workbook, stamp: date) -> bytes:
             item.compress_type = ZIP_DEFLATED
             data = source.read(entry.filename)
             if entry.filename == "docProps/core.xml":
-                created = _CREATED.search(data).group(1)  # a W3C date and time
-                data = _MODIFIED.sub(rb"\g<1>" + created + rb"\g<2>", data)
+                modified = f"{stamp.isoformat()}T00:00:00Z".encode()
+                data, replaced = _MODIFIED.subn(rb"\g<1>" + modified + rb"\g<2>", data)
+                if replaced != 1:
+                    raise RuntimeError("openpyxl wrote docProps/core.xml without one "
+                                       "dcterms:modified; the Excel edition cannot be dated")
             target.writestr(item, data)
     return fixed.getvalue()

@@ -156,33 +156,64 @@ def forbidden_uses(root: Path) -> list[str]:
                     for pattern, why in FORBIDDEN.items():
                         if name.startswith(pattern):
                             found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
-                why = _private_use(node)
-                if why:
-                    found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
+                if not any(name.startswith(tuple(FORBIDDEN)) for name in names):
+                    why = _private_use(node)
+                    if why:
+                        found.append(f"{path.relative_to(root)}:{node.lineno}: {why}")
     return sorted(set(found))
 
 
+# Private-looking names that are public API: the namedtuple methods and attributes (underscored
+# so as not to clash with field names).
+PUBLIC_UNDERSCORED = {"_replace", "_asdict", "_fields", "_field_defaults", "_make"}
+
+
 def _private_use(node: ast.AST) -> str | None:
-    """A library's private module imported (`openpyxl.worksheet._writer`), or a private attribute
-    of an object that is not the code's own `self` or `cls` read or set (`workbook._fonts`,
-    `cell._style`): what a library may change in any release."""
-    modules = []
-    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-        modules.append(node.module)
+    """A private module of a library, or a private name imported from one
+    (`openpyxl.worksheet._writer`, `from dagster import _check`); a private attribute of another
+    object read or set, directly or by name (`workbook._fonts`, `getattr(cell, "_style")`,
+    `wb.__dict__["_fonts"]`); `self`/`cls`/`super()` only inside the product's own classes."""
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        if node.module.split(".")[0] not in PRODUCT:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if any(_private(part) for part in name.split(".")):
+                    return f"a private name of a library ({name})"
     elif isinstance(node, ast.Import):
-        modules += [alias.name for alias in node.names]
-    for module in modules:
-        parts = module.split(".")
-        if parts[0] not in PRODUCT and any(_private(part) for part in parts):
-            return f"a private module of a library ({module})"
-    if (isinstance(node, ast.Attribute) and _private(node.attr)
-            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
-        return f"a private attribute of a library's object ({ast.unparse(node)})"
+        for alias in node.names:
+            if any(_private(part) for part in alias.name.split(".")):
+                return f"a private module of a library ({alias.name})"
+    elif isinstance(node, ast.Attribute) and _private(node.attr):
+        if node.attr in PUBLIC_UNDERSCORED or _own(node.value):
+            return None
+        return f"a private attribute of another object ({ast.unparse(node)})"
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+        named = node.args[1] if node.func.id in ("getattr", "setattr", "hasattr", "delattr") \
+            and len(node.args) > 1 else None
+        if (isinstance(named, ast.Constant) and isinstance(named.value, str)
+                and _private(named.value) and not _own(node.args[0])):
+            return f"a private attribute of another object ({ast.unparse(node)})"
+    elif (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+          and isinstance(node.slice.value, str) and _private(node.slice.value)
+          and (isinstance(node.value, ast.Attribute) and node.value.attr == "__dict__"
+               or isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+               and node.value.func.id == "vars")):
+        return f"a private attribute of another object ({ast.unparse(node)})"
     return None
 
 
+def _own(value: ast.AST) -> bool:
+    """`self`, `cls` or `super()`: the product's own object (every class of the product is its
+    own; a subclass of a library's class reaching into the library's private state through
+    `self` is not told apart here)."""
+    return (isinstance(value, ast.Name) and value.id in ("self", "cls")
+            or isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id == "super")
+
+
 def _private(name: str) -> bool:
-    return name.startswith("_") and not name.startswith("__")
+    """`_name` or a name-mangled `__name`, not a dunder."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def test_the_product_uses_public_apis_only() -> None:
@@ -200,25 +231,38 @@ def test_the_public_api_check_finds_each_kind_of_shortcut(tmp_path) -> None:
         "os._exit(0)\n", encoding="utf-8")
     (tmp_path / "pipeline" / "excel.py").write_text(
         "from openpyxl.worksheet._writer import WorksheetWriter\n"
+        "from openpyxl.worksheet import _reader\n"
         "def house(workbook, cell, template):\n"
         "    workbook._fonts = []\n"
-        "    cell._style = template._style\n", encoding="utf-8")
+        "    cell._style = template._style\n"
+        "    getattr(cell, '_style')\n"
+        "    workbook.__dict__['_named_styles']\n"
+        "    vars(cell)['_style']\n"
+        "    template.__secret\n", encoding="utf-8")
     (tmp_path / "pipeline" / "fine.py").write_text(
         "from __future__ import annotations\n"
         "from pipeline._child import run\n"
+        "from collections import namedtuple\n"
+        "P = namedtuple('P', 'a')\n"
         "class A:\n"
         "    def __init__(self):\n"
-        "        self._own = 1\n"
-        "        self.__class__.__name__\n", encoding="utf-8")
+        "        self._own = P(1)._replace(a=2)._asdict()\n"
+        "        self.__class__.__name__\n"
+        "        super()._helper()\n"
+        "        getattr(self, '_own')\n", encoding="utf-8")
     assert forbidden_uses(tmp_path) == [
         "cli/fast.py:4: a private Dagster module",
-        "cli/fast.py:4: a private module of a library (dagster._core.storage)",
         "cli/fast.py:5: garbage-collector tuning",
         "cli/fast.py:6: replacing a module",
-        "cli/fast.py:7: a private attribute of a library's object (os._exit)",
         "cli/fast.py:7: leaving without the interpreter's teardown",
-        "pipeline/excel.py:1: a private module of a library (openpyxl.worksheet._writer)",
-        "pipeline/excel.py:3: a private attribute of a library's object (workbook._fonts)",
-        "pipeline/excel.py:4: a private attribute of a library's object (cell._style)",
-        "pipeline/excel.py:4: a private attribute of a library's object (template._style)",
+        "pipeline/excel.py:1: a private name of a library (openpyxl.worksheet._writer)",
+        "pipeline/excel.py:2: a private name of a library (openpyxl.worksheet._reader)",
+        "pipeline/excel.py:4: a private attribute of another object (workbook._fonts)",
+        "pipeline/excel.py:5: a private attribute of another object (cell._style)",
+        "pipeline/excel.py:5: a private attribute of another object (template._style)",
+        "pipeline/excel.py:6: a private attribute of another object (getattr(cell, '_style'))",
+        "pipeline/excel.py:7: a private attribute of another object "
+        "(workbook.__dict__['_named_styles'])",
+        "pipeline/excel.py:8: a private attribute of another object (vars(cell)['_style'])",
+        "pipeline/excel.py:9: a private attribute of another object (template.__secret)",
     ]

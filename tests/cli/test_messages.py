@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
+from cli.main import COMMANDS, main
 from cli.options import with_given_folders
 from tests.conftest import DATA
 
@@ -53,12 +53,19 @@ def test_an_abbreviated_option_and_a_negative_number_are_not_unknown(capsys) -> 
     assert one_error(capsys) == "error: --children -5: a forecast takes 0 to 1000000000 children"
 
 
-@pytest.mark.parametrize("command", [
+OUTSIDE_A_PROJECT = [
     ["run"], ["draft"], ["publish"], ["fulfilment", "--as-of", "2026-01-01"],
     ["assign", "--date", "2026-01-01", "--arrival-date", "2026-01-01",
      "--arrival-municipality", "Sigtuna"], ["forecast", "--children", "5"], ["site"],
     ["variants"], ["transfer", "--assignment", "1", "--date", "2026-01-01"],
-    ["migrate-register", "--arrivals", "arrivals.csv"]])
+    ["migrate-register", "--arrivals", "arrivals.csv"]]
+
+
+def test_every_command_but_instance_is_tried_outside_a_project() -> None:
+    assert {command[0] for command in OUTSIDE_A_PROJECT} == set(COMMANDS) - {"instance"}
+
+
+@pytest.mark.parametrize("command", OUTSIDE_A_PROJECT)
 def test_outside_a_project_every_command_says_where_it_looked(
         command, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)

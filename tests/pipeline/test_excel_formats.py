@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
@@ -38,10 +38,13 @@ def test_a_new_workbook_is_in_the_house_font_even_where_nothing_is_written(tmp_p
 
 
 def test_two_new_workbooks_share_nothing() -> None:
+    started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     first, second = house_workbook(), house_workbook()
     first.active["A1"] = 1
     first.create_sheet("Två")
+    first.properties.created = datetime(2001, 1, 1)
     assert second.active["A1"].value is None and second.sheetnames == ["Sheet"]
+    assert second.properties.created >= started  # created now, not when the template was made
 
 
 def test_text_that_looks_like_a_formula_stays_text() -> None:
@@ -53,7 +56,6 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
 
 def _workbook(value: float):
     workbook = house_workbook()
-    workbook.properties.created = datetime(2025, 12, 10)
     put(workbook.active["A1"], value, font(), number_format(2))
     return workbook
 
@@ -66,4 +68,5 @@ def test_a_published_workbook_depends_on_its_content_and_date_alone() -> None:
         assert {entry.date_time for entry in archive.infolist()} == {(2025, 12, 10, 0, 0, 0)}
     # openpyxl's save stamps the clock as the modified time: replaced by the created time
     assert ">2025-12-10T00:00:00Z</dcterms:modified>" in core
+    assert ">2025-12-10T00:00:00Z</dcterms:created>" in core
     assert reproducible_bytes(_workbook(2.5), date(2025, 12, 10)) != first

@@ -94,7 +94,8 @@ def test_an_altered_edition_is_refused_naming_the_file_and_the_rule(out):
 def test_an_unreadable_manifest_is_refused_with_its_path(out):
     manifest = out / "2021" / "versions" / "v2" / "publication_2021.json"
     manifest.write_text("{", encoding="utf-8")
-    with pytest.raises(InputError, match="the manifest cannot be read: Expecting property name") as error:
+    with pytest.raises(InputError,
+                       match="the manifest cannot be read: Expecting property name") as error:
         read_documents(out, [2021])
     assert str(manifest) in str(error.value)
 

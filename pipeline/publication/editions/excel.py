@@ -17,7 +17,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -296,11 +296,8 @@ def _write_annex(sheet: Worksheet, info: PublicationInfo) -> None:
 
 
 def _set_properties(workbook: Workbook, info: PublicationInfo) -> None:
-    stamp = datetime.combine(info.decision_date, time())
     properties = workbook.properties
     properties.title = publication_title(info.share_year)
     properties.subject = valid_from_text(info.share_year)
     properties.creator = info.issuer
-    properties.lastModifiedBy = info.issuer
-    properties.created = stamp
-    properties.modified = stamp
+    properties.lastModifiedBy = info.issuer  # dated by `reproducible_bytes`
