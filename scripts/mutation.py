@@ -65,6 +65,10 @@ EQUIVALENT = {
     "pipeline.core.files.x_staging_folder__mutmut_15",
     "pipeline.core.files.x_write_atomically_with__mutmut_3",
     "pipeline.redistribution.rules.x_breaches__mutmut_63",
+    "pipeline.model.shares.x_water_fill__mutmut_3",
+    "pipeline.model.shares.x_water_fill__mutmut_36",
+    "pipeline.model.shares.x_water_fill__mutmut_42",
+    "pipeline.model.shares.x_water_fill__mutmut_44",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
