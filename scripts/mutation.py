@@ -42,18 +42,48 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["resolved_units", "_parse_year", "_parse_code", "_parse_amount", "_parse_date",
          "_parse_reference"],
         ["tests/pipeline/test_redistribution.py",
-         "tests/redistribution_forms/test_one_set_of_rules.py"]),
+         "tests/redistribution_forms/test_one_set_of_rules.py",
+         "tests/pipeline/test_failure_paths.py"]),
     "pipeline/redistribution/forms/validation.py": (
         ["validate_county_forms", "_read", "_outside_own_county", "_given_too_much"],
         ["tests/redistribution_forms/test_validation.py",
          "tests/redistribution_forms/test_one_set_of_rules.py",
          "tests/redistribution_forms/test_rules_between_agreements.py"]),
     "pipeline/goals/fulfilment.py": (
-        ["*"], ["tests/pipeline/test_fulfilment.py"]),
+        ["*", "QueueKey.__lt__"], ["tests/pipeline/test_fulfilment.py"]),
+    "pipeline/ingestion/register.py": (
+        ["load_register", "_check_row"],
+        ["tests/pipeline/test_municipality_register.py", "tests/pipeline/test_failure_paths.py"]),
+    "pipeline/ingestion/readers.py": (
+        ["read_region_table", "decode_text", "_decode", "csv_rows", "_sniff_delimiter",
+         "check_xlsx_container", "sheet_values", "_cell_text", "_region_rows", "_check_header",
+         "_region_row", "parse_figure"],
+        ["tests/pipeline/test_readers.py", "tests/pipeline/test_failure_paths.py",
+         "tests/pipeline/test_hostile_inputs.py"]),
+    "pipeline/ingestion/schemas.py": (
+        ["statistic_schema", "validate_statistic", "_first_failure"],
+        ["tests/pipeline/test_readers.py", "tests/pipeline/test_failure_paths.py"]),
+    "pipeline/ingestion/migrationsverket.py": (
+        ["matching_key", "settlement_statistic", "read_settlement_table", "_header_index",
+         "_columns", "_Reading.row", "_Reading._county", "_Reading._figures",
+         "_Reading._check_row", "_Reading._municipality", "_Reading._subtotal",
+         "_Reading._total", "_Reading._compare", "_Reading._close_check", "_Reading.finish"],
+        ["tests/pipeline/test_migrationsverket.py"]),
+    "pipeline/ingestion/statistics.py": (
+        ["statistic_file", "candidate_files"],
+        ["tests/pipeline/test_migrationsverket.py", "tests/pipeline/test_history_data.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
     "pipeline/core/inert.py": (["first_unsafe", "shown"], ["tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/units.py": (
+        ["total_units", "units_to_text", "parse_promille"],
+        ["tests/pipeline/test_presentation.py", "tests/pipeline/test_redistribution.py"]),
+    "pipeline/core/folders.py": (["check_folder"], ["tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/config.py": (
+        ["read_toml", "check_table", "_is", "_where", "line_of", "_bare", "read_sources",
+         "described_file"],
+        ["tests/pipeline/test_failure_paths.py", "tests/pipeline/test_migrationsverket.py"]),
     "pipeline/core/text.py": (
         ["checked_text", "checked_option"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
@@ -102,7 +132,7 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
     environment = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     try:
         dotted = module.removesuffix(".py").replace("/", ".")
-        names = [f"{dotted}.x_{function}__mutmut_*" for function in functions]
+        names = [f"{dotted}.{_mangled(function)}__mutmut_*" for function in functions]
         subprocess.run([*mutmut, "run", "--max-children", "1", *names], cwd=copy, check=False,
                        env=environment, stdout=subprocess.DEVNULL)
         listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=copy, check=True,
@@ -123,6 +153,15 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return counts, survivors
+
+
+def _mangled(function: str) -> str:
+    """mutmut's name for a function (`x_name`) or a method, written `Class.method`
+    (`xǁClassǁmethod`)."""
+    if "." in function:
+        owner, method = function.split(".")
+        return f"x\u01c1{owner}\u01c1{method}"
+    return f"x_{function}"
 
 
 def main() -> int:
