@@ -86,6 +86,20 @@ def test_rejects_unknown_municipality_code(role: str) -> None:
     assert "unknown municipality code '9999'" in message
 
 
+@pytest.mark.parametrize("role", ["giver", "receiver"])
+def test_a_municipality_known_to_only_one_of_register_and_draft_is_unknown(role: str) -> None:
+    # 0115 is in the register but has no calculated share (the draft lacks it), or the other way
+    # round: either way it cannot take part in an agreement
+    one = agreement(**({"giver_code": "0115", "receiver_code": "0114"} if role == "giver"
+                       else {}))
+    without_share = {code: units for code, units in UNITS.items() if code != "0115"}
+    with pytest.raises(AgreementError, match=rf"unknown municipality code '0115' \({role}\)$"):
+        validate_agreements([one], YEAR, without_share, REGISTER, DECIMALS)
+    outside_register = REGISTER.filter(pl.col("municipality_code") != "0115")
+    with pytest.raises(AgreementError, match=rf"unknown municipality code '0115' \({role}\)$"):
+        validate_agreements([one], YEAR, UNITS, outside_register, DECIMALS)
+
+
 @pytest.mark.parametrize("amount", [0, -50])
 def test_rejects_amount_not_above_zero(amount: int) -> None:
     message = rejection(agreement(amount_units=amount))
