@@ -50,7 +50,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
          "tests/redistribution_forms/test_one_set_of_rules.py",
          "tests/redistribution_forms/test_rules_between_agreements.py"]),
     "pipeline/goals/fulfilment.py": (
-        ["*", "QueueKey.__lt__"], ["tests/pipeline/test_fulfilment.py"]),
+        ["*", "QueueKey.__lt__"],
+        ["tests/pipeline/test_fulfilment.py", "tests/pipeline/test_failure_paths.py"]),
     "pipeline/ingestion/register.py": (
         ["load_register", "_check_row"],
         ["tests/pipeline/test_municipality_register.py", "tests/pipeline/test_failure_paths.py"]),
