@@ -100,6 +100,11 @@ EQUIVALENT = {
     "pipeline.model.shares.x_water_fill__mutmut_36",
     "pipeline.model.shares.x_water_fill__mutmut_42",
     "pipeline.model.shares.x_water_fill__mutmut_44",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_58",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_61",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_62",
+    "pipeline.redistribution.agreements.x__utf8_text__mutmut_9",
+    "pipeline.redistribution.agreements.x__utf8_text__mutmut_23",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
