@@ -59,7 +59,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["read_region_table", "decode_text", "_decode", "csv_rows", "_sniff_delimiter",
          "check_xlsx_container", "sheet_values", "_cell_text", "_region_rows", "_check_header",
          "_region_row", "parse_figure"],
-        ["tests/pipeline/test_readers.py", "tests/pipeline/test_failure_paths.py",
+        ["tests/pipeline/test_region_files.py", "tests/pipeline/test_readers.py",
+         "tests/pipeline/test_failure_paths.py",
          # the hostile-input tests aimed at a rule, not the randomised "reads or fails" ones
          *(f"tests/pipeline/test_hostile_inputs.py::{test}" for test in (
              "test_an_absurd_figure_is_an_input_error",
