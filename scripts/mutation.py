@@ -96,7 +96,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/core/inert.py": (["first_unsafe", "shown"], ["tests/pipeline/test_inert_text.py"]),
     "pipeline/core/units.py": (
         ["total_units", "units_to_text", "parse_promille"],
-        ["tests/pipeline/test_presentation.py", "tests/pipeline/test_redistribution.py"]),
+        ["tests/pipeline/test_units.py", "tests/pipeline/test_presentation.py",
+         "tests/pipeline/test_redistribution.py"]),
     "pipeline/core/folders.py": (["check_folder"], ["tests/pipeline/test_inert_text.py"]),
     "pipeline/core/config.py": (
         ["read_toml", "check_table", "_is", "_where", "line_of", "_bare", "read_sources",
