@@ -233,3 +233,54 @@ def test_ten_million_assignments_are_exact_and_fast():
     state = [(a, result[c], s) for a, s, c in zip(assigned, shares, codes, strict=True) if s]
     last_picked = max(Fraction(a + n - 1, s) for a, n, s in state if n)
     assert all(Fraction(a + n, s) >= last_picked for a, n, s in state)
+
+
+def test_a_forecast_of_three_gives_the_third_to_the_next_lowest_ratio():
+    # From the hand-worked case (total 8): 0117 takes the first two (0/25 000, then 1/25 000);
+    # the third goes to 0114, whose 3/40 000 = 0.000075 is now below 0117's 2/25 000 = 0.00008.
+    # Total after = 11: 0114's target is 0.4 × 11 = 4.4 and 4 / 4.4 = 90.909… % → 90.9.
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    result = forecast_municipality(table, "0114", 3)
+    assert (result.municipality_code, result.municipality_name, result.share_units) == (
+        "0114", "Kommun 0114", 40000)
+    assert (result.assigned_before, result.expected, result.assigned_after,
+            result.total_after) == (3, 1, 4, 11)
+    assert (result.target, result.target_exact, result.fulfilment_pct) == (4.4, Decimal("4.4"),
+                                                                           90.9)
+
+
+def test_a_forecast_table_names_each_municipality_and_its_county():
+    table = forecast_table(fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF), 3)
+    assert table.columns == ["municipality_code", "municipality_name", "county_code",
+                             "share_units", "share_promille", "assigned_before", "expected",
+                             "total_after", "assigned_after", "target", "target_exact",
+                             "fulfilment_pct"]
+    assert table["county_code"].to_list() == ["01"] * 4
+    assert table["expected"].to_list() == [1, 0, 2, 0]
+
+
+def test_a_forecast_of_no_children_changes_nothing_and_a_negative_one_is_refused():
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    nothing = forecast_table(table, 0)
+    assert nothing["expected"].to_list() == [0, 0, 0, 0]
+    assert nothing["total_after"].to_list() == [8] * 4
+    assert nothing["fulfilment_pct"].to_list() == table["fulfilment_pct"].to_list()
+    with pytest.raises(ModelError, match=r"^the number of children to forecast must be 0 to "
+                                         r"1 000 000 000, not -1$"):
+        forecast_table(table, -1)
+
+
+def test_shares_in_promille_keep_the_published_decimals():
+    table = fulfilment_table(HAND_LEDGER, shares_of({**HAND_SHARES, "0117": 24999, "0120": 1}),
+                             AS_OF)
+    assert [str(p) for p in table["share_promille"]] == ["400.00", "350.00", "249.99", "0.01"]
+
+
+def test_without_a_positive_share_the_refusal_says_why():
+    why = r"^no municipality has a positive share to receive an assignment$"
+    with pytest.raises(ModelError, match=why):
+        next_equalising({}, {"0114": 0})
+    with pytest.raises(ModelError, match=why):
+        forecast({}, {"0114": 0}, None, 1)
+    with pytest.raises(ModelError, match=why):
+        step_by_step({}, {"0114": 0}, None, 1)
