@@ -102,7 +102,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/core/config.py": (
         ["read_toml", "check_table", "_is", "_where", "line_of", "_bare", "read_sources",
          "described_file"],
-        ["tests/pipeline/test_failure_paths.py", "tests/pipeline/test_migrationsverket.py"]),
+        ["tests/pipeline/test_config_files.py", "tests/pipeline/test_failure_paths.py",
+         "tests/pipeline/test_migrationsverket.py"]),
     "pipeline/core/text.py": (
         ["checked_text", "checked_option"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
