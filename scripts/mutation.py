@@ -98,7 +98,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["total_units", "units_to_text", "parse_promille"],
         ["tests/pipeline/test_units.py", "tests/pipeline/test_presentation.py",
          "tests/pipeline/test_redistribution.py"]),
-    "pipeline/core/folders.py": (["check_folder"], ["tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/folders.py": (
+        ["check_folder"], ["tests/pipeline/test_folders.py", "tests/pipeline/test_inert_text.py"]),
     "pipeline/core/config.py": (
         ["read_toml", "check_table", "_is", "_where", "line_of", "_bare", "read_sources",
          "described_file"],
