@@ -257,6 +257,8 @@ def test_a_forecast_table_names_each_municipality_and_its_county():
                              "fulfilment_pct"]
     assert table["county_code"].to_list() == ["01"] * 4
     assert table["expected"].to_list() == [1, 0, 2, 0]
+    assert [table.schema[c] for c in ("assigned_before", "expected", "total_after",
+                                      "assigned_after")] == [pl.Int64] * 4
 
 
 def test_a_forecast_of_no_children_changes_nothing_and_a_negative_one_is_refused():
@@ -284,3 +286,60 @@ def test_without_a_positive_share_the_refusal_says_why():
         forecast({}, {"0114": 0}, None, 1)
     with pytest.raises(ModelError, match=why):
         step_by_step({}, {"0114": 0}, None, 1)
+
+
+@pytest.mark.parametrize(("shares", "message"), [
+    (shares_of(HAND_SHARES).drop("county_code", "municipality_name"),
+     "the share table lacks the columns ['county_code', 'municipality_name']"),
+    (pl.concat([shares_of(HAND_SHARES), shares_of({"0115": 1})]),
+     "the share table lists a municipality more than once"),
+    (shares_of(HAND_SHARES).with_columns(
+        pl.when(pl.col("municipality_code") == "0117").then(None)
+        .otherwise(pl.col("share_units")).alias("share_units")),
+     "every share in the share table is a number ≥ 0"),
+    (shares_of({**HAND_SHARES, "0117": -1}), "every share in the share table is a number ≥ 0"),
+    (shares_of({"0114": 50000, "0115": 50000}),
+     "the ledger has assignments to municipalities missing from the share table: 0117, 0120"),
+])
+def test_a_share_table_that_cannot_hold_the_ledger_is_refused_saying_why(shares, message):
+    ledger = pl.concat([HAND_LEDGER, ledger_of(*repeated("0117", 1))])
+    with pytest.raises(AnvisningError) as raised:
+        fulfilment_table(ledger, shares, AS_OF)
+    assert str(raised.value) == message
+
+
+def test_shares_read_as_small_integers_do_not_overflow():
+    # 99 999 units × 25 000 assignments = 2 499 975 000, beyond a 32-bit integer: target
+    # 0.99999 × 25 000 = 24 999.75 and 25 000 / 24 999.75 = 100.001 % → 100.0
+    shares = shares_of({"0114": 1, "0115": 99999}).cast({"share_units": pl.Int32})
+    table = fulfilment_table(ledger_of(*repeated("0115", 25000)), shares, AS_OF)
+    assert table.schema["share_units"] == pl.Int64
+    assert table["target"].to_list() == [0.25, 24999.75]
+    assert table["fulfilment_pct"].to_list() == [0.0, 100.0]
+
+
+def test_the_smallest_share_with_the_only_assignment_has_a_fulfilment():
+    # 1 unit = 0.01 ‰ of 1 assignment: target 0.00001 (0.00 shown), and 1 / 0.00001 =
+    # 100 000 times the target = 10 000 000.0 %
+    table = fulfilment_table(ledger_of(*repeated("0114", 1)),
+                             shares_of({"0114": 1, "0115": 99999}), AS_OF)
+    assert table["target_exact"].to_list() == [Decimal("0.00001"), Decimal("0.99999")]
+    assert table["target"].to_list() == [0.0, 1.0]
+    assert table["fulfilment_pct"].to_list() == [10_000_000.0, 0.0]
+
+
+def test_a_forecast_in_shares_of_four_decimals():
+    # the hand-worked case with every share written to four decimals (× 100 units): the same
+    # picks, targets and fulfilment as at two decimals
+    shares = shares_of({code: units * 100 for code, units in HAND_SHARES.items()})
+    table = fulfilment_table(HAND_LEDGER, shares, AS_OF, decimals=4)
+    result = forecast_municipality(table, "0114", 3, decimals=4)
+    assert (result.expected, result.total_after, result.target, result.fulfilment_pct) == (
+        1, 11, 4.4, 90.9)
+
+
+def test_the_rule_step_by_step_for_one_and_for_none():
+    assert step_by_step({"0114": 3}, {"0114": 40000, "0115": 35000}, None, 1) == {
+        "0114": 0, "0115": 1}
+    # no assignment to make: nothing to refuse, even without a positive share
+    assert step_by_step({}, {"0114": 0}, None, 0) == {"0114": 0}
