@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.errors import AnvisningError, ModelError
 from pipeline.goals.fulfilment import (
+    _verify,
     assigned_counts,
     forecast,
     forecast_municipality,
@@ -343,3 +344,37 @@ def test_the_rule_step_by_step_for_one_and_for_none():
         "0114": 0, "0115": 1}
     # no assignment to make: nothing to refuse, even without a positive share
     assert step_by_step({}, {"0114": 0}, None, 0) == {"0114": 0}
+
+
+def test_a_negative_number_of_assignments_to_forecast_is_refused():
+    with pytest.raises(ValueError, match=r"^the number of assignments to forecast is "
+                                         r"non-negative$"):
+        forecast({}, {"0114": 100}, None, -1)
+
+
+BROKEN = r"^internal error: the forecast broke its own invariants$"
+
+
+def test_the_forecasts_own_check_passes_a_right_result():
+    # shares 1 and 1, nothing assigned, two to give: one each, both at ratio 0 = the threshold
+    _verify({"0114": 1, "0115": 1}, [("0114", 0, 1), ("0115", 0, 1)], 2, Fraction(0))
+
+
+def test_the_forecasts_own_check_refuses_a_wrong_number_of_picks():
+    # every pick is at the threshold, but one of the two is missing
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 1, "0115": 0}, [("0114", 0, 1), ("0115", 0, 1)], 2, Fraction(0))
+
+
+def test_the_forecasts_own_check_refuses_a_pick_above_the_threshold():
+    # threshold 1/2: 0114 (1 assigned, share 1) was given one more at ratio 1/1 > 1/2;
+    # 0115 (share 2) took its one at ratio 0 and its next, 1/2, is at the threshold
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 1, "0115": 1}, [("0114", 1, 1), ("0115", 0, 2)], 2, Fraction(1, 2))
+
+
+def test_the_forecasts_own_check_refuses_a_ratio_skipped_below_the_threshold():
+    # threshold 1: 0114 (1 assigned, share 2) was passed over at ratio 1/2 < 1, while 0115
+    # (share 1) took two, the last at ratio 1/1
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 0, "0115": 2}, [("0114", 1, 2), ("0115", 0, 1)], 2, Fraction(1))
