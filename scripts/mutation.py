@@ -80,7 +80,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
          ))]),
     "pipeline/ingestion/schemas.py": (
         ["statistic_schema", "validate_statistic", "_first_failure"],
-        ["tests/pipeline/test_readers.py", "tests/pipeline/test_failure_paths.py"]),
+        ["tests/pipeline/test_statistic_schema.py", "tests/pipeline/test_readers.py",
+         "tests/pipeline/test_failure_paths.py"]),
     "pipeline/ingestion/migrationsverket.py": (
         ["matching_key", "settlement_statistic", "read_settlement_table", "_header_index",
          "_columns", "_Reading.row", "_Reading._county", "_Reading._figures",
