@@ -90,7 +90,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/pipeline/test_migrationsverket.py"]),
     "pipeline/ingestion/statistics.py": (
         ["statistic_file", "candidate_files"],
-        ["tests/pipeline/test_migrationsverket.py", "tests/pipeline/test_history_data.py"]),
+        ["tests/pipeline/test_statistic_files.py", "tests/pipeline/test_migrationsverket.py",
+         "tests/pipeline/test_history_data.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
