@@ -87,7 +87,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
          "_columns", "_Reading.row", "_Reading._county", "_Reading._figures",
          "_Reading._check_row", "_Reading._municipality", "_Reading._subtotal",
          "_Reading._total", "_Reading._compare", "_Reading._close_check", "_Reading.finish"],
-        ["tests/pipeline/test_migrationsverket.py"]),
+        ["tests/pipeline/test_settlement_rules.py", "tests/pipeline/test_migrationsverket.py"]),
     "pipeline/ingestion/statistics.py": (
         ["statistic_file", "candidate_files"],
         ["tests/pipeline/test_statistic_files.py", "tests/pipeline/test_migrationsverket.py",
