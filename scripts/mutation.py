@@ -39,21 +39,74 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
          "tests/redistribution_forms/test_rules_between_agreements.py",
          "tests/pipeline/test_redistribution.py"]),
     "pipeline/redistribution/agreements.py": (
-        ["resolved_units", "_parse_year", "_parse_code", "_parse_amount", "_parse_date",
-         "_parse_reference"],
+        ["resolved_units", "_utf8_text", "_agreements_from_text", "_parsers", "_parse_year",
+         "_parse_code", "_parse_amount", "_parse_date", "_parse_reference"],
         ["tests/pipeline/test_redistribution.py",
-         "tests/redistribution_forms/test_one_set_of_rules.py"]),
+         "tests/redistribution_forms/test_one_set_of_rules.py",
+         "tests/pipeline/test_failure_paths.py"]),
     "pipeline/redistribution/forms/validation.py": (
         ["validate_county_forms", "_read", "_outside_own_county", "_given_too_much"],
         ["tests/redistribution_forms/test_validation.py",
          "tests/redistribution_forms/test_one_set_of_rules.py",
          "tests/redistribution_forms/test_rules_between_agreements.py"]),
     "pipeline/goals/fulfilment.py": (
-        ["*"], ["tests/pipeline/test_fulfilment.py"]),
+        ["*", "QueueKey.__lt__"],
+        ["tests/pipeline/test_fulfilment.py", "tests/pipeline/test_failure_paths.py"]),
+    "pipeline/ingestion/register.py": (
+        ["load_register", "_check_row"],
+        ["tests/pipeline/test_municipality_register.py", "tests/pipeline/test_failure_paths.py"]),
+    "pipeline/ingestion/readers.py": (
+        ["read_region_table", "decode_text", "_decode", "csv_rows", "_sniff_delimiter",
+         "check_xlsx_container", "sheet_values", "_cell_text", "_region_rows", "_check_header",
+         "_region_row", "parse_figure"],
+        ["tests/pipeline/test_region_files.py", "tests/pipeline/test_readers.py",
+         "tests/pipeline/test_failure_paths.py",
+         # the hostile-input tests aimed at a rule, not the randomised "reads or fails" ones
+         *(f"tests/pipeline/test_hostile_inputs.py::{test}" for test in (
+             "test_an_absurd_figure_is_an_input_error",
+             "test_an_xlsx_that_is_not_a_workbook_is_an_input_error",
+             "test_an_xlsx_with_macros_is_an_input_error",
+             "test_a_zip_bomb_is_refused_before_it_is_unpacked",
+             "test_a_workbook_with_more_than_max_rows_is_refused_after_max_rows",
+             "test_a_csv_with_more_than_max_rows_is_refused_after_max_rows",
+             "test_a_workbook_claiming_the_whole_sheet_is_not_padded_to_it",
+             "test_a_workbook_with_a_far_right_cell_on_every_row_is_read_to_max_columns",
+             "test_an_oversize_file_is_refused_without_reading_it",
+             "test_a_workbook_declaring_too_small_a_range_is_read_whole",
+             "test_a_workbook_broken_below_the_cells_is_an_input_error",
+             "test_a_trailing_empty_column_reads_like_the_original",
+             "test_a_formatted_but_empty_column_in_a_workbook_reads_like_the_original",
+             "test_every_shipped_statistic_reads_untouched",
+         ))]),
+    "pipeline/ingestion/schemas.py": (
+        ["statistic_schema", "validate_statistic", "_first_failure"],
+        ["tests/pipeline/test_statistic_schema.py", "tests/pipeline/test_readers.py",
+         "tests/pipeline/test_failure_paths.py"]),
+    "pipeline/ingestion/migrationsverket.py": (
+        ["matching_key", "settlement_statistic", "read_settlement_table", "_header_index",
+         "_columns", "_Reading.row", "_Reading._county", "_Reading._figures",
+         "_Reading._check_row", "_Reading._municipality", "_Reading._subtotal",
+         "_Reading._total", "_Reading._compare", "_Reading._close_check", "_Reading.finish"],
+        ["tests/pipeline/test_settlement_rules.py", "tests/pipeline/test_migrationsverket.py"]),
+    "pipeline/ingestion/statistics.py": (
+        ["statistic_file", "candidate_files"],
+        ["tests/pipeline/test_statistic_files.py", "tests/pipeline/test_migrationsverket.py",
+         "tests/pipeline/test_history_data.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
     "pipeline/core/inert.py": (["first_unsafe", "shown"], ["tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/units.py": (
+        ["total_units", "units_to_text", "parse_promille"],
+        ["tests/pipeline/test_units.py", "tests/pipeline/test_presentation.py",
+         "tests/pipeline/test_redistribution.py"]),
+    "pipeline/core/folders.py": (
+        ["check_folder"], ["tests/pipeline/test_folders.py", "tests/pipeline/test_inert_text.py"]),
+    "pipeline/core/config.py": (
+        ["read_toml", "check_table", "_is", "_where", "line_of", "_bare", "read_sources",
+         "described_file"],
+        ["tests/pipeline/test_config_files.py", "tests/pipeline/test_failure_paths.py",
+         "tests/pipeline/test_migrationsverket.py"]),
     "pipeline/core/text.py": (
         ["checked_text", "checked_option"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
@@ -65,6 +118,15 @@ EQUIVALENT = {
     "pipeline.core.files.x_staging_folder__mutmut_15",
     "pipeline.core.files.x_write_atomically_with__mutmut_3",
     "pipeline.redistribution.rules.x_breaches__mutmut_63",
+    "pipeline.model.shares.x_water_fill__mutmut_3",
+    "pipeline.model.shares.x_water_fill__mutmut_36",
+    "pipeline.model.shares.x_water_fill__mutmut_42",
+    "pipeline.model.shares.x_water_fill__mutmut_44",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_58",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_61",
+    "pipeline.redistribution.agreements.x__agreements_from_text__mutmut_62",
+    "pipeline.redistribution.agreements.x__utf8_text__mutmut_9",
+    "pipeline.redistribution.agreements.x__utf8_text__mutmut_23",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
@@ -83,7 +145,8 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
         "only_mutate": [module],
         "also_copy": ["sql", "data", "cli", "assets", "conftest.py"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not slow", "-x", "-q"],
-        "pytest_add_cli_args_test_selection": [t for t in tests if (root / t).exists()],
+        "pytest_add_cli_args_test_selection": [t for t in tests
+                                               if (root / t.split("::")[0]).exists()],
         # polars' thread pool does not survive a fork of a process that has started it: a mutant
         # forked from such a process spins until the CPU ceiling stops it, a false kill. So each
         # mutant is forked from a server that has imported nothing of the tests.
@@ -98,7 +161,7 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
     environment = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     try:
         dotted = module.removesuffix(".py").replace("/", ".")
-        names = [f"{dotted}.x_{function}__mutmut_*" for function in functions]
+        names = [f"{dotted}.{_mangled(function)}__mutmut_*" for function in functions]
         subprocess.run([*mutmut, "run", "--max-children", "1", *names], cwd=copy, check=False,
                        env=environment, stdout=subprocess.DEVNULL)
         listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=copy, check=True,
@@ -121,6 +184,15 @@ def mutate(root: Path, module: str, functions: list[str], tests: list[str], keep
     return counts, survivors
 
 
+def _mangled(function: str) -> str:
+    """mutmut's name for a function (`x_name`) or a method, written `Class.method`
+    (`xǁClassǁmethod`)."""
+    if "." in function:
+        owner, method = function.split(".")
+        return f"x\u01c1{owner}\u01c1{method}"
+    return f"x_{function}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules of the list (default: all)")
@@ -133,7 +205,7 @@ def main() -> int:
     survived = 0
     for module in arguments.modules or MODULES:
         functions, tests = MODULES[module]
-        if not any((arguments.root / test).exists() for test in tests):
+        if not any((arguments.root / test.split("::")[0]).exists() for test in tests):
             print(f"{module}: no fast test guards it; every mutant survives", flush=True)
             continue
         counts, survivors = mutate(arguments.root.resolve(), module, functions, tests,

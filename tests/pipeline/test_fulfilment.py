@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.core.errors import AnvisningError, ModelError
 from pipeline.goals.fulfilment import (
+    _verify,
     assigned_counts,
     forecast,
     forecast_municipality,
@@ -233,3 +234,147 @@ def test_ten_million_assignments_are_exact_and_fast():
     state = [(a, result[c], s) for a, s, c in zip(assigned, shares, codes, strict=True) if s]
     last_picked = max(Fraction(a + n - 1, s) for a, n, s in state if n)
     assert all(Fraction(a + n, s) >= last_picked for a, n, s in state)
+
+
+def test_a_forecast_of_three_gives_the_third_to_the_next_lowest_ratio():
+    # From the hand-worked case (total 8): 0117 takes the first two (0/25 000, then 1/25 000);
+    # the third goes to 0114, whose 3/40 000 = 0.000075 is now below 0117's 2/25 000 = 0.00008.
+    # Total after = 11: 0114's target is 0.4 × 11 = 4.4 and 4 / 4.4 = 90.909… % → 90.9.
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    result = forecast_municipality(table, "0114", 3)
+    assert (result.municipality_code, result.municipality_name, result.share_units) == (
+        "0114", "Kommun 0114", 40000)
+    assert (result.assigned_before, result.expected, result.assigned_after,
+            result.total_after) == (3, 1, 4, 11)
+    assert (result.target, result.target_exact, result.fulfilment_pct) == (4.4, Decimal("4.4"),
+                                                                           90.9)
+
+
+def test_a_forecast_table_names_each_municipality_and_its_county():
+    table = forecast_table(fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF), 3)
+    assert table.columns == ["municipality_code", "municipality_name", "county_code",
+                             "share_units", "share_promille", "assigned_before", "expected",
+                             "total_after", "assigned_after", "target", "target_exact",
+                             "fulfilment_pct"]
+    assert table["county_code"].to_list() == ["01"] * 4
+    assert table["expected"].to_list() == [1, 0, 2, 0]
+    assert [table.schema[c] for c in ("assigned_before", "expected", "total_after",
+                                      "assigned_after")] == [pl.Int64] * 4
+
+
+def test_a_forecast_of_no_children_changes_nothing_and_a_negative_one_is_refused():
+    table = fulfilment_table(HAND_LEDGER, shares_of(HAND_SHARES), AS_OF)
+    nothing = forecast_table(table, 0)
+    assert nothing["expected"].to_list() == [0, 0, 0, 0]
+    assert nothing["total_after"].to_list() == [8] * 4
+    assert nothing["fulfilment_pct"].to_list() == table["fulfilment_pct"].to_list()
+    with pytest.raises(ModelError, match=r"^the number of children to forecast must be 0 to "
+                                         r"1 000 000 000, not -1$"):
+        forecast_table(table, -1)
+
+
+def test_shares_in_promille_keep_the_published_decimals():
+    table = fulfilment_table(HAND_LEDGER, shares_of({**HAND_SHARES, "0117": 24999, "0120": 1}),
+                             AS_OF)
+    assert [str(p) for p in table["share_promille"]] == ["400.00", "350.00", "249.99", "0.01"]
+
+
+def test_without_a_positive_share_the_refusal_says_why():
+    why = r"^no municipality has a positive share to receive an assignment$"
+    with pytest.raises(ModelError, match=why):
+        next_equalising({}, {"0114": 0})
+    with pytest.raises(ModelError, match=why):
+        forecast({}, {"0114": 0}, None, 1)
+    with pytest.raises(ModelError, match=why):
+        step_by_step({}, {"0114": 0}, None, 1)
+
+
+@pytest.mark.parametrize(("shares", "message"), [
+    (shares_of(HAND_SHARES).drop("county_code", "municipality_name"),
+     "the share table lacks the columns ['county_code', 'municipality_name']"),
+    (pl.concat([shares_of(HAND_SHARES), shares_of({"0115": 1})]),
+     "the share table lists a municipality more than once"),
+    (shares_of(HAND_SHARES).with_columns(
+        pl.when(pl.col("municipality_code") == "0117").then(None)
+        .otherwise(pl.col("share_units")).alias("share_units")),
+     "every share in the share table is a number ≥ 0"),
+    (shares_of({**HAND_SHARES, "0117": -1}), "every share in the share table is a number ≥ 0"),
+    (shares_of({"0114": 50000, "0115": 50000}),
+     "the ledger has assignments to municipalities missing from the share table: 0117, 0120"),
+])
+def test_a_share_table_that_cannot_hold_the_ledger_is_refused_saying_why(shares, message):
+    ledger = pl.concat([HAND_LEDGER, ledger_of(*repeated("0117", 1))])
+    with pytest.raises(AnvisningError) as raised:
+        fulfilment_table(ledger, shares, AS_OF)
+    assert str(raised.value) == message
+
+
+def test_shares_read_as_small_integers_do_not_overflow():
+    # 99 999 units × 25 000 assignments = 2 499 975 000, beyond a 32-bit integer: target
+    # 0.99999 × 25 000 = 24 999.75 and 25 000 / 24 999.75 = 100.001 % → 100.0
+    shares = shares_of({"0114": 1, "0115": 99999}).cast({"share_units": pl.Int32})
+    table = fulfilment_table(ledger_of(*repeated("0115", 25000)), shares, AS_OF)
+    assert table.schema["share_units"] == pl.Int64
+    assert table["target"].to_list() == [0.25, 24999.75]
+    assert table["fulfilment_pct"].to_list() == [0.0, 100.0]
+
+
+def test_the_smallest_share_with_the_only_assignment_has_a_fulfilment():
+    # 1 unit = 0.01 ‰ of 1 assignment: target 0.00001 (0.00 shown), and 1 / 0.00001 =
+    # 100 000 times the target = 10 000 000.0 %
+    table = fulfilment_table(ledger_of(*repeated("0114", 1)),
+                             shares_of({"0114": 1, "0115": 99999}), AS_OF)
+    assert table["target_exact"].to_list() == [Decimal("0.00001"), Decimal("0.99999")]
+    assert table["target"].to_list() == [0.0, 1.0]
+    assert table["fulfilment_pct"].to_list() == [10_000_000.0, 0.0]
+
+
+def test_a_forecast_in_shares_of_four_decimals():
+    # the hand-worked case with every share written to four decimals (× 100 units): the same
+    # picks, targets and fulfilment as at two decimals
+    shares = shares_of({code: units * 100 for code, units in HAND_SHARES.items()})
+    table = fulfilment_table(HAND_LEDGER, shares, AS_OF, decimals=4)
+    result = forecast_municipality(table, "0114", 3, decimals=4)
+    assert (result.expected, result.total_after, result.target, result.fulfilment_pct) == (
+        1, 11, 4.4, 90.9)
+
+
+def test_the_rule_step_by_step_for_one_and_for_none():
+    assert step_by_step({"0114": 3}, {"0114": 40000, "0115": 35000}, None, 1) == {
+        "0114": 0, "0115": 1}
+    # no assignment to make: nothing to refuse, even without a positive share
+    assert step_by_step({}, {"0114": 0}, None, 0) == {"0114": 0}
+
+
+def test_a_negative_number_of_assignments_to_forecast_is_refused():
+    with pytest.raises(ValueError, match=r"^the number of assignments to forecast is "
+                                         r"non-negative$"):
+        forecast({}, {"0114": 100}, None, -1)
+
+
+BROKEN = r"^internal error: the forecast broke its own invariants$"
+
+
+def test_the_forecasts_own_check_passes_a_right_result():
+    # shares 1 and 1, nothing assigned, two to give: one each, both at ratio 0 = the threshold
+    _verify({"0114": 1, "0115": 1}, [("0114", 0, 1), ("0115", 0, 1)], 2, Fraction(0))
+
+
+def test_the_forecasts_own_check_refuses_a_wrong_number_of_picks():
+    # every pick is at the threshold, but one of the two is missing
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 1, "0115": 0}, [("0114", 0, 1), ("0115", 0, 1)], 2, Fraction(0))
+
+
+def test_the_forecasts_own_check_refuses_a_pick_above_the_threshold():
+    # threshold 1/2: 0114 (1 assigned, share 1) was given one more at ratio 1/1 > 1/2;
+    # 0115 (share 2) took its one at ratio 0 and its next, 1/2, is at the threshold
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 1, "0115": 1}, [("0114", 1, 1), ("0115", 0, 2)], 2, Fraction(1, 2))
+
+
+def test_the_forecasts_own_check_refuses_a_ratio_skipped_below_the_threshold():
+    # threshold 1: 0114 (1 assigned, share 2) was passed over at ratio 1/2 < 1, while 0115
+    # (share 1) took two, the last at ratio 1/1
+    with pytest.raises(ModelError, match=BROKEN):
+        _verify({"0114": 0, "0115": 2}, [("0114", 1, 2), ("0115", 0, 1)], 2, Fraction(1))

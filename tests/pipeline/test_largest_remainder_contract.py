@@ -51,3 +51,14 @@ def test_a_share_rounding_below_the_floor_is_refused_naming_the_first() -> None:
                                          r"0\.01 ‰$"):
         largest_remainder(shares, CODES, 2, floor_units=1)
     assert largest_remainder(shares, CODES, 2).tolist() == [0, 0, 100_000]
+
+
+def test_the_refusal_gives_the_first_municipality_its_own_rounded_share() -> None:
+    # 1,1 and 0,2 units round down to 1 and 0 (the missing unit goes to 0117's remainder 0,7);
+    # with a floor of 2 units both are below it, and the refusal gives 0114's own 0,01 ‰, not
+    # the 0,00 ‰ of 0115
+    shares = np.array([0.000011, 0.000002, 1 - 0.000013])
+    assert largest_remainder(shares, CODES, 2).tolist() == [1, 0, 99_999]
+    with pytest.raises(ModelError, match=r"^municipality 0114 rounds to 0\.01 ‰, below the floor "
+                                         r"0\.02 ‰$"):
+        largest_remainder(shares, CODES, 2, floor_units=2)

@@ -156,8 +156,34 @@ def test_floor_times_municipalities_above_1000_promille_is_a_model_error() -> No
 
 
 def test_every_adjusted_share_zero_is_a_model_error() -> None:
-    with pytest.raises(ModelError, match="every adjusted share is 0"):
+    with pytest.raises(ModelError, match=r"^every adjusted share is 0: there is nothing to scale "
+                                         r"to 1000 ‰$"):
         water_fill(np.zeros(3), 0.001)
+
+
+def test_a_negative_adjusted_share_is_a_model_error() -> None:
+    # step 3 clips at 0, so a negative share reaching step 4 is a broken model, refused by name
+    # rather than silently lifted to the floor
+    with pytest.raises(ModelError, match=r"^an adjusted share is negative$"):
+        water_fill(np.array([0.5, -0.1, 0.6]), 0.001)
+
+
+def test_a_share_landing_exactly_on_the_floor_is_not_lifted_to_it() -> None:
+    # Σa = 4 -> c = 0.25 -> s = 0.25, 0.25, 0.5 with f = 0.25: the first two land on the floor by
+    # themselves, so "Golv" (lifted to the floor) is no for all three, and nothing is rescaled
+    shares, at_floor = water_fill(np.array([1.0, 1.0, 2.0]), 0.25)
+    assert shares.tolist() == [0.25, 0.25, 0.5]
+    assert at_floor.tolist() == [False, False, False]
+
+
+def test_floors_a_hair_above_1000_promille_put_everyone_at_the_floor() -> None:
+    # n·f = 4 · (0.25 + 1e-13) = 1 + 4e-13: above 1000 ‰ only by float noise, within the
+    # tolerance, so accepted; the last free municipality is then pushed a hair below the floor and
+    # every municipality ends at the floor, all of them lifted to it
+    floor = 0.25 + 1e-13
+    shares, at_floor = water_fill(np.array([0.1, 0.2, 0.3, 0.4]), floor)
+    assert shares.tolist() == [floor] * 4
+    assert at_floor.tolist() == [True] * 4
 
 
 # --- step 5: largest remainder ------------------------------------------------------------------

@@ -83,3 +83,20 @@ def test_the_rows_after_one_giving_to_itself_are_still_checked() -> None:
     found = breaches(terms(("1496", "1496", 10), ("1499", "1497", 10), ("1499", "1497", 20)),
                      YEAR, UNITS, COUNTY_OF)
     assert found == [Breach(Rule.SAME_MUNICIPALITY, 0), Breach(Rule.DUPLICATE, 2, None, 1)]
+
+
+def test_an_amount_that_could_not_be_read_counts_for_nothing_not_for_all() -> None:
+    # A form row whose amount cell was unreadable is refused in the form's own words; the rules
+    # must not read it as "hela andelen" (345), which would make 1499's other 200 too much.
+    unread = Terms(YEAR, "1499", "1497", None, DAY, amount_read=False)
+    found = breaches([*terms(("1499", "1496", 200)), unread], YEAR, UNITS, COUNTY_OF)
+    assert found == []
+
+
+def test_an_amount_of_nothing_takes_no_part_in_what_its_giver_gives() -> None:
+    # Row 0 gives 346 of 345 units; row 1 gives 0, refused on its own (not above 0). Row 1 gives
+    # nothing, so it is neither counted in the giver's total nor a giving of too much.
+    found = breaches(terms(("1499", "1496", 346), ("1499", "1497", 0)), YEAR, UNITS, COUNTY_OF)
+    assert found == [Breach(Rule.GIVES_TOO_MUCH, 0, GIVER, given_units=346, total_units=346,
+                            calculated_units=345, counted=(0,)),
+                     Breach(Rule.NOT_POSITIVE, 1)]

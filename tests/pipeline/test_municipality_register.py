@@ -1,0 +1,96 @@
+"""The municipality register (data/reference/municipalities.csv): each of its rules refuses a
+broken file naming the line, the column, the value and the rule, and a good file reads as text
+codes with their leading zeros, sorted by code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.core.errors import InputError
+from pipeline.ingestion.register import MAX_REGISTER_BYTES, load_register
+
+HEADER = "municipality_code,municipality_name,county_code,county_name"
+ROWS = ["0180,Stockholm,01,Stockholms län", "0114,Upplands Väsby,01,Stockholms län",
+        "1280,Malmö,12,Skåne län"]
+
+
+def written(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "municipalities.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def refusal(path: Path) -> InputError:
+    with pytest.raises(InputError) as raised:
+        load_register(path)
+    return raised.value
+
+
+def test_a_register_reads_as_text_codes_sorted_by_code(tmp_path):
+    # a blank line (also one of empty fields) is no municipality
+    register = load_register(written(tmp_path, HEADER, ROWS[0], "", ",,,", *ROWS[1:]))
+    assert register.columns == HEADER.split(",")
+    assert register.rows() == [("0114", "Upplands Väsby", "01", "Stockholms län"),
+                               ("0180", "Stockholm", "01", "Stockholms län"),
+                               ("1280", "Malmö", "12", "Skåne län")]
+
+
+@pytest.mark.parametrize(("row", "column", "value", "rule"), [
+    ("114,Upplands Väsby,01,Stockholms län", "municipality_code", "114",
+     "a municipality code is 4 digits"),
+    ("01145,Upplands Väsby,01,Stockholms län", "municipality_code", "01145",
+     "a municipality code is 4 digits"),
+    ("0114,Upplands Väsby,12,Skåne län", "county_code", "12",
+     "the county code is the first two digits of the municipality code"),
+    ("0114,Upplands Väsby,1,Stockholms län", "county_code", "1",
+     "the county code is the first two digits of the municipality code"),
+    ("0114,Upplands Väsby,011,Stockholms län", "county_code", "011",
+     "the county code is the first two digits of the municipality code"),
+    ("0114, ,01,Stockholms län", "municipality_name", " ",
+     "every municipality and county has a name"),
+    ("0114,Upplands Väsby,01, ", "municipality_name", "Upplands Väsby",
+     "every municipality and county has a name"),
+])
+def test_a_broken_row_is_refused_naming_line_column_value_and_rule(tmp_path, row, column,
+                                                                     value, rule):
+    error = refusal(written(tmp_path, HEADER, ROWS[0], row))
+    assert (error.line, error.column, error.value, error.rule) == (3, column, value, rule)
+
+
+def test_a_row_with_another_number_of_fields_is_refused(tmp_path):
+    error = refusal(written(tmp_path, HEADER, ROWS[0], "0114,Upplands Väsby,01"))
+    assert (error.line, error.value, error.rule) == (3, "0114,Upplands Väsby,01",
+                                                     "a row has 4 fields")
+
+
+def test_a_municipality_listed_twice_is_refused_at_its_second_line(tmp_path):
+    error = refusal(written(tmp_path, HEADER, ROWS[1], ROWS[0], ROWS[1]))
+    assert (error.line, error.column, error.value, error.rule) == (
+        4, "municipality_code", "0114", "each municipality appears once; first seen on line 2")
+
+
+def test_another_header_is_refused_on_line_1(tmp_path):
+    error = refusal(written(tmp_path, "code,name,county_code,county_name", *ROWS))
+    assert (error.line, error.value) == (1, "code,name,county_code,county_name")
+    assert error.rule == f"the header must be exactly {HEADER}"
+
+
+def test_a_register_without_municipalities_is_refused(tmp_path):
+    assert refusal(written(tmp_path, HEADER)).rule == "the register lists no municipality"
+
+
+def test_a_missing_register_is_refused(tmp_path):
+    error = refusal(tmp_path / "municipalities.csv")
+    assert error.rule == "the municipality register is missing"
+
+
+def test_a_register_above_the_size_limit_is_refused_unread(tmp_path):
+    path = written(tmp_path, HEADER, *ROWS)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n" * (MAX_REGISTER_BYTES - path.stat().st_size + 1))
+    assert refusal(path).rule == f"the register is larger than {MAX_REGISTER_BYTES} bytes"
+    # exactly at the limit it is read (the blank lines are no municipalities)
+    path.write_bytes(path.read_bytes()[:MAX_REGISTER_BYTES])
+    assert load_register(path).height == 3

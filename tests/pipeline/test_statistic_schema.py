@@ -1,0 +1,93 @@
+"""A statistic's rows against the municipality register (pipeline/ingestion/schemas.py): one row
+for every municipality, known codes, the register's names, non-negative figures; the first broken
+rule in file order is one error naming the line, the column, the value and the rule."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.core.errors import InputError
+from pipeline.ingestion.readers import RegionRow, RegionTable
+from pipeline.ingestion.schemas import validate_statistic
+
+PATH = Path("data/statistics/2024/population.csv")
+REGISTER = pl.DataFrame({
+    "municipality_code": ["0114", "0115", "0305"],
+    "municipality_name": ["Upplands Väsby", "Vallentuna", "Håbo"],
+    "county_code": ["01", "01", "03"],
+    "county_name": ["Stockholms län", "Stockholms län", "Uppsala län"],
+})
+GOOD = [("0305", "Håbo", 30), ("0114", "Upplands Väsby", 10), ("0115", "Vallentuna", 20)]
+
+
+def table(rows, start: int = 2) -> RegionTable:
+    return RegionTable("region", "Folkmängd 2024",
+                       [RegionRow(start + i, *row) for i, row in enumerate(rows)])
+
+
+def refusal(rows) -> InputError:
+    with pytest.raises(InputError) as raised:
+        validate_statistic(PATH, table(rows), REGISTER, "population")
+    assert raised.value.file == str(PATH)
+    return raised.value
+
+
+def test_a_complete_statistic_is_returned_by_code():
+    values = validate_statistic(PATH, table(GOOD), REGISTER, "population")
+    assert values.columns == ["municipality_code", "population"]
+    assert values.rows() == [("0114", 10), ("0115", 20), ("0305", 30)]
+
+
+def test_a_name_written_with_combining_marks_is_the_registers_name():
+    nfd = unicodedata.normalize("NFD", "Håbo")
+    assert nfd != "Håbo"
+    values = validate_statistic(PATH, table([("0305", nfd, 30), *GOOD[1:]]), REGISTER, "v")
+    assert values["v"].to_list() == [10, 20, 30]
+
+
+def test_a_municipality_listed_twice_is_refused_at_its_second_row():
+    error = refusal([*GOOD, ("0114", "Upplands Väsby", 11)])
+    assert (error.line, error.column, error.value) == (5, "region", "0114")
+    assert error.rule == "each municipality appears once (duplicated code); first seen on line 3"
+
+
+@pytest.mark.parametrize(("code", "rule"), [
+    ("9999", "the code is not a municipality in the register"),
+    ("114", "a municipality code is 4 digits")])
+def test_a_code_outside_the_register_is_refused(code, rule):
+    error = refusal([*GOOD, (code, "Någonstans", 1)])
+    assert (error.line, error.column, error.value, error.rule) == (5, "region", code, rule)
+
+
+def test_a_negative_figure_is_refused_in_the_figures_column():
+    error = refusal([GOOD[0], ("0114", "Upplands Väsby", -10), GOOD[2]])
+    assert (error.line, error.column, error.value, error.rule) == (
+        3, "Folkmängd 2024", -10, "a figure is a non-negative whole number")
+
+
+def test_a_name_other_than_the_registers_is_refused_naming_both():
+    error = refusal([("0305", "Habo", 30), *GOOD[1:]])
+    assert (error.line, error.column, error.value) == (2, "region", "0305 Habo")
+    assert error.rule == "the name differs from the register's name for this code ('Håbo')"
+
+
+def test_the_first_broken_rule_in_file_order_is_the_one_reported():
+    error = refusal([GOOD[0], GOOD[1], ("0115", "Vallentuna", -1), ("9999", "X", 1)])
+    assert (error.line, error.rule) == (4, "a figure is a non-negative whole number")
+    error = refusal([GOOD[0], ("9999", "X", 1), GOOD[1], ("0115", "Vallentuna", -1)])
+    assert (error.line, error.rule) == (3, "the code is not a municipality in the register")
+
+
+@pytest.mark.parametrize(("rows", "value", "rule"), [
+    (GOOD[:2], "0115 Vallentuna",
+     "every municipality of the register must have a row; this one is missing"),
+    (GOOD[:1], "0114 Upplands Väsby",
+     "every municipality of the register must have a row; this one is missing (and 1 more)"),
+])
+def test_a_municipality_without_a_row_is_named_after_every_row_passes(rows, value, rule):
+    error = refusal(rows)
+    assert (error.line, error.column, error.value, error.rule) == (None, "region", value, rule)
