@@ -284,3 +284,12 @@ def test_an_empty_workbook_is_refused_naming_its_sheet(tmp_path):
     workbook.save(path)
     error = refusal(path)
     assert (error.rule, error.sheet) == ("the workbook is empty", "Blad1")
+
+
+@pytest.mark.parametrize(("text", "column"), [
+    ('"region","Folkmängd 2024"\n"0114 Upplands Väsby","12,5"\n', "Folkmängd 2024"),
+    ("Kommunkod,Kommun,Boendedygn 2024\n0114,Upplands Väsby,12.5\n", "Boendedygn 2024"),
+])
+def test_a_bad_figure_is_named_by_the_figures_column_in_either_layout(tmp_path, text, column):
+    error = refusal(csv_file(tmp_path, text))
+    assert (error.line, error.column) == (2, column)
