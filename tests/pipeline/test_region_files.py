@@ -248,7 +248,7 @@ def test_a_figure_that_is_not_a_whole_number_is_refused(text):
 def test_a_figure_above_the_plausible_is_refused(text):
     with pytest.raises(InputError) as raised:
         parse_figure(Path("x.csv"), 2, "2024", text)
-    assert raised.value.value == text
+    assert (raised.value.line, raised.value.column, raised.value.value) == (2, "2024", text)
     assert raised.value.rule == "a figure above 1 000 000 000 000 is not plausible"
 
 
@@ -293,3 +293,33 @@ def test_an_empty_workbook_is_refused_naming_its_sheet(tmp_path):
 def test_a_bad_figure_is_named_by_the_figures_column_in_either_layout(tmp_path, text, column):
     error = refusal(csv_file(tmp_path, text))
     assert (error.line, error.column) == (2, column)
+
+
+@pytest.mark.parametrize(("text", "region", "figures"), [
+    ('"region","Folkmängd 2024"\n"0114 Upplands Väsby",12\n', "region", "Folkmängd 2024"),
+    ("Kommunkod,Kommun,Boendedygn 2024,\n0114,Upplands Väsby,12\n", "Kommunkod",
+     "Boendedygn 2024")])
+def test_the_table_keeps_the_files_own_headings(tmp_path, text, region, figures):
+    # the schema's refusals name these columns
+    table = read_region_table(csv_file(tmp_path, text), YEAR)
+    assert (table.region_column, table.value_column) == (region, figures)
+
+
+def test_a_whole_number_stored_with_a_decimal_point_in_a_workbook_is_that_number(tmp_path):
+    # some writers store 12 as "12.0": read as the float 12.0, it is the figure 12
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["Kommunkod", "Kommun", str(YEAR)])
+    workbook.active.append(["0114", "Upplands Väsby", 12.5])
+    path = tmp_path / "asylum_housing_days.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<v>12.5</v>" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<v>12.5</v>", b"<v>12.0</v>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert rows(path) == [(2, "0114", "Upplands Väsby", 12)]
