@@ -378,3 +378,47 @@ def test_the_forecasts_own_check_refuses_a_ratio_skipped_below_the_threshold():
     # (share 1) took two, the last at ratio 1/1
     with pytest.raises(ModelError, match=BROKEN):
         _verify({"0114": 0, "0115": 2}, [("0114", 1, 2), ("0115", 0, 1)], 2, Fraction(1))
+
+
+def test_a_forecast_whose_picks_span_several_ratios_near_the_end():
+    # Worked by hand with the rule: 0000 takes ratios 0, 1/6, 2/6, 3/6, 4/6 (tied with 0001's
+    # 4/6, larger share equal, lower code) and 5/6; 0002 takes 2/5, 3/5 and 4/5; 0001 its 4/6.
+    codes = ["0000", "0001", "0002"]
+    expected = {"0000": 6, "0001": 1, "0002": 3}
+    assert step_by_step([0, 4, 2], [6, 6, 5], codes, 10) == expected
+    assert forecast([0, 4, 2], [6, 6, 5], codes, 10) == expected
+
+
+def test_a_municipality_absent_from_the_counts_has_had_none():
+    # 0115 has no count: 0/100 is below 0114's 1/100
+    assert next_equalising({"0114": 1}, {"0114": 100, "0115": 100}) == "0115"
+    assert queue_places({"0114": 1}, {"0114": 100, "0115": 100}) == {"0115": 1, "0114": 2}
+
+
+def test_an_empty_share_table_has_an_empty_queue_and_forecast():
+    assert queue_places({}, {}) == {}
+    assert forecast({}, {}, None, 0) == {}
+    empty = shares_of({}).cast({"share_units": pl.Int64, "municipality_code": pl.String,
+                               "municipality_name": pl.String, "county_code": pl.String})
+    table = forecast_table(fulfilment_table(ledger_of(), empty, AS_OF), 0)
+    assert table.height == 0
+    assert [table.schema[c] for c in ("expected", "total_after", "assigned_after")] == [
+        pl.Int64] * 3
+
+
+@pytest.mark.parametrize(("call", "kind", "message"), [
+    (lambda: next_equalising([1, 2], [100, 100]), TypeError,
+     "give `codes` when the shares are not a mapping by code"),
+    (lambda: next_equalising([1], [100, 100], ["0114", "0115"]), ValueError,
+     "codes, assigned counts and shares differ in length"),
+    (lambda: queue_places([1, 2], [100, 100], ["0114", "0114"]), ValueError,
+     "a municipality code appears twice"),
+    (lambda: forecast([-1, 0], [100, 100], ["0114", "0115"], 1), ValueError,
+     "shares and assigned counts are non-negative"),
+    (lambda: step_by_step({}, {"0114": -5, "0115": 100}, None, 1), ValueError,
+     "shares and assigned counts are non-negative"),
+])
+def test_counts_and_shares_that_do_not_line_up_are_refused(call, kind, message):
+    with pytest.raises(kind) as raised:
+        call()
+    assert str(raised.value) == message

@@ -25,6 +25,7 @@ def written(tmp_path: Path, *lines: str) -> Path:
 def refusal(path: Path) -> InputError:
     with pytest.raises(InputError) as raised:
         load_register(path)
+    assert raised.value.file == str(path)
     return raised.value
 
 
@@ -94,3 +95,44 @@ def test_a_register_above_the_size_limit_is_refused_unread(tmp_path):
     # exactly at the limit it is read (the blank lines are no municipalities)
     path.write_bytes(path.read_bytes()[:MAX_REGISTER_BYTES])
     assert load_register(path).height == 3
+
+
+def test_a_register_of_four_municipalities_is_read_by_row(tmp_path):
+    # four rows of four fields: each row is one municipality, never one column
+    register = load_register(written(tmp_path, HEADER, *ROWS, "1281,Lund,12,Skåne län"))
+    assert register["municipality_code"].to_list() == ["0114", "0180", "1280", "1281"]
+    assert register.row(3) == ("1281", "Lund", "12", "Skåne län")
+
+
+@pytest.mark.parametrize(("row", "column", "character"), [
+    ('0114,"Upplands\nVäsby",01,Stockholms län', "municipality_name", "U+000A"),
+    ('0114,Upplands Väsby,01,"Stockholms\nlän"', "county_name", "U+000A"),
+    ('0114,"Upplands\r\nVäsby",01,Stockholms län', "municipality_name", "U+000D"),
+])
+def test_a_name_holding_a_line_break_is_refused_naming_its_column(tmp_path, row, column,
+                                                                   character):
+    # line breaks pass the whole file's check (they end its lines); inside a name they are
+    # refused, and a Windows line break by its first character, the carriage return
+    path = tmp_path / "municipalities.csv"
+    path.write_bytes("\r\n".join([HEADER, ROWS[0], row, ""]).encode())
+    error = refusal(path)
+    assert error.line is not None and error.column == column and character in error.rule
+
+
+def test_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path):
+    path = tmp_path / "municipalities.csv"
+    path.write_bytes("\r".join([HEADER, ROWS[0], "114,Upplands Väsby,01,Stockholms län", ""])
+                     .encode())
+    assert (refusal(path).line, refusal(path).value) == (3, "114")
+
+
+def test_a_field_too_large_for_the_csv_reader_is_a_refusal_naming_its_line(tmp_path):
+    error = refusal(written(tmp_path, HEADER, ROWS[0], f"0114,{'V' * 200_000},01,Stockholms län"))
+    assert error.line == 3
+    assert error.rule.startswith("not a readable CSV file (field larger than field limit")
+
+
+def test_a_register_that_is_not_text_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "municipalities.csv"
+    path.write_bytes(f"{HEADER}\n0114,Upplands\x00Väsby,01,Stockholms län\n".encode())
+    assert refusal(path).line == 2

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from pipeline.core.errors import InputError
-from pipeline.ingestion.readers import MAX_FIGURE, parse_figure, read_region_table
+from pipeline.ingestion.readers import MAX_FIGURE, MAX_ROWS, parse_figure, read_region_table
 
 YEAR = 2024
 
@@ -87,9 +87,13 @@ def test_latin1_without_a_bom_is_read(tmp_path):
     assert rows(path) == [(2, "0114", "Upplands Väsby", 3)]
 
 
-def test_a_control_character_is_refused_naming_its_line(tmp_path):
-    error = refusal(csv_file(tmp_path, '"region","2024"\n\n"0114 Upplands\x1bVäsby",3\n'))
-    assert error.line == 3
+@pytest.mark.parametrize(("text", "line"), [
+    ('"region","2024"\n\n"0114 Upplands\x1bVäsby",3\n', 3),
+    ('\n"region","2024"\n"0114 Upplands\x1bVäsby",3\n', 3)])
+def test_a_control_character_is_refused_naming_its_line(tmp_path, text, line):
+    error = refusal(csv_file(tmp_path, text))
+    assert error.line == line
+    assert error.value == "control character U+001B control character"
     assert error.rule.startswith("unreadable encoding or unsafe text: the file holds ")
     assert "U+001B" in error.rule and error.rule.endswith(", not allowed in statistics")
 
@@ -105,6 +109,35 @@ def test_the_delimiter_is_the_first_one_outside_quotes(tmp_path, delimiter, titl
     path = csv_file(tmp_path, f'{title}\n\n"region"{d}"Folkmängd {YEAR}"\n'
                               f'"0114 Upplands Väsby"{d}"1 234"\n"0180 Stockholm"{d}5\n')
     assert rows(path) == [(4, "0114", "Upplands Väsby", 1234), (5, "0180", "Stockholm", 5)]
+
+
+def test_a_semicolon_in_a_later_name_does_not_change_the_delimiter(tmp_path):
+    path = csv_file(tmp_path, '"region","2024"\n0114 Upplands;Väsby,12\n')
+    assert rows(path) == [(2, "0114", "Upplands;Väsby", 12)]
+
+
+def test_lines_ended_by_a_carriage_return_alone_are_read_and_counted(tmp_path):
+    path = csv_file(tmp_path, '"region","2024"\r"0114 Upplands Väsby",12\r"0180 Stockholm",5\r')
+    assert rows(path) == [(2, "0114", "Upplands Väsby", 12), (3, "0180", "Stockholm", 5)]
+
+
+@pytest.mark.parametrize("row", ['"0114 Upplands Väsby","1"2', '"0114 Upplands Väsby"x,12'])
+def test_text_after_a_closing_quote_is_refused_not_joined(tmp_path, row):
+    # "1"2 would otherwise be read as the figure 12
+    path = csv_file(tmp_path, f'"region","2024"\n"0180 Stockholm",5\n{row}\n')
+    error = refusal(path)
+    assert error.line == 3 and error.rule.startswith("not a readable CSV file (")
+
+
+def test_a_quoted_windows_line_break_in_a_figure_is_shown_as_written(tmp_path):
+    path = csv_file(tmp_path, '"region","2024"\r\n"0114 Upplands Väsby","1\r\n234"\r\n')
+    assert refusal(path).value == "1\r\n234"
+
+
+def test_a_csv_above_the_row_limit_is_refused_naming_the_first_line_too_many(tmp_path):
+    path = csv_file(tmp_path, '"region","2024"\n' + '"0114 Upplands Väsby",1\n' * MAX_ROWS)
+    error = refusal(path)
+    assert (error.line, error.rule) == (MAX_ROWS + 1, f"more than {MAX_ROWS} lines")
 
 
 def test_without_a_header_row_the_file_is_refused(tmp_path):
@@ -215,7 +248,7 @@ def test_a_figure_that_is_not_a_whole_number_is_refused(text):
 def test_a_figure_above_the_plausible_is_refused(text):
     with pytest.raises(InputError) as raised:
         parse_figure(Path("x.csv"), 2, "2024", text)
-    assert raised.value.value == text
+    assert (raised.value.line, raised.value.column, raised.value.value) == (2, "2024", text)
     assert raised.value.rule == "a figure above 1 000 000 000 000 is not plausible"
 
 
@@ -251,3 +284,42 @@ def test_an_empty_workbook_is_refused_naming_its_sheet(tmp_path):
     workbook.save(path)
     error = refusal(path)
     assert (error.rule, error.sheet) == ("the workbook is empty", "Blad1")
+
+
+@pytest.mark.parametrize(("text", "column"), [
+    ('"region","Folkmängd 2024"\n"0114 Upplands Väsby","12,5"\n', "Folkmängd 2024"),
+    ("Kommunkod,Kommun,Boendedygn 2024\n0114,Upplands Väsby,12.5\n", "Boendedygn 2024"),
+])
+def test_a_bad_figure_is_named_by_the_figures_column_in_either_layout(tmp_path, text, column):
+    error = refusal(csv_file(tmp_path, text))
+    assert (error.line, error.column) == (2, column)
+
+
+@pytest.mark.parametrize(("text", "region", "figures"), [
+    ('"region","Folkmängd 2024"\n"0114 Upplands Väsby",12\n', "region", "Folkmängd 2024"),
+    ("Kommunkod,Kommun,Boendedygn 2024,\n0114,Upplands Väsby,12\n", "Kommunkod",
+     "Boendedygn 2024")])
+def test_the_table_keeps_the_files_own_headings(tmp_path, text, region, figures):
+    # the schema's refusals name these columns
+    table = read_region_table(csv_file(tmp_path, text), YEAR)
+    assert (table.region_column, table.value_column) == (region, figures)
+
+
+def test_a_whole_number_stored_with_a_decimal_point_in_a_workbook_is_that_number(tmp_path):
+    # some writers store 12 as "12.0": read as the float 12.0, it is the figure 12
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["Kommunkod", "Kommun", str(YEAR)])
+    workbook.active.append(["0114", "Upplands Väsby", 12.5])
+    path = tmp_path / "asylum_housing_days.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<v>12.5</v>" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<v>12.5</v>", b"<v>12.0</v>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert rows(path) == [(2, "0114", "Upplands Väsby", 12)]
