@@ -136,6 +136,8 @@ EQUIVALENT = {
     "pipeline.ingestion.readers.x_decode_text__mutmut_35",
     "pipeline.ingestion.readers.x_decode_text__mutmut_45",
     "pipeline.ingestion.readers.x_parse_figure__mutmut_11",
+    "pipeline.core.folders.x_check_folder__mutmut_14",
+    "pipeline.core.folders.x_check_folder__mutmut_21",
     "pipeline.ingestion.schemas.x__first_failure__mutmut_9",
     "pipeline.ingestion.schemas.x__first_failure__mutmut_10",
     "pipeline.ingestion.schemas.x__first_failure__mutmut_11",
