@@ -96,6 +96,9 @@ def test_a_table_that_is_not_a_table_is_refused_on_its_line():
     ('[a]\nxy = 1\nx = 2\n', "a", "x", 3),
     ('[a]\nx.y = 1\n', "a", "x", None),
     ('[a]\n', "b", None, None),
+    # the table as a caller may write it, quoted or spaced
+    ("[ 'a.csv' ]\nx = 1\n", "'a.csv'", "x", 2),
+    ('["a.csv"]\nx = 1\n', ' "a.csv" ', "x", 2),
 ])
 def test_the_line_of_a_key_or_a_table(text, table, key, line):
     assert line_of(text, table, key) == line
@@ -110,6 +113,12 @@ def test_a_missing_or_unreadable_file_is_named(tmp_path):
     with pytest.raises(InputError) as raised:
         read_toml(tmp_path / "x.toml")
     assert raised.value.rule.startswith("not readable UTF-8 text (UnicodeDecodeError: ")
+    assert raised.value.file == str(tmp_path / "x.toml")
+    (tmp_path / "x.toml").write_text("a = \n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_toml(tmp_path / "x.toml")
+    assert raised.value.file == str(tmp_path / "x.toml")
+    assert (raised.value.line, raised.value.rule.startswith("not valid TOML: ")) == (1, True)
     with pytest.raises(InputError) as raised:
         read_toml(tmp_path)
     assert raised.value.rule == "not readable UTF-8 text (IsADirectoryError: Is a directory)"
