@@ -99,6 +99,8 @@ def test_a_table_that_is_not_a_table_is_refused_on_its_line():
     # the table as a caller may write it, quoted or spaced
     ("[ 'a.csv' ]\nx = 1\n", "'a.csv'", "x", 2),
     ('["a.csv"]\nx = 1\n', ' "a.csv" ', "x", 2),
+    # a file name with a space, as sources.toml names it
+    ('["kommun mottagna.csv"]\nx = 1\n', "kommun mottagna.csv", "x", 2),
 ])
 def test_the_line_of_a_key_or_a_table(text, table, key, line):
     assert line_of(text, table, key) == line
