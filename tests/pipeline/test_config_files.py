@@ -144,3 +144,10 @@ def test_a_folder_without_sources_toml_describes_nothing_and_each_entry_is_check
     assert (raised.value.file, raised.value.value) == (str(tmp_path / "sources.toml"), "c.csv")
     assert raised.value.rule == ("c.csv has no entry: every data file needs its `source` and "
                                  "`illustrative = true|false`")
+
+
+def test_an_optional_key_left_out_does_not_stop_the_checking_of_the_next():
+    keys = (Key("note", str, required=False), Key("count", int))
+    with pytest.raises(InputError) as raised:
+        check_table(Path("f.toml"), 'count = "x"\n', None, {"count": "x"}, keys)
+    assert raised.value.rule == "count must be a whole number"
