@@ -96,6 +96,11 @@ def test_a_table_that_is_not_a_table_is_refused_on_its_line():
     ('[a]\nxy = 1\nx = 2\n', "a", "x", 3),
     ('[a]\nx.y = 1\n', "a", "x", None),
     ('[a]\n', "b", None, None),
+    # the table as a caller may write it, quoted or spaced
+    ("[ 'a.csv' ]\nx = 1\n", "'a.csv'", "x", 2),
+    ('["a.csv"]\nx = 1\n', ' "a.csv" ', "x", 2),
+    # a file name with a space, as sources.toml names it
+    ('["kommun mottagna.csv"]\nx = 1\n', "kommun mottagna.csv", "x", 2),
 ])
 def test_the_line_of_a_key_or_a_table(text, table, key, line):
     assert line_of(text, table, key) == line
@@ -110,6 +115,12 @@ def test_a_missing_or_unreadable_file_is_named(tmp_path):
     with pytest.raises(InputError) as raised:
         read_toml(tmp_path / "x.toml")
     assert raised.value.rule.startswith("not readable UTF-8 text (UnicodeDecodeError: ")
+    assert raised.value.file == str(tmp_path / "x.toml")
+    (tmp_path / "x.toml").write_text("a = \n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_toml(tmp_path / "x.toml")
+    assert raised.value.file == str(tmp_path / "x.toml")
+    assert (raised.value.line, raised.value.rule.startswith("not valid TOML: ")) == (1, True)
     with pytest.raises(InputError) as raised:
         read_toml(tmp_path)
     assert raised.value.rule == "not readable UTF-8 text (IsADirectoryError: Is a directory)"
@@ -133,3 +144,10 @@ def test_a_folder_without_sources_toml_describes_nothing_and_each_entry_is_check
     assert (raised.value.file, raised.value.value) == (str(tmp_path / "sources.toml"), "c.csv")
     assert raised.value.rule == ("c.csv has no entry: every data file needs its `source` and "
                                  "`illustrative = true|false`")
+
+
+def test_an_optional_key_left_out_does_not_stop_the_checking_of_the_next():
+    keys = (Key("note", str, required=False), Key("count", int))
+    with pytest.raises(InputError) as raised:
+        check_table(Path("f.toml"), 'count = "x"\n', None, {"count": "x"}, keys)
+    assert raised.value.rule == "count must be a whole number"

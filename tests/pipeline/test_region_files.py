@@ -11,7 +11,17 @@ import pytest
 from openpyxl import Workbook
 
 from pipeline.core.errors import InputError
-from pipeline.ingestion.readers import MAX_FIGURE, MAX_ROWS, parse_figure, read_region_table
+from pipeline.ingestion.readers import (
+    MAX_FIGURE,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
+    check_xlsx_container,
+    opened_workbook,
+    parse_figure,
+    read_region_table,
+    sheet_values,
+)
 
 YEAR = 2024
 
@@ -323,3 +333,89 @@ def test_a_whole_number_stored_with_a_decimal_point_in_a_workbook_is_that_number
         for name, data in parts.items():
             archive.writestr(name, data)
     assert rows(path) == [(2, "0114", "Upplands Väsby", 12)]
+
+
+# --- the container's limits ----------------------------------------------------------------------
+
+def zip_of(path: Path, members: dict[str, bytes], declared: dict[str, int] | None = None) -> Path:
+    """A zip of `members`, with the uncompressed sizes in `declared` written into its central
+    directory instead of the real ones (all a zip bomb's directory shows before it is opened)."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    for name, size in (declared or {}).items():
+        at = raw.find(b"PK\x01\x02")
+        while at != -1:
+            name_length = struct.unpack_from("<H", raw, at + 28)[0]
+            if raw[at + 46:at + 46 + name_length] == name.encode():
+                struct.pack_into("<I", raw, at + 24, size)
+            at = raw.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def container_refusal(path: Path) -> InputError:
+    with pytest.raises(InputError) as raised:
+        check_xlsx_container(path)
+    assert raised.value.file == str(path)
+    return raised.value
+
+
+def test_a_workbook_unpacking_to_more_than_the_limit_is_refused_by_its_directory(tmp_path):
+    workbook = b"<workbook/>"
+    members = {"xl/workbook.xml": workbook, "xl/media/padding.bin": b"0"}
+    at_limit = MAX_XLSX_UNPACKED_BYTES - len(workbook)
+    check_xlsx_container(zip_of(tmp_path / "a.xlsx", members, {"xl/media/padding.bin": at_limit}))
+    error = container_refusal(zip_of(tmp_path / "b.xlsx", members,
+                                     {"xl/media/padding.bin": at_limit + 1}))
+    assert (error.rule, error.value) == ("the workbook unpacks to more than 100 MiB (zip bomb?)",
+                                         f"{MAX_XLSX_UNPACKED_BYTES + 1} bytes")
+
+
+@pytest.mark.parametrize(("members", "rule"), [
+    ({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"\x00"},
+     "workbooks with macros are not accepted"),
+    ({"xl/workbook.xml": b"<workbook/>", "XL/VBAPROJECT.BIN": b"\x00"},
+     "workbooks with macros are not accepted"),
+    ({"xl/styles.xml": b"<styles/>"}, "not a valid .xlsx workbook (no xl/workbook.xml)"),
+])
+def test_a_workbook_with_macros_or_without_its_workbook_part_is_refused(tmp_path, members, rule):
+    assert container_refusal(zip_of(tmp_path / "a.xlsx", members)).rule == rule
+
+
+def test_a_file_that_is_not_a_zip_is_refused_as_no_workbook(tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"Kommunkod;Kommun;2024\n")
+    assert container_refusal(path).rule == (
+        "not a valid .xlsx workbook (not a readable zip archive)")
+
+
+def test_a_sheet_above_the_row_limit_is_refused_at_the_first_row_too_many(tmp_path):
+    workbook = Workbook()
+    workbook.active.title = "Blad1"
+    for n in range(3):
+        workbook.active.append([n])
+    path = tmp_path / "a.xlsx"
+    workbook.save(path)
+    with opened_workbook(path) as opened:
+        assert len(sheet_values(path, opened.worksheets[0], 3)) == 3
+    with pytest.raises(InputError) as raised, opened_workbook(path) as opened:
+        sheet_values(path, opened.worksheets[0], 2)
+    assert (raised.value.file, raised.value.sheet, raised.value.line, raised.value.rule) == (
+        str(path), "Blad1", 3, "more than 2 rows")
+
+
+def test_a_file_above_the_size_limit_is_refused_and_one_at_it_is_not(tmp_path):
+    path = tmp_path / "population.csv"
+    with path.open("wb") as sparse:
+        sparse.truncate(MAX_FILE_BYTES + 1)
+    error = refusal(path)
+    assert (error.rule, error.value) == ("the file is larger than 20 MiB",
+                                         f"{MAX_FILE_BYTES + 1} bytes")
+    with path.open("wb") as sparse:
+        sparse.truncate(MAX_FILE_BYTES)
+    assert not refusal(path).rule.startswith("the file is larger")

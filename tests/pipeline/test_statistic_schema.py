@@ -91,3 +91,15 @@ def test_the_first_broken_rule_in_file_order_is_the_one_reported():
 def test_a_municipality_without_a_row_is_named_after_every_row_passes(rows, value, rule):
     error = refusal(rows)
     assert (error.line, error.column, error.value, error.rule) == (None, "region", value, rule)
+
+
+def test_a_broken_row_before_a_duplicate_is_the_one_reported():
+    error = refusal([("0114", "Upplands Väsby", -1), GOOD[0], GOOD[2], ("0305", "Håbo", 30)])
+    assert (error.line, error.rule) == (2, "a figure is a non-negative whole number")
+
+
+def test_a_statistic_without_rows_names_the_first_missing_municipality():
+    error = refusal([])
+    assert (error.value, error.rule) == (
+        "0114 Upplands Väsby",
+        "every municipality of the register must have a row; this one is missing (and 2 more)")
