@@ -246,7 +246,8 @@ def _check_header(path: Path, line: int, header: list[str], reference_year: int)
     else:
         raise InputError(path, f"wrong header: expected {expected}", line=line, column="1",
                          value=",".join(header))
-    if str(reference_year) not in re.findall(r"\d{4}", header[-1]):
+    # a year is four digits standing alone: "Folkmängd 20245" is no year, not 2024
+    if str(reference_year) not in re.findall(r"(?<!\d)\d{4}(?!\d)", header[-1]):
         raise InputError(path, f"wrong header: the figures column must be headed by the "
                          f"reference year {reference_year}", line=line,
                          column=str(len(header)), value=header[-1])

@@ -180,7 +180,9 @@ def test_other_headers_are_refused_naming_both_accepted_forms(tmp_path, header):
 
 
 @pytest.mark.parametrize(("header", "column"), [('"region","2023"', "2"),
-                                                ('"Kommunkod","Kommun","Folkmängd 2023"', "3")])
+                                                ('"Kommunkod","Kommun","Folkmängd 2023"', "3"),
+                                                ('"region","Folkmängd 20245"', "2"),
+                                                ('"region","12024"', "2")])
 def test_a_figures_column_of_another_year_is_refused(tmp_path, header, column):
     error = refusal(csv_file(tmp_path, f"{header}\n0114,Upplands Väsby,8\n"))
     assert (error.line, error.column) == (1, column)
