@@ -31,7 +31,7 @@ def fulfilment_days(layout: Layout) -> list[date]:
         return []
     days = []
     for path in layout.out_dir.iterdir():
-        match = _FULFILMENT_FILE.match(path.name)
+        match = _FULFILMENT_FILE.fullmatch(path.name)
         if match:
             try:
                 days.append(date.fromisoformat(match.group(1)))

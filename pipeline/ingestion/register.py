@@ -15,8 +15,10 @@ from pipeline.core.text import checked_text
 from pipeline.ingestion.readers import decode_text
 
 REGISTER_COLUMNS = ["municipality_code", "municipality_name", "county_code", "county_name"]
-MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
-COUNTY_CODE = re.compile(r"^\d{2}$")
+# ASCII digits only (`\d` is any Unicode digit), matched whole: `$` alone lets a final line break
+# through, and the register's cells are taken as written
+MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
+COUNTY_CODE = re.compile(r"[0-9]{2}")
 MAX_REGISTER_BYTES = 1024 * 1024
 
 
@@ -43,7 +45,12 @@ def load_register(path: Path) -> pl.DataFrame:
         if header != REGISTER_COLUMNS:
             raise InputError(path, f"the header must be exactly {','.join(REGISTER_COLUMNS)}",
                              line=1, value=",".join(header))
-        rows = [(reader.line_num, cells) for cells in reader if any(cells)]
+        rows = []
+        ended = reader.line_num  # where the previous record ended: a record starts on the next
+        for cells in reader:
+            if any(cells):
+                rows.append((ended + 1, cells))
+            ended = reader.line_num
     except csv.Error as error:
         raise InputError(path, f"not a readable CSV file ({error})",
                          line=reader.line_num) from None
@@ -61,13 +68,13 @@ def _check_row(path: Path, line: int, cells: list[str], seen: dict[str, int]) ->
         raise InputError(path, f"a row has {len(REGISTER_COLUMNS)} fields", line=line,
                          value=",".join(cells))
     code, name, county, county_name = cells
-    if not MUNICIPALITY_CODE.match(code):
+    if not MUNICIPALITY_CODE.fullmatch(code):
         raise InputError(path, "a municipality code is 4 digits", line=line,
                          column="municipality_code", value=code)
     if code in seen:
         raise InputError(path, f"each municipality appears once; first seen on line {seen[code]}",
                          line=line, column="municipality_code", value=code)
-    if not COUNTY_CODE.match(county) or not code.startswith(county):
+    if not COUNTY_CODE.fullmatch(county) or not code.startswith(county):
         raise InputError(path, "the county code is the first two digits of the municipality code",
                          line=line, column="county_code", value=county)
     if not name.strip() or not county_name.strip():

@@ -31,7 +31,7 @@ FIELDS = ("name", *_FLOAT_FIELDS, *_INT_FIELDS)
 # The variant the parameter file's set computes: the one drafted, reviewed and published.
 STANDARD_VARIANT = "standard"
 
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def load_parameters(path: Path, share_year: int) -> ModelParameters:
     chosen = base
     for year, overrides in years.items():
         table = f"years.{year}"
-        if not _YEAR.match(year) or not isinstance(overrides, dict):
+        if not _YEAR.fullmatch(year) or not isinstance(overrides, dict):
             raise InputError(path, "a year override is a table named [years.<4-digit share year>]",
                              line=line_of(text, table, None), value=table)
         _check_fields(path, text, table, overrides, required=False)

@@ -18,7 +18,7 @@ from pipeline.core.errors import InputError
 from pipeline.core.files import parse_toml
 from pipeline.core.text import describe_character, first_unsafe
 
-_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_DAY = re.compile(r"^([0-9]{2})-([0-9]{2})$")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _text(value: object) -> str | None:
 
 
 def _decision_day(value: object) -> str | None:
-    match = _DAY.match(value) if isinstance(value, str) else None
+    match = _DAY.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         return 'must be a day of December written "MM-DD" in quotes, e.g. "12-15"'
     month, day = int(match.group(1)), int(match.group(2))

@@ -30,9 +30,10 @@ MAX_AGREEMENT_BYTES = 1024 * 1024
 MAX_FORM_ROWS = 10_000
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only (`\d` is any Unicode digit, and int() reads them), matched whole
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-YEAR = re.compile(r"^\d{4}$")
+YEAR = re.compile(r"[0-9]{4}")
 
 FORM_SHEET = "Omfördelning"
 
@@ -105,21 +106,23 @@ def _agreements_from_text(path: Path, text: str, parsers: dict) -> list[Agreemen
         raise InputError(path, f"the header must be exactly {','.join(CSV_COLUMNS)}", line=1,
                          value=",".join(header or []))
     agreements = []
+    ended = reader.line_num  # where the previous record ended: a record starts on the next
     for row in reader:
+        line, ended = ended + 1, reader.line_num
         if not any(field.strip() for field in row):
             continue
         if len(row) != len(CSV_COLUMNS):
             raise InputError(path, f"a row has {len(CSV_COLUMNS)} fields",
-                             line=reader.line_num, value=",".join(row))
+                             line=line, value=",".join(row))
         cells = dict(zip(CSV_COLUMNS, (field.strip() for field in row), strict=True))
         parsed = {}
         for column, parse in parsers.items():
             try:
                 parsed[column] = parse(cells[column])
             except ValueError as error:
-                raise InputError(path, str(error), line=reader.line_num, column=column,
+                raise InputError(path, str(error), line=line, column=column,
                                  value=cells[column]) from None
-        agreements.append(_agreement(parsed, f"{path} line {reader.line_num}"))
+        agreements.append(_agreement(parsed, f"{path} line {line}"))
     return agreements
 
 
@@ -143,13 +146,13 @@ def _parsers(decimals: int, code, amount, approved_on, reference) -> dict:
 
 
 def _parse_year(text: str) -> int:
-    if not YEAR.match(text):
+    if not YEAR.fullmatch(text):
         raise ValueError("the share year is a 4-digit year")
     return int(text)
 
 
 def _parse_code(text: str) -> str:
-    if not MUNICIPALITY_CODE.match(text):
+    if not MUNICIPALITY_CODE.fullmatch(text):
         raise ValueError("a municipality code is 4 digits, leading zero kept (e.g. 0114)")
     return text
 
@@ -170,7 +173,7 @@ def _parse_amount(text: str, decimals: int) -> int | None:
 
 def _parse_date(text: str) -> date:
     try:
-        if ISO_DATE.match(text):
+        if ISO_DATE.fullmatch(text):
             return date.fromisoformat(text)
     except ValueError:
         pass

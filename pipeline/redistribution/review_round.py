@@ -80,7 +80,7 @@ def load_review_round(path: Path, share_year: int, *, illustrative: bool) -> Rev
                          line=line_of(text, None, "years"), column="years")
     for year_text, entry in years.items():
         table = f"years.{year_text}"
-        if not _YEAR.match(year_text):
+        if not _YEAR.fullmatch(year_text):
             raise InputError(path, f"[{table}]: a share year has 4 digits",
                              line=line_of(text, table), value=year_text)
         values = check_table(path, text, table, entry, YEAR_KEYS)
@@ -96,14 +96,14 @@ def _deadline(path: Path, text: str, table: str, key: str, value: str, share_yea
     """A "YYYY-MM-DD" date, or a "MM-DD" day of the year before the share year."""
     year_before = share_year - 1
     where = {"line": line_of(text, table, key), "column": key, "value": value}
-    month_day = _MONTH_DAY.match(value)
+    month_day = _MONTH_DAY.fullmatch(value)
     if key == "deadline_month_day":
         if not month_day:
             raise InputError(path, f"{key} must be a month and day written \"MM-DD\", e.g. "
                              "\"12-05\"", **where)
         text_date = f"{year_before}-{value}"
     else:
-        if not _ISO_DATE.match(value):
+        if not _ISO_DATE.fullmatch(value):
             raise InputError(path, f"{key} must be a date written \"YYYY-MM-DD\", e.g. "
                              f"\"{year_before}-12-05\"", **where)
         text_date = value

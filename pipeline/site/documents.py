@@ -68,7 +68,7 @@ def _versions(folder: Path, year: int) -> list[Version]:
     versions_dir = folder / VERSIONS
     found = sorted((int(m.group(1)), path) for path in (
         versions_dir.iterdir() if versions_dir.is_dir() else ())
-        if (m := _VERSION_DIR.match(path.name)) and path.is_dir())
+        if (m := _VERSION_DIR.fullmatch(path.name)) and path.is_dir())
     if not found:  # a year published before versions were kept: the published files only
         found = [(0, folder)]
     numbers = [number for number, _ in found]

@@ -35,7 +35,7 @@ def read_publications(out_dir: Path, codes: set[str]) -> dict[int, Publication]:
     if not out_dir.is_dir():
         raise InputError(out_dir, "the out folder is missing; run `anvisning run --year Y` first")
     for folder in sorted(out_dir.iterdir()):
-        if not (_YEAR_DIR.match(folder.name) and folder.is_dir()):
+        if not (_YEAR_DIR.fullmatch(folder.name) and folder.is_dir()):
             continue
         year = int(folder.name)
         paths = published_paths(folder, year)

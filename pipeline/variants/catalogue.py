@@ -85,7 +85,7 @@ def load_variants(path: Path, standard: ModelParameters,
 def _variant(path: Path, text: str, name: str, entry: object, standard: ModelParameters,
              municipalities: int) -> Variant:
     table = f"variants.{name}"
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise InputError(path, "a variant's name is lower-case letters, digits and _, starting "
                          "with a letter, at most 40 characters", line=line_of(text, table),
                          column=f"[{table}]", value=name)

@@ -121,3 +121,19 @@ def test_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path):
     path = written(tmp_path, f"{HEADER}\r{ROW}\r2026,114,0115,1,2025-12-10,X\r".encode())
     error = refusal(path)
     assert (error.line, error.column, error.value) == (3, "giver_code", "114")
+
+
+def test_a_row_spanning_lines_is_named_by_the_line_it_starts_on(tmp_path):
+    # A quoted field may hold a line break: the row is named where a reader finds its start, and
+    # the rows after it by their own lines. Header on line 1; the row of lines 2-3 holds a
+    # reference with a line break (refused); alone, a row of lines 2-3 read right is "line 2".
+    spanning = ROW.replace("2026,", '"2026\n",')
+    path = written(tmp_path, f"{HEADER}\n{spanning}\n{ROW}\n".encode())
+    assert [a.source for a in read_agreements_csv(path, 2)] == [f"{path} line 2",
+                                                                f"{path} line 4"]
+    broken = ROW.replace("Lst AB 851-1-2025", '"Lst AB\n851-1-2025"')
+    error = refusal(written(tmp_path, f"{HEADER}\n{ROW}\n{broken}\n".encode()))
+    assert (error.line, error.column) == (3, "reference")
+    error = refusal(written(tmp_path, f"{HEADER}\n{spanning}\n2026,114,0115,1,2025-12-10,X\n"
+                            .encode()))
+    assert (error.line, error.column, error.value) == (4, "giver_code", "114")

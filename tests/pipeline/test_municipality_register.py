@@ -116,7 +116,8 @@ def test_a_name_holding_a_line_break_is_refused_naming_its_column(tmp_path, row,
     path = tmp_path / "municipalities.csv"
     path.write_bytes("\r\n".join([HEADER, ROWS[0], row, ""]).encode())
     error = refusal(path)
-    assert error.line is not None and error.column == column and character in error.rule
+    # the row starts on line 3 (header, Stockholm) and is named there, not where it ends
+    assert (error.line, error.column) == (3, column) and character in error.rule
 
 
 def test_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path):
@@ -136,3 +137,24 @@ def test_a_register_that_is_not_text_is_refused_naming_the_file(tmp_path):
     path = tmp_path / "municipalities.csv"
     path.write_bytes(f"{HEADER}\n0114,Upplands\x00Väsby,01,Stockholms län\n".encode())
     assert refusal(path).line == 2
+
+
+
+def test_a_row_spanning_lines_is_named_by_the_line_it_starts_on(tmp_path):
+    # a quoted code holding a line break spans lines 3-4 and is refused on line 3, where it
+    # starts (no field of the register may hold a line break, so no later row can follow one)
+    error = refusal(written(tmp_path, HEADER, ROWS[0], '"0114\n",Upplands Väsby,01,Stockholms län'))
+    assert (error.line, error.column, error.value) == (3, "municipality_code", "0114\n")
+
+
+@pytest.mark.parametrize(("cells", "column", "value"), [
+    ('"0114\n",Upplands Väsby,01,Stockholms län', "municipality_code", "0114\n"),
+    ('0114,Upplands Väsby,"01\n",Stockholms län', "county_code", "01\n"),
+    ("\u0660\u0661\u0661\u0664,Upplands Väsby,\u0660\u0661,Stockholms län", "municipality_code",
+     "\u0660\u0661\u0661\u0664"),
+    ("０１１４,Upplands Väsby,01,Stockholms län", "municipality_code", "０１１４"),
+])
+def test_a_code_is_four_ascii_digits_and_nothing_after_them(tmp_path, cells, column, value):
+    # a line break after the digits (in quotes), Arabic-Indic or full-width digits: not a code
+    error = refusal(written(tmp_path, HEADER, ROWS[0], cells))
+    assert (error.line, error.column, error.value) == (3, column, value)

@@ -80,6 +80,8 @@ def test_a_real_looking_illustrative_contact_is_refused(
      "unknown key 'phone'"),
     (GOOD.replace('"12-05"', "5"), 4, "deadline_month_day", "must be a text"),
     (GOOD.replace('"12-05"', '"5 december"'), 4, "deadline_month_day", '"MM-DD"'),
+    (GOOD.replace('"12-05"', '"12-05\\n"'), 4, "deadline_month_day", "U+000A control"),
+    (GOOD.replace('"2025-12-04"', '"2025-12-04\\n"'), 7, "deadline", "U+000A control"),
     (GOOD.replace('"12-05"', '"02-30"'), 4, "deadline_month_day", "not a date in 2025"),
     (GOOD.replace('"2025-12-04"', "2025-12-04"), 7, "deadline", "must be a text"),
     (GOOD.replace('"2025-12-04"', '"2026-01-10"'), 7, "deadline", "must lie in 2025"),

@@ -131,6 +131,9 @@ def test_a_duplicate_title_is_refused(tmp_path) -> None:
     (variant("alpha", "Alfa"), None, None, "[variants.standard] is missing"),
     (HEAD + "floor_promille = 0.5\n", 4, "floor_promille", "takes no values of its own"),
     (HEAD + variant("Alpha", "Alfa"), 4, "[variants.Alpha]", "lower-case letters"),
+    # a TOML escape puts a line break after a good name: the whole name must be good (the line
+    # scan does not follow escapes in a table's name, so no line is named)
+    (HEAD + variant('"alpha\\n"', "Alfa"), None, '[variants.alpha\n]', "lower-case letters"),
     (HEAD + variant("a", "Alfa", reception_adjustment='"hälften"'), 7, "reception_adjustment",
      "must be a number"),
     (HEAD + variant("a", "Alfa", floor_promille=0.505), 7, "floor_promille",

@@ -96,11 +96,11 @@ def parse_municipality(value: object, index: MunicipalityIndex) -> Municipality 
             return Refused(messages.CODE_DIGITS)
         return _by_code(f"{number:04d}", index)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
-    if _CODE.match(text):
+    if _CODE.fullmatch(text):
         return _by_code(text, index)
     if text.isdigit() or re.fullmatch(r"[0-9\s.,-]+", text):
         return Refused(messages.CODE_DIGITS)
-    match = _CODE_AND_NAME.match(text)
+    match = _CODE_AND_NAME.fullmatch(text)
     if match:
         code, typed_name = match.groups()
         found = _by_code(code, index)
@@ -149,7 +149,7 @@ def parse_amount(value: object, decimals: int = 2) -> int | None | Refused:
         text = _PROMILLE_SIGN.sub("", text)
     else:
         return Refused(messages.amount_format(decimals))
-    match = _AMOUNT.match(text)
+    match = _AMOUNT.fullmatch(text)
     if not match:
         return Refused(messages.amount_format(decimals))
     sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
@@ -180,17 +180,17 @@ def parse_date(value: object) -> date | Refused:
     if isinstance(value, int | float):
         return Refused(messages.NUMBER_NOT_DATE)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
-    if match := _ISO.match(text):
+    if match := _ISO.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
         return _date(text, year, month, day)
-    if match := _DAY_FIRST.match(text):
+    if match := _DAY_FIRST.fullmatch(text):
         day, _, month, year = match.groups()
         return _date(text, int(year), int(month), int(day))
-    if _DAY_FIRST_SHORT_YEAR.match(text):
+    if _DAY_FIRST_SHORT_YEAR.fullmatch(text):
         return Refused(messages.TWO_DIGIT_YEAR)
-    if _DAY_MONTH_ONLY.match(text) or _WORDS_NO_YEAR.match(text):
+    if _DAY_MONTH_ONLY.fullmatch(text) or _WORDS_NO_YEAR.fullmatch(text):
         return Refused(messages.DATE_WITHOUT_YEAR)
-    if match := _WORDS.match(text):
+    if match := _WORDS.fullmatch(text):
         day, month_name, year = match.groups()
         month = month_number(month_name)
         if month is None:
