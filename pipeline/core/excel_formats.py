@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from io import BytesIO
-from pathlib import Path
-from typing import BinaryIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook, load_workbook
@@ -64,19 +63,33 @@ def _house_template() -> bytes:
     a workbook's default font, so its own empty workbook is saved once per process and the first
     font of the styles part (the one the Normal style names) replaced; every workbook is loaded
     from this (about 2 ms)."""
-    saved, template = BytesIO(), BytesIO()
+    saved = BytesIO()
     Workbook().save(saved)
-    with ZipFile(saved) as source, ZipFile(template, "w", ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/styles.xml":
-                text = data.decode("utf-8")
-                start = text.index("<font>", text.index("<fonts "))
-                end = text.index("</font>", start) + len("</font>")
-                data = (text[:start] + f'<font><name val="{FONT_NAME}" /><sz val="{FONT_SIZE}" />'
-                        "</font>" + text[end:]).encode("utf-8")
-            target.writestr(item, data)
-    return template.getvalue()
+
+    def house_font(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        start = text.index("<font>", text.index("<fonts "))
+        end = text.index("</font>", start) + len("</font>")
+        return (text[:start] + f'<font><name val="{FONT_NAME}" /><sz val="{FONT_SIZE}" /></font>'
+                + text[end:]).encode("utf-8")
+
+    return _rewritten(saved.getvalue(), "xl/styles.xml", house_font)
+
+
+def _rewritten(raw: bytes, member: str, change: Callable[[bytes], bytes],
+               date_time: tuple[int, ...] | None = None) -> bytes:
+    """The zip `raw` again, with `member` passed through `change` and, if `date_time` is given,
+    every entry dated it."""
+    rewritten = BytesIO()
+    with ZipFile(BytesIO(raw)) as source, ZipFile(rewritten, "w", ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            item = entry
+            if date_time is not None:
+                item = ZipInfo(entry.filename, date_time=date_time)
+                item.compress_type = ZIP_DEFLATED
+            data = source.read(entry.filename)
+            target.writestr(item, change(data) if entry.filename == member else data)
+    return rewritten.getvalue()
 
 
 def put(cell: Cell, value: object, font: Font, number_format: str | None = None) -> Cell:
@@ -152,12 +165,6 @@ def lines_needed(text: str, width: float) -> int:
     return lines
 
 
-def save(workbook: Workbook, target: Path | BinaryIO) -> None:
-    """`workbook.save` to a path or an open binary file (openpyxl sets the modified time to
-    now)."""
-    workbook.save(target)
-
-
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
@@ -168,18 +175,14 @@ def reproducible_bytes(workbook: Workbook, stamp: date) -> bytes:
     workbook.properties.created = datetime.combine(stamp, time())
     raw = BytesIO()
     workbook.save(raw)
-    fixed = BytesIO()
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    with ZipFile(raw) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            item = ZipInfo(entry.filename, date_time=date_time)
-            item.compress_type = ZIP_DEFLATED
-            data = source.read(entry.filename)
-            if entry.filename == "docProps/core.xml":
-                modified = f"{stamp.isoformat()}T00:00:00Z".encode()
-                data, replaced = _MODIFIED.subn(rb"\g<1>" + modified + rb"\g<2>", data)
-                if replaced != 1:
-                    raise RuntimeError("openpyxl wrote docProps/core.xml without one "
-                                       "dcterms:modified; the Excel edition cannot be dated")
-            target.writestr(item, data)
-    return fixed.getvalue()
+    modified = f"{stamp.isoformat()}T00:00:00Z".encode()
+
+    def dated(data: bytes) -> bytes:
+        data, replaced = _MODIFIED.subn(rb"\g<1>" + modified + rb"\g<2>", data)
+        if replaced != 1:
+            raise RuntimeError("openpyxl wrote docProps/core.xml without one dcterms:modified; "
+                               "the Excel edition cannot be dated")
+        return data
+
+    return _rewritten(raw.getvalue(), "docProps/core.xml", dated,
+                      (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0))

@@ -19,7 +19,6 @@ from pipeline.core.excel_formats import (
     house_workbook,
     number_format,
     print_setup,
-    save,
     style,
 )
 from pipeline.core.files import inert_text, write_atomically, write_atomically_with
@@ -116,7 +115,7 @@ def write_fulfilment_workbook(path: Path, table: pl.DataFrame, as_of: date, deci
     print_setup(sheet, title_rows=(_HEADER_ROW, _HEADER_ROW),
                 header_left=f"Måluppfyllelse per kommun den {long_date(as_of)}",
                 header_right=ILLUSTRATIVE.upper() if illustrative else "")
-    write_atomically_with(path, lambda temporary: save(workbook, temporary))
+    write_atomically_with(path, workbook.save)
 
 
 def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:

@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.excel_formats import house_workbook, number_format, put, save
+from pipeline.core.excel_formats import house_workbook, number_format, put
 from pipeline.core.files import write_atomically_with
 from pipeline.core.layout import Layout
 from pipeline.model.change import ShareChange
@@ -143,7 +143,7 @@ def write_review_workbook(
     workbook.security = WorkbookProtection(lockStructure=True)
     _properties(workbook, share_year, county_name, issuer)
     workbook.active = 0
-    write_atomically_with(path, lambda temporary: save(workbook, temporary))
+    write_atomically_with(path, workbook.save)
 
 
 def _properties(workbook: Workbook, share_year: int, county_name: str, issuer: str) -> None:

@@ -27,7 +27,6 @@ from pipeline.core.excel_formats import (
     number_format,
     print_setup,
     put,
-    save,
 )
 from pipeline.presentation.explanation import parameter_rows
 from pipeline.variants import texts
@@ -58,7 +57,7 @@ def workbook_bytes(comparison: Comparison, illustrative: bool) -> bytes:
                  {"Länskod": 9, "Län": 22}, "andel per län")
     _parameter_sheet(workbook.create_sheet("Parametrar"), comparison, illustrative)
     buffer = BytesIO()
-    save(workbook, buffer)
+    workbook.save(buffer)
     return buffer.getvalue()
 
 

@@ -18,7 +18,6 @@ from pipeline.core.excel_formats import (
     number_format,
     put,
     reproducible_bytes,
-    save,
 )
 from tests.workbook_fonts import declared_fonts
 
@@ -28,7 +27,7 @@ def test_a_new_workbook_is_in_the_house_font_even_where_nothing_is_written(tmp_p
     assert workbook.sheetnames == ["Sheet"]
     put(workbook.active["B2"], "text", font(bold=True))
     path = tmp_path / "house.xlsx"
-    save(workbook, path)
+    workbook.save(path)
     fonts, normal = declared_fonts(path)
     assert normal == (FONT_NAME, FONT_SIZE)  # the default: what an empty cell shows
     assert {name for name, _ in fonts} == {FONT_NAME}

@@ -28,7 +28,6 @@ from pipeline.core.excel_formats import (
     lines_needed,
     print_setup,
     put,
-    save,
 )
 from pipeline.core.files import write_atomically
 from pipeline.core.text import county_slug
@@ -104,7 +103,7 @@ def write_validation_report(
     properties.language = "sv-SE"
     properties.creator = properties.lastModifiedBy = issuer
     buffer = io.BytesIO()
-    save(workbook, buffer)
+    workbook.save(buffer)
     write_atomically(path, buffer.getvalue())
     return path
 
