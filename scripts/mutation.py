@@ -92,6 +92,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["statistic_file", "candidate_files"],
         ["tests/pipeline/test_statistic_files.py", "tests/pipeline/test_migrationsverket.py",
          "tests/pipeline/test_history_data.py"]),
+    # the returned forms' cell values (what a county board types: codes, amounts, dates)
+    "pipeline/redistribution/forms/values.py": (
+        ["normalised", "MunicipalityIndex.__init__", "MunicipalityIndex.county_name",
+         "parse_municipality", "_by_code", "parse_amount", "parse_date", "_date", "refuse_unsafe",
+         "parse_reference", "shown", "_blank"],
+        ["tests/redistribution_forms/test_values.py",
+         "tests/redistribution_forms/test_spreadsheets.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
