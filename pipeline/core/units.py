@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-_PROMILLE_TEXT = re.compile(r"^(\d+)(?:[.,](\d+))?$")
+_PROMILLE_TEXT = re.compile(r"^([0-9]+)(?:[.,]([0-9]+))?$")
 
 
 def total_units(decimals: int) -> int:
@@ -31,7 +31,7 @@ def units_to_text(units: int, decimals: int) -> str:
 def parse_promille(text: str, decimals: int) -> int:
     """Parse "3.47" or "3,47" into units; ValueError if it is not a plain non-negative decimal or
     has more than `decimals` decimals."""
-    match = _PROMILLE_TEXT.match(text.strip())
+    match = _PROMILLE_TEXT.fullmatch(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a non-negative decimal number")
     whole, frac = match.group(1), match.group(2) or ""

@@ -261,7 +261,7 @@ def _region_row(path: Path, line: int, cells: list[str], header: list[str],
         raise InputError(path, f"expected {len(header)} columns like the header", line=line,
                          value=",".join(cells))
     if label_mode:
-        match = _REGION_LABEL.match(cells[0])
+        match = _REGION_LABEL.fullmatch(cells[0])
         if not match:
             raise InputError(path, 'a region label is a 4-digit municipality code and a name, '
                              'like "0114 Upplands Väsby"', line=line, column=header[0],
@@ -269,7 +269,7 @@ def _region_row(path: Path, line: int, cells: list[str], header: list[str],
         code, name = match.group(1), match.group(2).strip()
         checked_text(path, name, line=line, column=header[0])
     else:
-        if not _CODE.match(cells[0]):
+        if not _CODE.fullmatch(cells[0]):
             raise InputError(path, "a municipality code is 4 digits", line=line,
                              column=header[0], value=cells[0])
         code, name = cells[0].zfill(4), checked_text(path, cells[1], line=line,
@@ -281,9 +281,9 @@ def _region_row(path: Path, line: int, cells: list[str], header: list[str],
 def parse_figure(path: Path, line: int, column: str, text: str) -> int:
     """A whole number as SCB or a spreadsheet writes it: "44605", "44 605" (space grouping)."""
     compact = text.strip()
-    if _GROUPED.match(compact):
+    if _GROUPED.fullmatch(compact):
         compact = re.sub(r"[ \u00a0\u202f\u2009]", "", compact)
-    if not _PLAIN.match(compact):
+    if not _PLAIN.fullmatch(compact):
         rule = "a figure is a whole number (a true zero is written 0)"
         raise InputError(path, rule, line=line, column=column, value=text)
     if len(compact.lstrip("-")) > len(str(MAX_FIGURE)) or abs(int(compact)) > MAX_FIGURE:

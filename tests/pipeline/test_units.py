@@ -32,7 +32,9 @@ def test_promille_as_typed_in_units(text, decimals, units):
 
 
 @pytest.mark.parametrize("text", ["", "-1", "+1", "1.", ".5", "1.2.3", "1 000", "tre", "1e2",
-                                  "3.47\n5"])
+                                  "3.47\n5",
+                                  # digits other than 0-9: full-width, Arabic-Indic
+                                  "１,5", "\u0661.5"])
 def test_what_is_not_a_plain_non_negative_decimal_is_refused(text):
     with pytest.raises(ValueError) as raised:
         parse_promille(text, 2)
