@@ -182,6 +182,12 @@ EQUIVALENT = {
     "pipeline.ingestion.schemas.x_statistic_schema__mutmut_60",
     "pipeline.ingestion.schemas.x_validate_statistic__mutmut_32",
     "pipeline.ingestion.schemas.x_validate_statistic__mutmut_34",
+    # the returned forms' cell values
+    "pipeline.redistribution.forms.values.x_parse_amount__mutmut_7",
+    "pipeline.redistribution.forms.values.x_parse_amount__mutmut_12",
+    "pipeline.redistribution.forms.values.x_parse_amount__mutmut_15",
+    "pipeline.redistribution.forms.values.x_parse_municipality__mutmut_66",
+    "pipeline.redistribution.forms.values.x_parse_municipality__mutmut_68",
     "pipeline.goals.fulfilment.x__aligned__mutmut_38",
     "pipeline.goals.fulfilment.x__as_float__mutmut_4",
     "pipeline.goals.fulfilment.x__goal_columns__mutmut_36",

@@ -6,14 +6,18 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.ingestion.register import Municipality
 from pipeline.presentation.formats import MONTHS
 from pipeline.redistribution.forms.values import (
     WHOLE_SHARE,
+    MunicipalityIndex,
     Refused,
+    normalised,
     parse_amount,
     parse_date,
     parse_municipality,
@@ -197,3 +201,85 @@ def test_values_are_shown_as_typed() -> None:
     assert shown(date(2025, 12, 5)) == "2025-12-05"
     assert shown(None) == ""
     assert shown(" 1499 ") == " 1499 "
+    assert shown(True) == "SANT" and shown(False) == "FALSKT"
+    assert shown(datetime(2025, 12, 5, 14, 30)) == "2025-12-05 14:30:00"
+    assert shown(datetime(2025, 12, 5)) == "2025-12-05"
+    assert shown(1499) == "1499"
+
+
+# --- the whole reason a county board reads, on every path ---------------------------------------
+
+AMOUNT_FORMAT = ("Andelen ska vara ett tal i promille med högst 2 decimaler, t.ex. 0,5 eller "
+                 "0,50 ‰, eller ”hela andelen”; tusentalsavgränsare och text godtas inte")
+CODE_DIGITS = "En kommunkod har fyra siffror, t.ex. 0114 eller 1499"
+UNSAFE_RLO = ("Texten innehåller tecknet U+202E RIGHT-TO-LEFT OVERRIDE, ett styrtecken, "
+              "radbrytning eller riktningstecken som inte godtas: skriv in texten på nytt")
+UNSAFE_ESC = ("Texten innehåller tecknet U+001B control character, ett styrtecken, radbrytning "
+              "eller riktningstecken som inte godtas: skriv in texten på nytt")
+SUGGESTING = ("Skriv namnet exakt som i kommunregistret, med å, ä och ö, eller ange "
+              "kommunkoden")
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    (True, AMOUNT_FORMAT), (float("nan"), AMOUNT_FORMAT), (float("inf"), AMOUNT_FORMAT),
+    (date(2025, 12, 5), AMOUNT_FORMAT), ("1.000,5", AMOUNT_FORMAT),
+    # the unsafe character is named, whatever the rest would have been read as
+    ("0,5\u202e", UNSAFE_RLO),
+])
+def test_the_whole_reason_for_a_refused_amount(typed, reason) -> None:
+    assert parse_amount(typed, 2) == Refused(reason)
+
+
+def test_an_amount_without_decimals_is_whole_promille() -> None:
+    # at 0 decimals a unit is 1 ‰: "3" is 3 units, no fraction added
+    assert parse_amount("3", 0) == 3
+    assert parse_amount(3.0, 0) == 3
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    # a numeric cell is a code from 1 to 9999: 1 is the (unknown) code 0001, 10000 is no code
+    (1, "Okänd kommunkod 0001: ingen kommun har den koden"), (10000, CODE_DIGITS),
+    ("Malmö\u202e", UNSAFE_RLO),
+    ("Falkoping", f"Okänt kommunnamn ”Falkoping” – menade du Falköping (1499)? {SUGGESTING}"),
+    ("Upplands Vasby",
+     f"Okänt kommunnamn ”Upplands Vasby” – menade du Upplands Väsby (0114)? {SUGGESTING}"),
+])
+def test_the_whole_reason_for_a_refused_municipality(index, typed, reason) -> None:
+    assert parse_municipality(typed, index) == Refused(reason)
+
+
+def test_a_name_two_municipalities_share_asks_for_the_code() -> None:
+    # no two Swedish municipalities share a name today; a register where two do
+    register = pl.DataFrame(
+        [("0101", "Dalby", "01", "Stockholms län"), ("0102", "Dalby", "01", "Stockholms län"),
+         ("1201", "Ås", "12", "Skåne län")],
+        schema=["municipality_code", "municipality_name", "county_code", "county_name"],
+        orient="row")
+    index = MunicipalityIndex(register)
+    assert parse_municipality(" dalby ", index) == Refused(
+        "Flera kommuner heter ”dalby” (0101, 0102): ange kommunkoden")
+    assert parse_municipality("Ås", index) == Municipality("1201", "Ås", "12", "Skåne län")
+
+
+def test_the_index_keeps_every_field_of_the_register(register) -> None:
+    # built here, not taken from the session's fixture, so that the index itself is under test
+    index = MunicipalityIndex(register)
+    assert parse_municipality("Falköping", index) == Municipality(
+        "1499", "Falköping", "14", "Västra Götalands län")
+    assert parse_municipality("0114", index) == Municipality(
+        "0114", "Upplands Väsby", "01", "Stockholms län")
+    assert index.county_name("14") == "Västra Götalands län"
+    assert index.county_name("99") is None
+
+
+def test_names_are_compared_with_spaces_made_one_and_the_ends_trimmed() -> None:
+    assert normalised("  Upplands \t\u00a0Väsby ") == "upplands väsby"
+    assert normalised("Falko\u0308ping") == "falköping"
+
+
+def test_the_whole_reason_for_a_refused_reference_or_date() -> None:
+    assert parse_reference("  ") == Refused(
+        "Diarienummer saknas: länsstyrelsens diarienummer ska anges")
+    assert parse_reference("Lst\x1b851") == Refused(UNSAFE_ESC)
+    assert parse_reference(date(2025, 12, 5)) == "2025-12-05"
+    assert parse_date("2025-02-30") == Refused("Datumet ”2025-02-30” finns inte i kalendern")
