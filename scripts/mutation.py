@@ -99,6 +99,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
          "parse_reference", "shown", "_blank"],
         ["tests/redistribution_forms/test_values.py",
          "tests/redistribution_forms/test_spreadsheets.py"]),
+    # the municipality boundaries and the map drawn from them
+    "pipeline/core/geography.py": (
+        ["load_features", "project", "_path_data", "_tenths"],
+        ["tests/pipeline/test_boundaries.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),

@@ -30,9 +30,15 @@ def load_features(path: Path, codes: list[str]) -> dict[str, dict]:
         raise InputError(path, f"the GeoJSON is larger than {MAX_GEOJSON_BYTES} bytes")
     try:
         document = json.loads(path.read_bytes())
-        features = document["features"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise InputError(path, f"not a GeoJSON FeatureCollection ({error})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno,
+                         column=f"character {error.colno}") from None
+    except ValueError as error:  # not UTF-8 (or UTF-16/32, which JSON also allows)
+        raise InputError(path, f"not valid JSON ({error})") from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        raise InputError(path, "not a GeoJSON FeatureCollection: no list of features",
+                         column="features")
     geometry: dict[str, dict] = {}
     for number, feature in enumerate(features, start=1):
         try:
