@@ -15,7 +15,8 @@ def share_years_with_data(layout: Layout) -> list[int]:
         return []
     years = []
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and folder.name.isdigit() and len(folder.name) == 4:
+        name = folder.name
+        if folder.is_dir() and name.isascii() and name.isdigit() and len(name) == 4:
             reference = int(folder.name)
             # The offset may differ per share year; R + offset of the default set is the guess
             # that the check below confirms.

@@ -314,5 +314,5 @@ def published_years(out_dir: Path) -> list[int]:
     if not Path(out_dir).is_dir():
         return []
     return sorted(int(folder.name) for folder in Path(out_dir).iterdir()
-                  if folder.name.isdigit() and len(folder.name) == 4
+                  if folder.name.isascii() and folder.name.isdigit() and len(folder.name) == 4
                   and published_paths(folder, int(folder.name))["manifest"].exists())

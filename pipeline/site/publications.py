@@ -93,7 +93,7 @@ def _expected(csv_path: Path) -> dict[str, int] | None:
                                         start=2):
         if text is None or text == "":
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise InputError(csv_path, "expected children are whole numbers ≥ 0", line=line,
                              column=EXPECTED, value=text)
         expected[code] = int(text)
