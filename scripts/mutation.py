@@ -103,6 +103,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/core/geography.py": (
         ["load_features", "project", "_path_data", "_tenths"],
         ["tests/pipeline/test_boundaries.py"]),
+    "pipeline/ingestion/available.py": (
+        ["share_years_with_data", "latest_share_year", "check_share_year"],
+        ["tests/pipeline/test_available_years.py"]),
     "pipeline/core/files.py": (
         ["write_atomically_with", "staging_folder", "neutralise_formula"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_durable_files.py"]),
