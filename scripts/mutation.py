@@ -41,7 +41,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/redistribution/agreements.py": (
         ["resolved_units", "_utf8_text", "_agreements_from_text", "_parsers", "_parse_year",
          "_parse_code", "_parse_amount", "_parse_date", "_parse_reference"],
-        ["tests/pipeline/test_redistribution.py",
+        ["tests/pipeline/test_redistribution.py", "tests/pipeline/test_agreement_csv.py",
          "tests/redistribution_forms/test_one_set_of_rules.py",
          "tests/pipeline/test_failure_paths.py"]),
     "pipeline/redistribution/forms/validation.py": (
