@@ -224,6 +224,18 @@ EQUIVALENT = {
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_5",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_7",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_8",
+    # settlement table (migrationsverket.py)
+    "pipeline.ingestion.migrationsverket.x__columns__mutmut_15",
+    "pipeline.ingestion.migrationsverket.x__header_index__mutmut_10",
+    "pipeline.ingestion.migrationsverket.x__header_index__mutmut_13",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_compare__mutmut_4",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_compare__mutmut_8",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_compare__mutmut_9",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_municipality__mutmut_42",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_municipality__mutmut_44",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_municipality__mutmut_102",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_municipality__mutmut_105",
+    "pipeline.ingestion.migrationsverket.xǁ_Readingǁ_municipality__mutmut_106",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

@@ -93,10 +93,13 @@ def read_settlement_table(path: Path, reference_year: int,
     rows = csv_rows(path) if suffix == ".csv" else xlsx_rows(path)
     header_at = _header_index(path, rows)
     header_line, header = rows[header_at]
-    # The "Uppdaterad" line's date is the year after; the title is what names the year.
-    title = " ".join(cell for _, cells in rows[:header_at] for cell in cells
-                     if cells and not cells[0].casefold().startswith("uppdaterad"))
-    if str(reference_year) not in re.findall(r"\d{4}", title):
+    # The "Uppdaterad" line's date is the year after; the title is what names the year. Its
+    # non-empty cells only: the empty ones would pad the value a refusal shows with blanks.
+    title = " ".join(cell for _, cells in rows[:header_at]
+                     if cells and not cells[0].casefold().startswith("uppdaterad")
+                     for cell in cells if cell)
+    # a year is four digits standing alone: "Kommunmottagna 20185" names no year, not 2018
+    if str(reference_year) not in re.findall(r"(?<!\d)\d{4}(?!\d)", title):
         raise InputError(path, f"the title lines above the header must name the reference year "
                          f"{reference_year}", line=rows[0][0], value=title)
     first, columns = _columns(path, header_line, header)

@@ -3,10 +3,16 @@ refusal names the file, the line of the key, the key, the value and the rule."""
 
 from __future__ import annotations
 
+import codecs
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import pipeline
 from pipeline.core.config import Key, check_table, described_file, line_of, read_sources, read_toml
 from pipeline.core.errors import InputError
 
@@ -129,6 +135,47 @@ def test_a_missing_or_unreadable_file_is_named(tmp_path):
 def test_a_file_is_read_with_its_text(tmp_path):
     (tmp_path / "x.toml").write_text('[a]\nb = "å"\n', encoding="utf-8")
     assert read_toml(tmp_path / "x.toml") == ({"a": {"b": "å"}}, '[a]\nb = "å"\n')
+
+
+# Run in a child process started in the C locale: reads `sys.argv[1]` with `read_toml` and prints,
+# as ASCII JSON, the locale's preferred encoding and the document and text read, or the refusal.
+_READ_IN_THE_C_LOCALE = """
+import json, locale, sys
+from pathlib import Path
+from pipeline.core.config import read_toml
+from pipeline.core.errors import InputError
+encoding = locale.getpreferredencoding(False)
+try:
+    document, text = read_toml(Path(sys.argv[1]))
+except InputError as error:
+    print(json.dumps({"encoding": encoding, "error": str(error)}))
+else:
+    print(json.dumps({"encoding": encoding, "document": document, "text": text}))
+"""
+
+
+def test_a_file_is_read_as_utf_8_whatever_the_locale(tmp_path):
+    """A county board's machine may run in a locale whose default encoding is not UTF-8 (the
+    C locale's is ASCII): the configuration is UTF-8 all the same."""
+    text = '[kommun]\nnamn = "Malmö"\nlan = "Västra Götalands län"\n'
+    path = tmp_path / "sources.toml"
+    path.write_bytes(text.encode("utf-8"))
+    expected = {"kommun": {"namn": "Malmö", "lan": "Västra Götalands län"}}
+    assert read_toml(path) == (expected, text)
+    # the child imports this very `pipeline` package (a mutated copy's, under mutation testing)
+    package_root = str(Path(pipeline.__file__).resolve().parent.parent)
+    environment = {**os.environ, "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "LC_ALL": "C",
+                   "LANG": "C",
+                   "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
+                                                               os.environ.get("PYTHONPATH")]))}
+    child = subprocess.run([sys.executable, "-c", _READ_IN_THE_C_LOCALE, str(path)],
+                           env=environment, capture_output=True, text=True, check=False)
+    assert child.returncode == 0, child.stderr
+    result = json.loads(child.stdout)
+    if codecs.lookup(result["encoding"]).name == "utf-8":
+        pytest.skip(f"the C locale's preferred encoding is {result['encoding']} here, so a "
+                    "default encoding cannot be told from UTF-8")
+    assert result == {"encoding": result["encoding"], "document": expected, "text": text}
 
 
 def test_a_folder_without_sources_toml_describes_nothing_and_each_entry_is_checked(tmp_path):

@@ -212,8 +212,13 @@ def test_a_name_without_its_diacritics_is_not_matched(tmp_path, register):
 
 def test_a_file_of_another_year_is_refused(tmp_path, register):
     path = _write(tmp_path, _text())
-    with pytest.raises(InputError, match="reference year 2019"):
+    with pytest.raises(InputError, match="reference year 2019") as caught:
         read_settlement_table(path, 2019, register)
+    # the title as a reader sees it in the file: the quoted Rubrik cell first, no blank cells
+    assert caught.value.line == 1
+    assert caught.value.value.startswith("Rubrik Kommunmottagna enligt "
+                                         "ersättningsförordningen 2018.\nUppdelad på län/kommun "
+                                         "och kategori. Kommunerna har rätt")
 
 
 def test_a_row_whose_total_is_not_its_categories_is_refused(tmp_path, register):

@@ -15,6 +15,7 @@ from pipeline.ingestion.migrationsverket import (
     read_settlement_table,
     settlement_statistic,
 )
+from pipeline.ingestion.readers import MAX_FILE_BYTES
 
 REGISTER = pl.DataFrame({
     "municipality_code": ["0980", "1080", "1082"],
@@ -51,10 +52,11 @@ def changed(line: int, text: str | None) -> list[str]:
     return lines
 
 
-def refusal(tmp_path: Path, lines: list[str], year: int = 2018) -> InputError:
+def refusal(tmp_path: Path, lines: list[str], year: int = 2018,
+            register: pl.DataFrame = REGISTER) -> InputError:
     path = written(tmp_path, lines)
     with pytest.raises(InputError) as raised:
-        read_settlement_table(path, year, REGISTER)
+        read_settlement_table(path, year, register)
     assert raised.value.file == str(path)
     return raised.value
 
@@ -76,6 +78,7 @@ def test_one_column_of_it_is_a_statistic(tmp_path):
         (4, "1082", "Karlshamn", 1), (5, "1080", "Karlskrona", 0), (7, "0980", "Gotland", 2)]
     with pytest.raises(InputError) as raised:
         settlement_statistic(path, 2018, REGISTER, "Kvot, varav")
+    assert raised.value.file == str(path)
     assert raised.value.rule == "the table has no column 'Kvot, varav'"
     assert raised.value.value == ("Kvot, Kvot, varav ensamk barn, Totalt, "
                                   "Totalt, varav ensamk barn")
@@ -97,9 +100,34 @@ def test_either_format_is_read_whatever_the_case_of_its_suffix(tmp_path, name):
 
 
 def test_a_missing_file_or_another_format_is_refused(tmp_path):
-    with pytest.raises(InputError, match="the file is missing$"):
-        read_settlement_table(tmp_path / "kommunmottagna.csv", 2018, REGISTER)
+    missing = tmp_path / "kommunmottagna.csv"
+    with pytest.raises(InputError) as raised:
+        read_settlement_table(missing, 2018, REGISTER)
+    assert (raised.value.file, raised.value.rule) == (str(missing), "the file is missing")
     path = written(tmp_path, LINES, "kommunmottagna.txt")
+    with pytest.raises(InputError) as raised:
+        read_settlement_table(path, 2018, REGISTER)
+    assert (raised.value.file, raised.value.rule, raised.value.value) == (
+        str(path), "only .csv and .xlsx files are read", ".txt")
+
+
+def sparse(path: Path, size: int) -> Path:
+    """A file of `size` bytes that takes no room on disk (nothing is written)."""
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def test_a_file_above_20_mib_is_refused_before_it_is_read(tmp_path):
+    assert MAX_FILE_BYTES == 20 * 2**20
+    path = sparse(tmp_path / "kommunmottagna.csv", 20 * 2**20 + 1)
+    with pytest.raises(InputError) as raised:
+        read_settlement_table(path, 2018, REGISTER)
+    error = raised.value
+    assert (error.file, error.rule, error.line, error.column, error.value) == (
+        str(path), "the file is larger than 20 MiB", None, None, None)
+    # exactly 20 MiB is within the limit: refused here only for its suffix, never read
+    path = sparse(tmp_path / "kommunmottagna.txt", 20 * 2**20)
     with pytest.raises(InputError) as raised:
         read_settlement_table(path, 2018, REGISTER)
     assert (raised.value.rule, raised.value.value) == ("only .csv and .xlsx files are read",
@@ -116,6 +144,25 @@ def test_a_missing_file_or_another_format_is_refused(tmp_path):
 def test_the_title_must_name_the_reference_year(tmp_path, lines, line, rule):
     error = refusal(tmp_path, lines)
     assert (error.line, error.rule) == (line, rule)
+
+
+@pytest.mark.parametrize(("lines", "value"), [
+    (changed(1, "Rubrik;Kommunmottagna;;;;;"), "Rubrik Kommunmottagna"),
+    # every title line, its empty cells left out; the "Uppdaterad" line is no part of it
+    ([";;;;;;", "Rubrik;Kommunmottagna;;;;;", ";;Flyktingar;;;;", *LINES[1:]],
+     "Rubrik Kommunmottagna Flyktingar"),
+    # a year is four digits standing alone: 20185 is not 2018
+    (changed(1, "Rubrik;Kommunmottagna 20185;;;;;"), "Rubrik Kommunmottagna 20185"),
+])
+def test_a_title_without_the_year_is_shown_as_read(tmp_path, lines, value):
+    error = refusal(tmp_path, lines)
+    assert (error.line, error.column, error.value, error.rule) == (
+        1, None, value, "the title lines above the header must name the reference year 2018")
+
+
+def test_the_year_may_stand_next_to_other_signs_in_the_title(tmp_path):
+    lines = changed(1, "Rubrik;Kommunmottagna (2018);;;;;")
+    assert len(read_settlement_table(written(tmp_path, lines), 2018, REGISTER).rows) == 3
 
 
 def test_a_file_without_the_header_row_is_refused(tmp_path):
@@ -138,10 +185,28 @@ def test_a_file_without_the_header_row_is_refused(tmp_path):
      "varav ensamk barn", "each category column is followed by 'varav ensamk barn'"),
     (";;;Totalt;varav ensamk barn;Summa;varav ensamk barn", "6", "Summa",
      "the last category is 'Totalt'"),
+    (";;;Kvot;varav ensamk barn;Totalt;varav ensamk barn;Summa;varav ensamk barn;", "8",
+     "Summa", "the last category is 'Totalt'"),
 ])
 def test_a_header_of_another_shape_is_refused(tmp_path, header, column, value, rule):
     error = refusal(tmp_path, changed(3, header))
     assert (error.line, error.column, error.value, error.rule) == (3, column, value, rule)
+
+
+def test_a_table_without_the_blank_column_between_county_and_municipality_is_read(tmp_path):
+    """The smallest layout: county, municipality, then the figures from the third column."""
+    lines = LINES[:2] + [line.replace(";;", ";", 1) for line in LINES[2:]]
+    assert lines[2:4] == [";;Kvot;varav ensamk barn;Totalt;varav ensamk barn",
+                          "BLEKINGE LÄN;KARLSHAMN;2;1;2;1"]
+    table = read_settlement_table(written(tmp_path, lines), 2018, REGISTER)
+    assert [(r.line, r.municipality_code, r.figures) for r in table.rows] == [
+        (4, "1082", (2, 1, 2, 1)), (5, "1080", (3, 0, 3, 0)), (7, "0980", (1004, 2, 1004, 2))]
+
+
+def test_a_row_without_its_trailing_blank_cells_reads_them_as_zero(tmp_path):
+    table = read_settlement_table(written(tmp_path, changed(5, ";;KARLSKRONA;3;;3")), 2018,
+                                  REGISTER)
+    assert [(r.line, r.figures) for r in table.rows][1] == (5, (3, 0, 3, 0))
 
 
 def test_header_words_are_compared_by_case_and_spacing_only(tmp_path):
@@ -160,9 +225,17 @@ def test_header_words_are_compared_by_case_and_spacing_only(tmp_path):
      "a figure is a non-negative whole number"),
     (changed(4, "BLEKINGE LÄN;;KARLSHAMN;2;3;2;3"), 4, "Kvot, varav ensamk barn", 3,
      "'varav ensamk barn' cannot exceed its category (2)"),
+    (changed(4, "BLEKINGE LÄN;;KARLSHAMN;2;1;2;3"), 4, "Totalt, varav ensamk barn", 3,
+     "'varav ensamk barn' cannot exceed its category (2)"),
+    (changed(5, ";;KARLSKRONA;3;;3x;"), 5, "Totalt", "3x",
+     "a figure is a whole number (a true zero is written 0)"),
     (changed(4, "BLEKINGE LÄN;;KARLSHAMN;2;1;2;2"), 4, "Totalt, varav ensamk barn", 2,
      "a row's total must equal the sum of its categories (1)"),
     (changed(5, ";;;3;;3;"), 5, "Kommun", "", "a row of figures needs a municipality name"),
+    # a line break inside a quoted name passes the whole-file check but not the name's
+    (changed(5, ';;"KARLS\nKRONA";3;;3;'), 5, "Kommun", "KARLS\\nKRONA",
+     "the text holds U+000A control character, which is not allowed in a name, reference or "
+     "parameter"),
     # an unsafe name: refused as the file is decoded, by the inert-text guard in its own words
     (changed(5, ";;KARLSKRONA\u202e;3;;3;"), 5, None, None, None),
     (changed(5, ";;KARLSKRONAN;3;;3;"), 5, "Kommun", "KARLSKRONAN",
@@ -175,6 +248,8 @@ def test_header_words_are_compared_by_case_and_spacing_only(tmp_path):
      "1080 Karlskrona belongs to Blekinge län in the register, not to Gotlands län"),
     (changed(8, "GOTLANDS LÄN;;Delsumma;1 004;2;1 005;2"), 8, "Totalt", 1005,
      "the subtotal of Gotlands län must equal the sum of its 1 municipalities (1004)"),
+    (changed(6, "BLEKINGE LÄN;;Delsumma;5;1;5;2"), 6, "Totalt, varav ensamk barn", 2,
+     "the subtotal of Blekinge län must equal the sum of its 2 municipalities (1)"),
     (changed(9, ";;Totalt;1 009;3;1 009;4"), 9, "Totalt, varav ensamk barn", 4,
      "the national total must equal the sum of its 3 municipalities (3)"),
 ])
@@ -185,6 +260,17 @@ def test_a_row_breaking_a_rule_is_refused(tmp_path, lines, line, column, value, 
         assert "U+202E" in error.rule
     else:
         assert (error.value, error.rule) == (value, rule)
+
+
+def test_a_name_matching_two_municipalities_names_both_codes(tmp_path):
+    # a register in which Karlskrona (1080) were spelled like Karlshamn (1082) but for its case
+    register = REGISTER.with_columns(
+        pl.when(pl.col("municipality_code") == "1080").then(pl.lit("KARLSHAMN"))
+        .otherwise(pl.col("municipality_name")).alias("municipality_name"))
+    error = refusal(tmp_path, LINES, register=register)
+    assert (error.line, error.column, error.value, error.rule) == (
+        4, "Kommun", "KARLSHAMN",
+        "the name matches several municipalities of the register (1080, 1082)")
 
 
 @pytest.mark.parametrize(("lines", "line", "column", "value", "rule"), [
