@@ -82,7 +82,7 @@ def settlement_statistic(path: Path, reference_year: int, register: pl.DataFrame
 def read_settlement_table(path: Path, reference_year: int,
                           register: pl.DataFrame) -> SettlementTable:
     """Read the whole table, every municipality matched to the register and every sum checked;
-    its title must name the reference year."""
+    its title (the line labelled "Rubrik") must name the reference year."""
     if not path.is_file():
         raise InputError(path, "the file is missing")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -93,15 +93,19 @@ def read_settlement_table(path: Path, reference_year: int,
     rows = csv_rows(path) if suffix == ".csv" else xlsx_rows(path)
     header_at = _header_index(path, rows)
     header_line, header = rows[header_at]
-    # The "Uppdaterad" line's date is the year after; the title is what names the year. Its
-    # non-empty cells only: the empty ones would pad the value a refusal shows with blanks.
-    title = " ".join(cell for _, cells in rows[:header_at]
-                     if cells and not cells[0].casefold().startswith("uppdaterad")
-                     for cell in cells if cell)
+    # The title is the line the export labels "Rubrik": it names the year. Not the "Uppdaterad"
+    # line (a date of the year after), nor the notes, which cite other years ("förordningen
+    # (2010:1122)"). Its non-empty cells only: the empty ones would pad a refusal's value.
+    title_line, title_cells = next(((line, cells) for line, cells in rows[:header_at]
+                                    if cells and cells[0].casefold() == "rubrik"), (None, []))
+    if title_line is None:
+        raise InputError(path, "no title line above the header: the export names it 'Rubrik' "
+                         "in the first column", line=header_line)
+    title = " ".join(cell for cell in title_cells if cell)
     # a year is four digits standing alone: "Kommunmottagna 20185" names no year, not 2018
     if str(reference_year) not in re.findall(r"(?<!\d)\d{4}(?!\d)", title):
-        raise InputError(path, f"the title lines above the header must name the reference year "
-                         f"{reference_year}", line=rows[0][0], value=title)
+        raise InputError(path, f"the title line (Rubrik) must name the reference year "
+                         f"{reference_year}", line=title_line, value=title)
     first, columns = _columns(path, header_line, header)
     reading = _Reading(path, _Names(register), first, columns)
     for line, cells in rows[header_at + 1:]:

@@ -214,11 +214,20 @@ def test_a_file_of_another_year_is_refused(tmp_path, register):
     path = _write(tmp_path, _text())
     with pytest.raises(InputError, match="reference year 2019") as caught:
         read_settlement_table(path, 2019, register)
-    # the title as a reader sees it in the file: the quoted Rubrik cell first, no blank cells
-    assert caught.value.line == 1
-    assert caught.value.value.startswith("Rubrik Kommunmottagna enligt "
-                                         "ersättningsförordningen 2018.\nUppdelad på län/kommun "
-                                         "och kategori. Kommunerna har rätt")
+    # the title as a reader sees it in the file: its Rubrik line (the second, after a line of
+    # empty cells), the quoted cell spanning two lines, no blank cells and none of the notes
+    assert caught.value.line == 2
+    assert caught.value.value == ("Rubrik Kommunmottagna enligt ersättningsförordningen 2018.\n"
+                                  "Uppdelad på län/kommun och kategori.")
+
+
+def test_a_note_citing_another_year_does_not_make_the_file_that_years(tmp_path, register):
+    # the real export's notes cite "förordningen (2010:1122)": it is still no statistic of 2010
+    text = _text()
+    assert "(2010:1122)" in text
+    with pytest.raises(InputError, match="reference year 2010") as caught:
+        read_settlement_table(_write(tmp_path, text), 2010, register)
+    assert caught.value.line == 2
 
 
 def test_a_row_whose_total_is_not_its_categories_is_refused(tmp_path, register):

@@ -134,30 +134,38 @@ def test_a_file_above_20_mib_is_refused_before_it_is_read(tmp_path):
                                                        ".txt")
 
 
+YEAR_RULE = "the title line (Rubrik) must name the reference year 2018"
+NO_TITLE = ("no title line above the header: the export names it 'Rubrik' in the first "
+            "column")
+
+
 @pytest.mark.parametrize(("lines", "line", "rule"), [
     # the title must name the year; the date the table was updated does not count
-    (changed(1, "Rubrik;Kommunmottagna;;;;;"), 1,
-     "the title lines above the header must name the reference year 2018"),
-    (["Uppdaterad;2018-12-31", *LINES[2:]], 1,
-     "the title lines above the header must name the reference year 2018"),
+    (changed(1, "Rubrik;Kommunmottagna;;;;;"), 1, YEAR_RULE),
+    (["Rubrik;Kommunmottagna;;;;;", "Uppdaterad;2018-12-31", *LINES[2:]], 1, YEAR_RULE),
+    # nor does a note line citing the year (the real export's notes cite "(2010:1122)")
+    ([";;;;;;", "Rubrik;Kommunmottagna;;;;;", ";Enligt förordningen (2018:1)", *LINES[1:]], 2,
+     YEAR_RULE),
+    # without its Rubrik line a table names no year: refused on the header's line
+    (["Kommunmottagna 2018;;;;;;", *LINES[1:]], 3, NO_TITLE),
+    (LINES[1:], 2, NO_TITLE),
 ])
 def test_the_title_must_name_the_reference_year(tmp_path, lines, line, rule):
     error = refusal(tmp_path, lines)
     assert (error.line, error.rule) == (line, rule)
 
 
-@pytest.mark.parametrize(("lines", "value"), [
-    (changed(1, "Rubrik;Kommunmottagna;;;;;"), "Rubrik Kommunmottagna"),
-    # every title line, its empty cells left out; the "Uppdaterad" line is no part of it
-    ([";;;;;;", "Rubrik;Kommunmottagna;;;;;", ";;Flyktingar;;;;", *LINES[1:]],
-     "Rubrik Kommunmottagna Flyktingar"),
+@pytest.mark.parametrize(("lines", "line", "value"), [
+    (changed(1, "Rubrik;Kommunmottagna;;;;;"), 1, "Rubrik Kommunmottagna"),
+    # the Rubrik line alone, its empty cells left out, wherever it stands above the header
+    ([";;;;;;", "Rubrik;;Kommunmottagna;;;;", ";;Flyktingar 2018;;;;", *LINES[1:]], 2,
+     "Rubrik Kommunmottagna"),
     # a year is four digits standing alone: 20185 is not 2018
-    (changed(1, "Rubrik;Kommunmottagna 20185;;;;;"), "Rubrik Kommunmottagna 20185"),
+    (changed(1, "Rubrik;Kommunmottagna 20185;;;;;"), 1, "Rubrik Kommunmottagna 20185"),
 ])
-def test_a_title_without_the_year_is_shown_as_read(tmp_path, lines, value):
+def test_a_title_without_the_year_is_shown_as_read(tmp_path, lines, line, value):
     error = refusal(tmp_path, lines)
-    assert (error.line, error.column, error.value, error.rule) == (
-        1, None, value, "the title lines above the header must name the reference year 2018")
+    assert (error.line, error.column, error.value, error.rule) == (line, None, value, YEAR_RULE)
 
 
 def test_the_year_may_stand_next_to_other_signs_in_the_title(tmp_path):
