@@ -110,6 +110,20 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pipeline/core/text.py": (
         ["checked_text", "checked_option"],
         ["tests/pipeline/test_inert_text.py", "tests/pipeline/test_readers.py"]),
+    # goals: the national prognosis, the assignments register, transfers, plausibility
+    "pipeline/goals/prognosis.py": (
+        ["load_national_prognosis", "_year", "_Lines.of", "_Lines.table",
+         "NationalPrognosis.planning_figure"],
+        ["tests/pipeline/test_prognosis.py"]),
+    "pipeline/goals/ledger.py": (
+        ["read_ledger", "validated_rows", "_check_header", "_rules", "LedgerSession.__init__",
+         "LedgerSession.ledger", "LedgerSession.tally_if_latest", "LedgerSession.append",
+         "LedgerSession.flush", "LedgerSession._check", "locked_ledger", "append_assignment"],
+        ["tests/pipeline/test_ledger.py",
+         *(f"tests/pipeline/test_failure_paths.py::{test}" for test in (
+             "test_an_assignment_through_a_symlinked_ledger_reaches_the_real_file",
+             "test_two_links_to_one_ledger_take_one_lock",
+             "test_a_ledger_above_the_size_limit_is_refused_before_it_is_read"))]),
 }
 # Survivors judged equivalent (the program behaves the same), each with its reason in
 # docs/MUTATION.md; they are listed, not failed.
