@@ -633,3 +633,13 @@ def test_a_session_made_without_saying_buffered_writes_each_append_at_once(tmp_p
     session.append(TODAY, "0114", "equalising", ARRIVED)
     assert path.read_text().splitlines()[-1] == (
         "A0000004,2026-11-20,0180,2026-11-26,0114,equalising,false")
+
+
+def test_a_late_entry_leaves_the_registers_last_date_where_it_was(tmp_path):
+    path = write(tmp_path, [HEADER, *GOOD_ROWS])
+    with locked_ledger(path, CODES, TODAY, buffered=True) as session:
+        session.append(date(2026, 11, 20), "0114", "connection", ARRIVED, late=True)
+        assert session.latest == TODAY
+        assert session.tally_if_latest(date(2026, 11, 21)) is None
+        with pytest.raises(InputError, match=r"last recorded assignment \(2026-11-26\)"):
+            session.append(date(2026, 11, 21), "0114", "connection", ARRIVED)
