@@ -223,6 +223,16 @@ EQUIVALENT = {
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_5",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_7",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_8",
+    # goals: the assignments register (ledger.py)
+    "pipeline.goals.ledger.xǁLedgerSessionǁ__init____mutmut_36",
+    "pipeline.goals.ledger.xǁLedgerSessionǁ__init____mutmut_39",
+    "pipeline.goals.ledger.xǁLedgerSessionǁ__init____mutmut_44",
+    "pipeline.goals.ledger.x_validated_rows__mutmut_15",
+    "pipeline.goals.ledger.x_validated_rows__mutmut_18",
+    "pipeline.goals.ledger.x__rules__mutmut_3",
+    "pipeline.goals.ledger.x__rules__mutmut_5",
+    "pipeline.goals.ledger.x__check_header__mutmut_29",
+    "pipeline.goals.ledger.x__check_header__mutmut_32",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

@@ -156,9 +156,10 @@ def test_a_missing_ledger_is_an_input_error(tmp_path):
      ('"A0000\n009",2017-03-01,0180,2017-03-01,0114,equalising,false', "fit on one line")],
 )
 def test_a_malformed_line_is_located(tmp_path, row, rule):
+    path = write(tmp_path, with_row(row))
     with pytest.raises(InputError, match=rule) as caught:
-        read_ledger(write(tmp_path, with_row(row)), CODES, TODAY)
-    assert caught.value.line == 3
+        read_ledger(path, CODES, TODAY)
+    assert (caught.value.file, caught.value.line) == (str(path), 3)
 
 
 def test_the_generated_ledger_is_valid_against_the_register():
@@ -465,15 +466,16 @@ def test_the_header_refusals_in_their_own_words(tmp_path):
                             "A0000001,2016-01-01,0114,equalising"])
     with pytest.raises(InputError) as caught:
         read_ledger(path, CODES, TODAY)
-    assert (caught.value.line, caught.value.column, caught.value.value, caught.value.rule) == (
-        1, None, "assignment_id,date,municipality_code,kind",
+    assert (caught.value.file, caught.value.line, caught.value.column, caught.value.value,
+            caught.value.rule) == (
+        str(path), 1, None, "assignment_id,date,municipality_code,kind",
         "the register has no arrival columns (arrival_date, arrival_municipality_code) or late "
         "flags; bring it to today's form with `anvisning migrate-register --arrivals FILE`")
     path.write_bytes(HEADER.encode() + b",\xff\n")
     with pytest.raises(InputError) as caught:
         read_ledger(path, CODES, TODAY)
-    assert (caught.value.line, caught.value.value, caught.value.rule) == (
-        1, HEADER + ",\ufffd",
+    assert (caught.value.file, caught.value.line, caught.value.value, caught.value.rule) == (
+        str(path), 1, HEADER + ",\ufffd",
         "the header must be exactly 'assignment_id,arrival_date,arrival_municipality_code,"
         "date,municipality_code,kind,late'")
 
@@ -497,8 +499,8 @@ def test_a_missing_ledger_and_one_above_the_size_limit_in_their_own_words(tmp_pa
         handle.truncate(limit + 1)
     with pytest.raises(InputError) as caught:
         read_ledger(path, CODES, TODAY)
-    assert (caught.value.value, caught.value.rule) == (
-        f"{limit + 1} bytes",
+    assert (caught.value.file, caught.value.value, caught.value.rule) == (
+        str(path), f"{limit + 1} bytes",
         "the ledger is larger than 128 MiB (about two million assignments); split or archive it")
 
 
