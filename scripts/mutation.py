@@ -233,6 +233,8 @@ EQUIVALENT = {
     "pipeline.goals.ledger.x__rules__mutmut_5",
     "pipeline.goals.ledger.x__check_header__mutmut_29",
     "pipeline.goals.ledger.x__check_header__mutmut_32",
+    # goals: plausibility (plausible.py)
+    "pipeline.goals.plausible.x_far_above_prognosis__mutmut_13",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

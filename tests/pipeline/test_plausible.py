@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.errors import InputError
 from pipeline.goals.plausible import far_above_prognosis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,9 @@ def test_the_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     path = tmp_path / "prognosis.toml"
     path.write_text('source = "prognos för 2026"\n[prognosis.2026]\nhigh = 40\n',
                     encoding="utf-8")
+    # called here too, so mutmut counts this test as one of the function's (a subprocess's calls
+    # are not seen); the subprocess inherits the mutant under test
+    assert far_above_prognosis(100, path, 2026) is not None
     environment = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     done = subprocess.run([sys.executable, "-c", WARN_UNDER_ASCII_LOCALE, str(path)],
                           cwd=ROOT, env=environment, capture_output=True, text=True,
@@ -117,3 +121,12 @@ def test_the_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("'--children 100 is far above the highest prognosis scenario "
                                   "for 2026 (40 children in ")
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "prognosis.toml"
+    path.write_text("[prognosis.2026]\nhigh = \n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        far_above_prognosis(100, path, 2026)
+    assert (caught.value.file, caught.value.line, caught.value.rule.startswith(
+        "not valid TOML: ")) == (str(path), 2, True)
