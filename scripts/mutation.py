@@ -235,6 +235,9 @@ EQUIVALENT = {
     "pipeline.goals.ledger.x__check_header__mutmut_32",
     # goals: plausibility (plausible.py)
     "pipeline.goals.plausible.x_far_above_prognosis__mutmut_13",
+    # goals: transfers and migration (register.py)
+    "pipeline.goals.register.x__late__mutmut_3",
+    "pipeline.goals.register.x__late__mutmut_6",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

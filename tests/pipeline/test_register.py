@@ -440,3 +440,32 @@ def test_a_migration_counts_its_assignments_and_keeps_transfers_already_there(ol
     transfers = old / "ledger" / "transfers.csv"
     transfers.write_text(f"{TRANSFER_HEADER}\nA0000001,2016-04-01\n", encoding="utf-8")
     assert read_register(ledger_of(old), CODES, ON).transfers.height == 1
+
+
+def test_a_migration_marks_only_rows_dated_before_an_earlier_one_late(old):
+    ledger_of(old).write_text("\n".join([OLD[0], "A0000001,2016-03-20,0114,equalising",
+                                         "A0000002,2016-03-20,1480,equalising"]) + "\n",
+                              encoding="utf-8")
+    (old / "arrivals.csv").write_text("\n".join([ARRIVALS[0], ARRIVALS[2], ARRIVALS[3]]) + "\n",
+                                      encoding="utf-8")
+    assert migrate_register(ledger_of(old), old / "arrivals.csv", CODES, ON) == 2
+    assert ledger_of(old).read_text().splitlines()[1:] == [
+        "A0000001,2016-03-01,1280,2016-03-20,0114,equalising,false",
+        "A0000002,2016-03-10,0191,2016-03-20,1480,equalising,false"]
+
+
+def test_a_register_to_migrate_with_a_date_not_in_the_calendar_is_refused_naming_it(old):
+    ledger = ledger_of(old)
+    ledger.write_text("\n".join([OLD[0], "A0000001,2016-03-20,0114,equalising",
+                                 "A0000002,2016-02-30,1480,equalising", OLD[3]]) + "\n",
+                      encoding="utf-8")
+    (old / "arrivals.csv").write_text("\n".join([ARRIVALS[0], ARRIVALS[2],
+                                                 "A0000002,2016-02-01,0191", ARRIVALS[1]])
+                                      + "\n", encoding="utf-8")
+    before = files(old)
+    with pytest.raises(InputError) as caught:
+        migrate_register(ledger, old / "arrivals.csv", CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.column, caught.value.value,
+            caught.value.rule) == (str(ledger), 3, "date", "2016-02-30",
+                                   "a date is written YYYY-MM-DD and must exist in the calendar")
+    assert files(old) == before
