@@ -238,6 +238,9 @@ EQUIVALENT = {
     # goals: transfers and migration (register.py)
     "pipeline.goals.register.x__late__mutmut_3",
     "pipeline.goals.register.x__late__mutmut_6",
+    "pipeline.goals.register.x__arrivals__mutmut_25",
+    "pipeline.goals.register.x__arrivals__mutmut_29",
+    "pipeline.goals.register.x__arrivals__mutmut_41",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

@@ -469,3 +469,19 @@ def test_a_register_to_migrate_with_a_date_not_in_the_calendar_is_refused_naming
             caught.value.rule) == (str(ledger), 3, "date", "2016-02-30",
                                    "a date is written YYYY-MM-DD and must exist in the calendar")
     assert files(old) == before
+
+
+def test_arrival_records_with_a_bad_header_or_a_malformed_line_are_refused_naming_them(old):
+    arrivals = old / "arrivals.csv"
+    arrivals.write_bytes(b"assignment_id,arrival_date,\xff\n" + "\n".join(ARRIVALS[1:]).encode()
+                         + b"\n")
+    with pytest.raises(InputError) as caught:
+        migrate_register(ledger_of(old), arrivals, CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.value) == (
+        str(arrivals), 1, "assignment_id,arrival_date,\ufffd")
+    arrivals.write_text("\n".join([*ARRIVALS, "A0000004,2016-03-01,0114,extra"]) + "\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        migrate_register(ledger_of(old), arrivals, CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.rule) == (
+        str(arrivals), 5, "a line has 3 fields, not 4")
