@@ -241,6 +241,7 @@ EQUIVALENT = {
     "pipeline.goals.register.x__arrivals__mutmut_25",
     "pipeline.goals.register.x__arrivals__mutmut_29",
     "pipeline.goals.register.x__arrivals__mutmut_41",
+    "pipeline.goals.register.x__arrivals__mutmut_43",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
