@@ -242,6 +242,10 @@ EQUIVALENT = {
     "pipeline.goals.register.x__arrivals__mutmut_29",
     "pipeline.goals.register.x__arrivals__mutmut_41",
     "pipeline.goals.register.x__arrivals__mutmut_43",
+    "pipeline.goals.register.x_record_transfer__mutmut_36",
+    "pipeline.goals.register.x_record_transfer__mutmut_38",
+    "pipeline.goals.register.x_read_transfers__mutmut_29",
+    "pipeline.goals.register.x_read_transfers__mutmut_33",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

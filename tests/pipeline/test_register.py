@@ -485,3 +485,17 @@ def test_arrival_records_with_a_bad_header_or_a_malformed_line_are_refused_namin
         migrate_register(ledger_of(old), arrivals, CODES, ON)
     assert (caught.value.file, caught.value.line, caught.value.rule) == (
         str(arrivals), 5, "a line has 3 fields, not 4")
+
+
+def test_a_transfers_file_with_a_bad_header_or_a_malformed_line_is_refused_naming_it(data):
+    path = data / "ledger" / "transfers.csv"
+    path.write_bytes(b"assignment_id,\xff\n")
+    with pytest.raises(InputError) as caught:
+        read_register(ledger_of(data), CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.value) == (
+        str(path), 1, "assignment_id,\ufffd")
+    path.write_text(f"{TRANSFER_HEADER}\nA0000003,2016-03-30,extra\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_register(ledger_of(data), CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.rule) == (
+        str(path), 2, "a line has 2 fields, not 3")
