@@ -113,8 +113,9 @@ def _year(path: Path, lines: _Lines, key: str, table: object) -> dict[str, int]:
         raise InputError(path, f"prognosis.{key}: the table name is a year (4 digits)",
                          line=where)
     if not isinstance(table, dict):
+        # not a [prognosis.<year>] table (a header makes one), so a `<year> = …` key of [prognosis]
         raise InputError(path, f"prognosis.{key}: must be a table with low, base, high",
-                         line=where)
+                         line=lines.of(key), column=key, value=table)
     extra = sorted(set(table) - set(SCENARIOS))
     if extra:
         raise InputError(path, f"prognosis.{key}.{extra[0]}: unknown key; allowed: low, base, "
