@@ -7,12 +7,13 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pandera.polars as pa
 import polars as pl
 import pytest
 
 from pipeline.core.errors import InputError
 from pipeline.ingestion.readers import RegionRow, RegionTable
-from pipeline.ingestion.schemas import validate_statistic
+from pipeline.ingestion.schemas import _first_failure, statistic_schema, validate_statistic
 
 PATH = Path("data/statistics/2024/population.csv")
 REGISTER = pl.DataFrame({
@@ -157,3 +158,28 @@ def test_a_repeat_is_the_row_of_the_larger_line_whatever_the_order_of_the_rows()
     assert (raised.value.line, raised.value.column, raised.value.value, raised.value.rule) == (
         5, "region", "0114",
         "each municipality appears once (duplicated code); first seen on line 3")
+
+
+@pytest.mark.parametrize("row", [("9999", "Någonstans", -1), ("114", "Någonstans", -1),
+                                 ("0305", "Habo", -1), ("0114", "Upplands Väsby", -1)])
+def test_the_report_does_not_rest_on_the_order_pandera_lists_the_failures_in(row):
+    # the failures of a statistic whose line 5 breaks two rules (or one: a duplicate with a
+    # negative figure breaks uniqueness and the figure's rule), given to the report in
+    # pandera's order and reversed: the same rule is reported either way
+    rows = [*GOOD, row]
+    frame = pl.DataFrame(
+        {"line": [2, 3, 4, 5], "municipality_code": [r[0] for r in rows],
+         "municipality_name": [r[1] for r in rows], "value": [r[2] for r in rows]},
+        schema={"line": pl.Int64, "municipality_code": pl.String, "municipality_name": pl.String,
+                "value": pl.Int64},
+    ).join(REGISTER.select("municipality_code", register_name="municipality_name"),
+           on="municipality_code", how="left", maintain_order="left")
+    with pytest.raises(pa.errors.SchemaErrors) as raised:
+        statistic_schema(REGISTER).validate(frame, lazy=True)
+    failures = raised.value.failure_cases
+    assert failures.height >= 2
+    given, reversed_ = (_first_failure(PATH, frame, cases, table(rows))
+                        for cases in (failures, failures.reverse()))
+    assert (reversed_.line, reversed_.column, reversed_.value, reversed_.rule) == (
+        given.line, given.column, given.value, given.rule)
+    assert given.rule == refusal(rows).rule
