@@ -174,6 +174,7 @@ def test_invalid_toml_reports_its_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not valid TOML") as raised:
         load_parameters(path, 2026)
     assert raised.value.line == 9
+    assert raised.value.file == str(path)
 
 
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
@@ -318,8 +319,8 @@ def test_years_must_be_a_table(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         load_parameters(path, 2026)
     error = raised.value
-    assert (error.line, error.column, error.rule) == (
-        1, "years", "years must be a table of [years.<share year>] tables")
+    assert (error.file, error.line, error.column, error.rule) == (
+        str(path), 1, "years", "years must be a table of [years.<share year>] tables")
 
 
 @pytest.mark.parametrize(("text", "line", "value"), [
@@ -391,3 +392,24 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         load_parameters(tmp_path / "absent.toml", 2026)
     assert (raised.value.file, raised.value.rule) == (
         str(tmp_path / "absent.toml"), "the parameter file is missing")
+
+
+def test_a_floor_within_a_billionth_of_a_unit_of_its_decimals_is_float_noise() -> None:
+    # at 0 decimals a unit is 1 ‰: 1e-9 ‰ is within the tolerance (read as 0 units), 2e-9 is not
+    assert parameter_problem(values(decimals=0, floor_promille=1e-9)) is None
+    assert ModelParameters.from_values(values(decimals=0, floor_promille=1e-9)).floor_units == 0
+    assert parameter_problem(values(decimals=0, floor_promille=2e-9)) == (
+        "floor_promille", "floor_promille must have at most decimals = 0 decimals")
+
+
+def test_lines_inside_a_text_above_the_table_do_not_move_the_line_named(tmp_path: Path) -> None:
+    # a text of several lines before [parameters] holding lines like a key and a table header
+    text = ('years = """\ndecimals = 1\n[PARAMETERS]\ndecimals = 1\n"""\n'
+            + replaced("decimals", "7"))
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as raised:
+        load_parameters(path, 2026)
+    error = raised.value
+    # DEFAULTS' decimals is its line 9, after the five lines of the text
+    assert (error.file, error.line, error.column, error.value, error.rule) == (
+        str(path), 14, "decimals", 7, "decimals must be between 0 and 4")
