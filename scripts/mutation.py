@@ -233,6 +233,11 @@ EQUIVALENT = {
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_5",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_7",
     "pipeline.goals.fulfilment.xǁQueueKeyǁ__lt____mutmut_8",
+    # the model's rule modules (parameters.py, validation.py, change.py)
+    "pipeline.model.parameters.x__read_text__mutmut_3",
+    "pipeline.model.parameters.x_load_parameters__mutmut_30",
+    "pipeline.model.parameters.x_load_parameters__mutmut_115",
+    "pipeline.model.parameters.x_load_parameters__mutmut_120",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

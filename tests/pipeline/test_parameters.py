@@ -135,6 +135,7 @@ def test_a_bad_override_names_its_line_even_for_another_share_year(tmp_path: Pat
         load_parameters(path, 2026)
     assert raised.value.line == 13
     assert raised.value.value == 2
+    assert raised.value.file == str(path)
 
 
 def test_an_unknown_field_is_rejected(tmp_path: Path) -> None:
