@@ -102,3 +102,16 @@ def test_a_municipality_listed_more_than_once_is_named_once() -> None:
 ])
 def test_an_empty_cell_or_a_wrong_type_is_named_with_its_column(frame, problem) -> None:
     assert refusal(frame) == f"the draft shares are not valid: {problem}"
+
+
+def test_every_empty_code_is_listed_and_two_empty_codes_are_also_a_repeat() -> None:
+    message = refusal(draft(["0114", None, None], [50000, 25000, 25000]),
+                      ["0114", "0115", "0117"])
+    assert message == ("the draft shares are not valid: municipality_code breaks not_nullable: "
+                       "None, None; municipality appears more than once: None")
+
+
+def test_codes_that_are_not_text_are_named_first() -> None:
+    frame = pl.DataFrame({"municipality_code": [114, 115], "share_units": [50000, 50000]})
+    assert refusal(frame).startswith(
+        "the draft shares are not valid: municipality_code breaks dtype('String'): Int64; ")
