@@ -123,3 +123,20 @@ def test_largest_changes_against_last_year_and_against_the_draft():
     nothing = largest_changes(share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT),
                                            None).table, 2, "utkast 2026", "andel 2025")
     assert nothing.rows() == [("ingen andel 2025 att jämföra med",)]
+
+
+def test_a_drafted_year_keeps_its_year_its_inputs_and_whole_number_columns():
+    drafted = ShareYear.drafted(2026, PARAMETERS, DRAFT)
+    assert drafted.share_year == 2026
+    assert drafted.inputs.columns == ["municipality_code", *INPUTS]
+    assert drafted.inputs["population"].to_list() == [100, 200, 300, 400]
+    change = share_change(drafted, previous())
+    assert change.current.share_year == 2026
+    assert {name: change.table.schema[name] for name in (
+        "calculated_units", "final_units", "share_units", "redistributed_units",
+        "previous_calculated_units", "previous_units", "change_units")} == dict.fromkeys(
+        ("calculated_units", "final_units", "share_units", "redistributed_units",
+         "previous_calculated_units", "previous_units", "change_units"), pl.Int64)
+    alone = share_change(drafted, None).table
+    assert all(alone.schema[name] == pl.Int64 for name in (
+        "final_units", "redistributed_units", "previous_units", "change_units"))
