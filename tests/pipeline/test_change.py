@@ -157,3 +157,10 @@ def test_a_previous_year_with_two_more_decimals_is_rescaled_half_up_as_whole_num
 
 def test_a_decided_year_without_its_inputs_has_none():
     assert ShareYear.decided(2025, LAST_YEAR, PUBLISHED, None).inputs is None
+
+
+def test_a_previous_year_not_yet_decided_is_compared_by_its_calculated_shares():
+    change = share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT),
+                          ShareYear.drafted(2025, LAST_YEAR, DRAFT))
+    assert column(change, "previous_units") == [39_000, 36_000, 20_000, 5_000]
+    assert column(change, "change_units") == [0, 0, 0, 0]
