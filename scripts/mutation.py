@@ -246,6 +246,7 @@ EQUIVALENT = {
     "pipeline.model.validation.x_draft_schema__mutmut_34",
     "pipeline.model.validation.x_draft_schema__mutmut_57",
     "pipeline.model.validation.x_draft_schema__mutmut_58",
+    "pipeline.model.change.x__rescaled__mutmut_1",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
