@@ -91,16 +91,25 @@ def validate_statistic(path: Path, table: RegionTable, register: pl.DataFrame,
 
 def _first_failure(path: Path, frame: pl.DataFrame, failures: pl.DataFrame,
                    table: RegionTable) -> InputError:
-    located = failures.filter(pl.col("index").is_not_null()).sort("index")
+    """The first broken rule in file order: the failure on the smallest line and, of that line's
+    failures, the one whose rule comes first in `_RULES`. A duplicated code is broken from its
+    second row on (its first row is a legitimate row)."""
+    located = failures.filter(pl.col("index").is_not_null())
     if located.is_empty():
         detail = failures.row(0, named=True)
         return InputError(path, f"schema check {detail['check']} failed",
                           value=detail["failure_case"])
-    # For a duplicate, report the second occurrence: the first is a legitimate row.
-    dupes = located.filter(pl.col("check") == "field_uniqueness")
-    failure = located.row(0, named=True)
-    if dupes.height and failure["check"] == "field_uniqueness":
-        failure = dupes.row(1, named=True)
+    first_lines = frame.select(pl.col("line").min().over("municipality_code")).to_series()
+    failure = (
+        located.with_columns(line=frame["line"].gather(located["index"]),
+                             first_line=first_lines.gather(located["index"]),
+                             rank=pl.Series([_rank(check) for check in located["check"]],
+                                            dtype=pl.Int64))
+        .filter((pl.col("check") != "field_uniqueness")
+                | (pl.col("line") > pl.col("first_line")))
+        .sort(["line", "rank"], maintain_order=True)
+        .row(0, named=True)
+    )
     row = frame.row(failure["index"], named=True)
     check = failure["check"]
     rule = next((text for key, text in _RULES.items() if check.startswith(key)), check)
@@ -109,8 +118,12 @@ def _first_failure(path: Path, frame: pl.DataFrame, failures: pl.DataFrame,
         return InputError(path, rule, line=row["line"], column=table.region_column,
                           value=f"{row['municipality_code']} {row['municipality_name']}")
     if check == "field_uniqueness":
-        first = frame.filter(pl.col("municipality_code") == row["municipality_code"])["line"][0]
-        rule = f"{rule}; first seen on line {first}"
+        rule = f"{rule}; first seen on line {failure['first_line']}"
     column = table.value_column if failure["column"] == "value" else table.region_column
     value = row["value"] if failure["column"] == "value" else row["municipality_code"]
     return InputError(path, rule, line=row["line"], column=column, value=value)
+
+
+def _rank(check: str) -> int:
+    """Where a failed check's rule stands in `_RULES` (a check of no rule there comes last)."""
+    return next((rank for rank, key in enumerate(_RULES) if check.startswith(key)), len(_RULES))

@@ -123,3 +123,44 @@ def test_largest_changes_against_last_year_and_against_the_draft():
     nothing = largest_changes(share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT),
                                            None).table, 2, "utkast 2026", "andel 2025")
     assert nothing.rows() == [("ingen andel 2025 att jämföra med",)]
+
+
+def test_a_drafted_year_keeps_its_year_its_inputs_and_whole_number_columns():
+    drafted = ShareYear.drafted(2026, PARAMETERS, DRAFT)
+    assert drafted.share_year == 2026
+    assert drafted.inputs.columns == ["municipality_code", *INPUTS]
+    assert drafted.inputs["population"].to_list() == [100, 200, 300, 400]
+    change = share_change(drafted, previous())
+    assert change.current.share_year == 2026
+    assert {name: change.table.schema[name] for name in (
+        "calculated_units", "final_units", "share_units", "redistributed_units",
+        "previous_calculated_units", "previous_units", "change_units")} == dict.fromkeys(
+        ("calculated_units", "final_units", "share_units", "redistributed_units",
+         "previous_calculated_units", "previous_units", "change_units"), pl.Int64)
+    alone = share_change(drafted, None).table
+    assert all(alone.schema[name] == pl.Int64 for name in (
+        "final_units", "redistributed_units", "previous_units", "change_units"))
+
+
+def test_a_previous_year_with_two_more_decimals_is_rescaled_half_up_as_whole_numbers():
+    four = dataclasses.replace(LAST_YEAR, decimals=4)
+    # 4 000 050 units of 10^-4 ‰ are 400.0050 ‰: 400.01 ‰ half up; 3 499 949: 349.99 ‰
+    units = pl.Series([4_000_050, 3_499_949, 2_500_001])
+    published = PUBLISHED.with_columns(calculated_units=units, share_units=units)
+    change = share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT), previous(four, published))
+    assert column(change, "previous_units") == [40_001, 34_999, 25_000, None]
+    assert change.table.schema["previous_units"] == pl.Int64
+    assert change.table.schema["previous_calculated_units"] == pl.Int64
+    alone = share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT), None).table
+    assert alone.schema["previous_calculated_units"] == pl.Int64
+
+
+def test_a_decided_year_without_its_inputs_has_none():
+    assert ShareYear.decided(2025, LAST_YEAR, PUBLISHED, None).inputs is None
+
+
+def test_a_previous_year_not_yet_decided_is_compared_by_its_calculated_shares():
+    change = share_change(ShareYear.drafted(2026, PARAMETERS, DRAFT),
+                          ShareYear.drafted(2025, LAST_YEAR, DRAFT))
+    assert column(change, "previous_units") == [39_000, 36_000, 20_000, 5_000]
+    assert column(change, "change_units") == [0, 0, 0, 0]
