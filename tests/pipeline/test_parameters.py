@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -414,3 +417,30 @@ def test_lines_inside_a_text_above_the_table_do_not_move_the_line_named(tmp_path
     # DEFAULTS' decimals is its line 9, after the five lines of the text
     assert (error.file, error.line, error.column, error.value, error.rule) == (
         str(path), 14, "decimals", 7, "decimals must be between 0 and 4")
+
+
+READ_UNDER_ASCII_LOCALE = """
+import locale, sys
+from pathlib import Path
+from pipeline.model.parameters import load_parameters
+print(locale.getpreferredencoding(False), load_parameters(Path(sys.argv[1]), 2026).name)
+"""
+
+
+def test_the_file_is_read_as_utf8_whatever_the_locale(tmp_path):
+    """A server whose locale is plain ASCII (LC_ALL=C, without Python's UTF-8 mode) reads the
+    file as UTF-8 all the same: a comment in Swedish is no unreadable byte."""
+    path = write(tmp_path, "# Andelarna för Malmö och Västerås\n" + DEFAULTS)
+    # read here too, so mutmut counts this test as one of the function's (a subprocess's calls
+    # are not seen); the child imports this checkout's `pipeline`, the mutated one under mutmut
+    assert load_parameters(path, 2026).name == "standard"
+    root = Path(__file__).resolve().parents[2]
+    environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0",
+                   "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run([sys.executable, "-c", READ_UNDER_ASCII_LOCALE, str(path)], cwd=root,
+                          env=environment, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    encoding, name = done.stdout.split()
+    if encoding.lower().replace("-", "") == "utf8":
+        pytest.skip(f"the C locale's preferred encoding is {encoding} here")
+    assert name == "standard"
