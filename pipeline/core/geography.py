@@ -47,7 +47,7 @@ def load_features(path: Path, codes: list[str]) -> dict[str, dict]:
             kind = shape["type"]
         except (KeyError, TypeError):
             raise InputError(path, "every feature has properties.id and a geometry",
-                             line=None, column=f"features[{number - 1}]") from None
+                             column=f"features[{number - 1}]") from None
         if kind not in ("Polygon", "MultiPolygon"):
             raise InputError(path, "a municipality is a Polygon or MultiPolygon",
                              column=f"features[{number - 1}]", value=kind)

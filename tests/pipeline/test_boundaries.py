@@ -119,13 +119,17 @@ def test_a_municipality_drawn_twice_is_refused(tmp_path):
 
 
 def test_the_features_must_be_the_registers_municipalities(tmp_path):
-    path = written(tmp_path, collection(*(feature(code, square(0, 0))
-                                          for code in ("0114", "9901", "9902"))))
+    path = written(tmp_path, collection(*(feature(code, square(0, 0)) for code in (
+        "0114", "9906", "9901", "9902", "9903", "9904", "9905"))))
     codes = ["0114", "0115", "0117", "0120", "0123", "0125", "0126"]
     error = refusal(path, codes)
     # at most five of each are named, in order
     assert error.rule == ("the features must be exactly the register's municipalities (missing "
-                          "['0115', '0117', '0120', '0123', '0125'], unknown ['9901', '9902'])")
+                          "['0115', '0117', '0120', '0123', '0125'], unknown ['9901', '9902', "
+                          "'9903', '9904', '9905'])")
+    error = refusal(written(tmp_path, collection(feature("0114", square(0, 0)),
+                                                 feature("9901", square(0, 0)))), ["0114"])
+    assert error.rule.endswith("(missing [], unknown ['9901'])")
 
 
 def test_two_squares_project_to_paths_worked_out_by_hand():
@@ -151,3 +155,17 @@ def test_every_ring_of_a_multipolygon_is_drawn():
     assert project({"0114": multi}).paths["0114"] == (
         "M0 1000l230.9 0 0 -500 -230.9 0 0 500z"
         "M0 500l230.9 0 0 -500 -230.9 0 0 500z")
+
+
+def test_the_map_does_not_depend_on_where_sweden_lies():
+    # the same two squares 15 degrees east and 60 north: the same paths (each point is measured
+    # from the frame's west and north edges) and the same width
+    west, east = square(15, 60), square(16, 60)
+    projected = project({"0114": west, "0115": east})
+    assert (projected.width, projected.height) == (923.5, 1000.0)
+    assert projected.paths == {
+        "0114": "M0 1000l461.7 0 0 -1000 -461.7 0 0 1000z",
+        "0115": "M461.7 1000l461.8 0 0 -1000 -461.8 0 0 1000z",
+    }
+    # the width has one decimal: one degree of longitude is 461.7486 units, written 461.7
+    assert project({"0114": square(15, 60)}).width == 461.7
