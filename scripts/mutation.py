@@ -326,6 +326,11 @@ EQUIVALENT = {
     "pipeline.model.change.x_share_change__mutmut_75",
     "pipeline.model.change.x_share_change__mutmut_79",
     "pipeline.goals.register.x__arrivals__mutmut_59",
+    "pipeline.goals.register.x_migrate_register__mutmut_62",
+    "pipeline.goals.register.x_migrate_register__mutmut_66",
+    "pipeline.goals.register.x_migrate_register__mutmut_34",
+    "pipeline.goals.register.x_migrate_register__mutmut_37",
+    "pipeline.goals.register.x_migrate_register__mutmut_65",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",

@@ -499,3 +499,19 @@ def test_a_transfers_file_with_a_bad_header_or_a_malformed_line_is_refused_namin
         read_register(ledger_of(data), CODES, ON)
     assert (caught.value.file, caught.value.line, caught.value.rule) == (
         str(path), 2, "a line has 2 fields, not 3")
+
+
+def test_a_register_to_migrate_with_an_unreadable_header_or_line_names_its_file(old):
+    ledger = ledger_of(old)
+    # an undecodable byte in the header is shown as the replacement character, not a crash
+    ledger.write_bytes(b"assignment_id,date,municipality_code,kind\xff\n")
+    with pytest.raises(InputError) as caught:
+        migrate_register(ledger, old / "arrivals.csv", CODES, ON)
+    assert (caught.value.file, caught.value.line, caught.value.value) == (
+        str(ledger), 1, "assignment_id,date,municipality_code,kind\ufffd")
+    # a line of five fields in a register of four: refused naming the register and the line
+    ledger.write_text("\n".join([*OLD, "A0000004,2016-03-21,0114,equalising,x"]) + "\n",
+                      encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        migrate_register(ledger, old / "arrivals.csv", CODES, ON)
+    assert (caught.value.file, caught.value.line) == (str(ledger), 5)
