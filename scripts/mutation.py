@@ -331,6 +331,8 @@ EQUIVALENT = {
     "pipeline.goals.register.x_migrate_register__mutmut_34",
     "pipeline.goals.register.x_migrate_register__mutmut_37",
     "pipeline.goals.register.x_migrate_register__mutmut_65",
+    "pipeline.goals.register.x_read_transfers__mutmut_71",
+    "pipeline.goals.register.x_read_transfers__mutmut_75",
 }
 _IGNORED = shutil.ignore_patterns(".git", ".venv", "out", ".warehouse", ".dagster_home",
                                   "mutants", "__pycache__", ".pytest_cache", ".ruff_cache",
