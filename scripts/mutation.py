@@ -326,6 +326,7 @@ EQUIVALENT = {
     "pipeline.model.change.x_share_change__mutmut_75",
     "pipeline.model.change.x_share_change__mutmut_79",
     "pipeline.goals.register.x__arrivals__mutmut_59",
+    "pipeline.goals.register.x__arrivals__mutmut_63",
     "pipeline.goals.register.x_migrate_register__mutmut_62",
     "pipeline.goals.register.x_migrate_register__mutmut_66",
     "pipeline.goals.register.x_migrate_register__mutmut_34",
